@@ -34,6 +34,7 @@
         "wizard/utility_meter_reading_import_views.xml",
         "wizard/utility_meter_exchange_views.xml",
         "wizard/utility_meter_reading_correct_views.xml",
+        "wizard/utility_reading_missing_check_views.xml",
         "wizard/utility_rate_calculator_views.xml",
         "views/utility_billing_menus.xml",
     ],

@@ -98,9 +98,7 @@ class UtilityAccount(models.Model):
     # Services, meters and readings
     # ------------------------------------------------------------------
     service_ids = fields.One2many("utility.account.service", "account_id", string="Services")
-    meter_ids = fields.Many2many(
-        "utility.meter", compute="_compute_meter_ids", string="Meters"
-    )
+    meter_ids = fields.Many2many("utility.meter", compute="_compute_meter_ids", string="Meters")
     reading_ids = fields.One2many("utility.meter.reading", "account_id", string="Readings")
     exception_count = fields.Integer(compute="_compute_exception_count")
 
@@ -302,9 +300,7 @@ class UtilityAccount(models.Model):
         today = fields.Date.context_today(self)
         for account in self:
             account.write({"state": "closed", "date_end": account.date_end or today})
-        self.service_ids.filtered(lambda s: s.state != "stopped").write(
-            {"state": "stopped"}
-        )
+        self.service_ids.filtered(lambda s: s.state != "stopped").write({"state": "stopped"})
 
     def action_view_readings(self):
         self.ensure_one()

@@ -28,9 +28,7 @@ class UtilityAccountService(models.Model):
     _order = "account_id, sequence, id"
     _check_company_auto = True
 
-    account_id = fields.Many2one(
-        "utility.account", required=True, ondelete="cascade", index=True
-    )
+    account_id = fields.Many2one("utility.account", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(related="service_type_id.sequence", store=True)
     service_type_id = fields.Many2one(
         "utility.service.type", required=True, check_company=True, tracking=True

@@ -41,9 +41,7 @@ class UtilityBillingCycle(models.Model):
         tracking=True,
         help="Day of the month the bills of this cycle are dated.",
     )
-    due_days = fields.Integer(
-        string="Due After (Days)", default=20, required=True, tracking=True
-    )
+    due_days = fields.Integer(string="Due After (Days)", default=20, required=True, tracking=True)
     penalty_days = fields.Integer(
         string="Penalty After Due (Days)",
         default=5,

@@ -42,9 +42,7 @@ class UtilityServiceLocation(models.Model):
     country_id = fields.Many2one("res.country")
     latitude = fields.Float(digits=(10, 7))
     longitude = fields.Float(digits=(10, 7))
-    parcel_number = fields.Char(
-        string="Parcel Number", index="btree_not_null", tracking=True
-    )
+    parcel_number = fields.Char(string="Parcel Number", index="btree_not_null", tracking=True)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -64,9 +62,7 @@ class UtilityServiceLocation(models.Model):
         "of their rate schedules.",
     )
     route_id = fields.Many2one("utility.route", check_company=True, tracking=True)
-    cycle_id = fields.Many2one(
-        related="route_id.cycle_id", store=True, string="Billing Cycle"
-    )
+    cycle_id = fields.Many2one(related="route_id.cycle_id", store=True, string="Billing Cycle")
     read_sequence = fields.Integer(
         default=0, help="Position of the premise on its route's read sheet."
     )
