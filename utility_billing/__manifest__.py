@@ -9,7 +9,6 @@
     "author": "utility_billing developers",
     "license": "LGPL-3",
     "application": True,
-    "installable": True,
     "depends": ["account", "mail"],
     "external_dependencies": {"python": []},
     "data": [

@@ -19,3 +19,4 @@ from . import utility_rate_schedule
 from . import utility_rate_version
 from . import utility_rate_line
 from . import utility_rate_block
+from . import utility_demo_town

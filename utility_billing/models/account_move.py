@@ -7,7 +7,6 @@ class AccountMove(models.Model):
 
     utility_account_id = fields.Many2one(
         "utility.account",
-        string="Utility Account",
         index="btree_not_null",
         copy=False,
         readonly=True,

@@ -35,7 +35,6 @@ class UtilityBillingCycle(models.Model):
         string="Read Window Ends", default=5, required=True, tracking=True
     )
     bill_day = fields.Integer(
-        string="Bill Day",
         default=8,
         required=True,
         tracking=True,

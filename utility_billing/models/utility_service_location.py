@@ -38,11 +38,11 @@ class UtilityServiceLocation(models.Model):
     street2 = fields.Char(string="Unit")
     city = fields.Char()
     zip = fields.Char(string="ZIP")
-    state_id = fields.Many2one("res.country.state", string="State")
+    state_id = fields.Many2one("res.country.state")
     country_id = fields.Many2one("res.country")
     latitude = fields.Float(digits=(10, 7))
     longitude = fields.Float(digits=(10, 7))
-    parcel_number = fields.Char(string="Parcel Number", index="btree_not_null", tracking=True)
+    parcel_number = fields.Char(index="btree_not_null", tracking=True)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -77,13 +77,12 @@ class UtilityServiceLocation(models.Model):
     # ------------------------------------------------------------------
     # What sits on the premise
     # ------------------------------------------------------------------
-    account_ids = fields.One2many("utility.account", "location_id", string="Accounts")
+    account_ids = fields.One2many("utility.account", "location_id")
     current_account_id = fields.Many2one(
         "utility.account",
         compute="_compute_current_account_id",
-        string="Current Account",
     )
-    meter_ids = fields.One2many("utility.meter", "location_id", string="Meters")
+    meter_ids = fields.One2many("utility.meter", "location_id")
     account_count = fields.Integer(compute="_compute_counts")
     meter_count = fields.Integer(compute="_compute_counts")
     note = fields.Html()
