@@ -22,6 +22,8 @@
         "views/utility_route_views.xml",
         "views/utility_service_location_views.xml",
         "views/utility_account_service_views.xml",
+        # the account form's "Install Meter" button opens this wizard
+        "wizard/utility_meter_exchange_views.xml",
         "views/utility_account_views.xml",
         "views/res_partner_views.xml",
         "views/utility_meter_views.xml",
@@ -31,7 +33,6 @@
         "views/utility_rate_schedule_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/utility_meter_reading_import_views.xml",
-        "wizard/utility_meter_exchange_views.xml",
         "wizard/utility_meter_reading_correct_views.xml",
         "wizard/utility_reading_missing_check_views.xml",
         "wizard/utility_rate_calculator_views.xml",

@@ -22,7 +22,7 @@ class TestUtilityAccount(UtilityCommon):
         self.assertEqual(self.account.state, "pending")
 
     def test_one_open_account_per_premise(self):
-        with self.assertRaisesRegex(ValidationError, "only one open account"):
+        with self.assertRaisesRegex(ValidationError, "only one open account"), self.cr.savepoint():
             self.env["utility.account"].create(
                 {"partner_id": self.customer.id, "location_id": self.location.id}
             )
@@ -35,10 +35,10 @@ class TestUtilityAccount(UtilityCommon):
         self.assertEqual(self.location.account_count, 2)
 
     def test_activation_needs_services_and_meters(self):
-        with self.assertRaisesRegex(UserError, "at least one service"):
+        with self.assertRaisesRegex(UserError, "at least one service"), self.cr.savepoint():
             self.account.action_activate()
         self._add_service(self.account, self.water)
-        with self.assertRaisesRegex(ValidationError, "put a meter on it"):
+        with self.assertRaisesRegex(ValidationError, "put a meter on it"), self.cr.savepoint():
             self.account.action_activate()
         self.account.service_ids.meter_id = self._create_meter()
         self._add_service(self.account, self.garbage, cart_count=1, cart_size="96")
@@ -46,11 +46,14 @@ class TestUtilityAccount(UtilityCommon):
         self.assertEqual(self.account.state, "active")
         self.assertEqual(set(self.account.service_ids.mapped("state")), {"active"})
         self.assertEqual(self.account.meter_ids, self.account.service_ids.meter_id)
-        with self.assertRaisesRegex(UserError, "Only pending accounts"):
+        with self.assertRaisesRegex(UserError, "Only pending accounts"), self.cr.savepoint():
             self.account.action_activate()
 
     def test_service_rules(self):
-        with self.assertRaisesRegex(ValidationError, "prices Water, not Sewer"):
+        with (
+            self.assertRaisesRegex(ValidationError, "prices Water, not Sewer"),
+            self.cr.savepoint(),
+        ):
             self.env["utility.account.service"].create(
                 {
                     "account_id": self.account.id,
@@ -58,7 +61,10 @@ class TestUtilityAccount(UtilityCommon):
                     "rate_schedule_id": self.schedules[self.water].id,
                 }
             )
-        with self.assertRaisesRegex(ValidationError, "not metered and cannot carry a meter"):
+        with (
+            self.assertRaisesRegex(ValidationError, "not metered and cannot carry a meter"),
+            self.cr.savepoint(),
+        ):
             self._add_service(self.account, self.garbage, meter_id=self._create_meter("G-1").id)
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
             self._add_service(self.account, self.garbage, cart_count=-1)
@@ -79,7 +85,7 @@ class TestUtilityAccount(UtilityCommon):
     def test_close_rules(self):
         self._add_service(self.account, self.stormwater, eru_count=1.0)
         self.account.action_activate()
-        with self.assertRaisesRegex(UserError, "Only pending or final-billed"):
+        with self.assertRaisesRegex(UserError, "Only pending or final-billed"), self.cr.savepoint():
             self.account.action_close()
         self.account.state = "final_billed"
         self.account.action_close()

@@ -1,16 +1,466 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import base64
+import binascii
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
+
+from ..lib import reading_files
+from ..models.utility_meter_reading import READ_TYPES
+
+# How many problems the refusal message lists before summing up the rest.
+MAX_LISTED_ERRORS = 30
 
 
 class UtilityMeterReadingImport(models.TransientModel):
+    """Import a handheld, AMR or AMI readings file.
+
+    Check first: every row is parsed and matched against the database in a
+    fixed number of queries, and the clerk sees each row with its status.
+    Import creates every reading in one call, in one transaction, only when
+    no row has an error; importing only the good rows is a separate,
+    explicit choice that records the file as partially imported. Either way
+    the file is recorded by checksum and cannot be imported again.
+    """
+
     _name = "utility.meter.reading.import"
     _description = "Import Meter Readings"
+    _check_company_auto = True
 
-    name = fields.Char()
+    file_data = fields.Binary(string="File", attachment=False)
+    file_name = fields.Char()
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    layout_id = fields.Many2one(
+        "utility.reading.file.layout",
+        required=True,
+        check_company=True,
+        default=lambda self: self._default_layout_id(),
+    )
+    has_account = fields.Boolean(related="layout_id.has_account")
+    state = fields.Selection(
+        [("draft", "Upload"), ("checked", "Checked")], default="draft", required=True
+    )
+    checksum = fields.Char(readonly=True)
+    line_ids = fields.One2many(
+        "utility.meter.reading.import.line", "import_id", string="Preview", readonly=True
+    )
+    row_count = fields.Integer(string="Rows", readonly=True)
+    ok_count = fields.Integer(string="Rows OK", readonly=True)
+    error_count = fields.Integer(string="Rows with Errors", readonly=True)
+    summary = fields.Char(compute="_compute_summary")
+
+    def _default_layout_id(self):
+        return self.env["utility.reading.file.layout"].search(
+            [("company_id", "in", (self.env.company.id, False))], limit=1
+        )
+
+    @api.depends("state", "row_count", "ok_count", "error_count")
+    def _compute_summary(self):
+        for wizard in self:
+            if wizard.state != "checked":
+                wizard.summary = False
+            elif wizard.error_count:
+                wizard.summary = self.env._(
+                    "%(rows)s rows: %(ok)s OK, %(errors)s with errors. Fix the file and check "
+                    "it again, or import the good rows only.",
+                    rows=wizard.row_count,
+                    ok=wizard.ok_count,
+                    errors=wizard.error_count,
+                )
+            else:
+                wizard.summary = self.env._(
+                    "%(rows)s rows, all OK: ready to import.", rows=wizard.row_count
+                )
+
+    @api.onchange("file_data", "layout_id")
+    def _onchange_file(self):
+        # A checked preview is only true for the file and layout it was made with.
+        self.state = "draft"
+        self.line_ids = [fields.Command.clear()]
+        self.row_count = self.ok_count = self.error_count = 0
+
+    def write(self, vals):
+        if {"file_data", "layout_id"} & vals.keys():
+            # The preview lines are readonly, so the client never saves them cleared.
+            self.line_ids.unlink()
+            vals = dict(vals, state="draft", row_count=0, ok_count=0, error_count=0)
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_check(self):
+        """Parse and match every row, show the preview."""
+        self.ensure_one()
+        self._check_file()
+        return self._reopen()
+
+    def action_import(self):
+        """Import the whole file, or nothing when any row has an error."""
+        self.ensure_one()
+        result, matches = self._check_file()
+        bad = result.invalid_rows
+        if bad:
+            raise UserError(
+                self.env._(
+                    "Nothing was imported: %(count)s of %(rows)s rows have errors.\n\n"
+                    "%(errors)s\n\n"
+                    "Fix the file and import it again, or choose "
+                    "'Import the good rows only' to leave these rows out.",
+                    count=len(bad),
+                    rows=len(result.rows),
+                    errors=self._format_errors(bad),
+                )
+            )
+        return self._import_rows(result, matches)
+
+    def action_import_valid(self):
+        """Import the rows without errors and record the file as partially imported.
+
+        The whole file is recorded, so it cannot be imported again; a
+        corrected file has another checksum and its rows already imported
+        here are refused as duplicates.
+        """
+        self.ensure_one()
+        result, matches = self._check_file()
+        if not result.valid_rows:
+            raise UserError(
+                self.env._(
+                    "No row of this file can be imported.\n\n%(errors)s",
+                    errors=self._format_errors(result.invalid_rows),
+                )
+            )
+        return self._import_rows(result, matches)
+
+    # ------------------------------------------------------------------
+    # Checking
+    # ------------------------------------------------------------------
+    def _check_file(self):
+        """Parse the file, match its rows against the database, refresh the preview.
+
+        :return: (reading_files.ParseResult whose rows carry the database errors
+            too, dict line number -> (meter, account) found for the row)
+        :raises UserError: when the file as a whole cannot be imported (empty,
+            unreadable, wrong header, already imported)
+        """
+        self.ensure_one()
+        result = self._parse_file()
+        matches = self._match_rows(result.rows)
+        self._write_preview(result, matches)
+        return result, matches
+
+    def _parse_file(self):
+        if not self.file_data:
+            raise UserError(self.env._("Choose the readings file to import."))
+        try:
+            content = base64.b64decode(self.file_data, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise UserError(self.env._("The upload is not a readable file.")) from error
+        try:
+            config = self.layout_id._get_parser_config()
+        except reading_files.LayoutError as error:
+            raise UserError(
+                self.env._(
+                    "The layout %(layout)s cannot read files: %(error)s",
+                    layout=self.layout_id.display_name,
+                    error=error,
+                )
+            ) from error
+        result = reading_files.parse(content, config)
+        self.env["utility.reading.file"]._check_not_imported({result.checksum}, self.company_id)
+        if result.file_errors:
+            raise UserError(
+                self.env._(
+                    "The file %(file)s cannot be imported with the layout %(layout)s: %(errors)s",
+                    file=self.file_name or "",
+                    layout=self.layout_id.display_name,
+                    errors="; ".join(result.file_errors),
+                )
+            )
+        return result
+
+    def _match_rows(self, rows):
+        """Check every row against meters, accounts and readings in a few queries.
+
+        Adds an error to each row the database refuses: unknown or uninstalled
+        meter, account not the meter's current one, date in the future, a
+        reading already recorded for that meter and day, a date the meter is
+        already billed for.
+
+        :return: dict line number -> (meter, account), empty records when not found
+        """
+        meters = self._find_meters({row.meter for row in rows if row.meter})
+        accounts = self._current_accounts(meters)
+        existing = self._existing_readings(rows, meters)
+        billed_until = self._billed_until(meters)
+        today = fields.Date.context_today(self)
+        meter_states = dict(
+            self.env["utility.meter"]._fields["state"]._description_selection(self.env)
+        )
+        Meter, Account = self.env["utility.meter"], self.env["utility.account"]
+        matches = {}
+        for row in rows:
+            meter = meters.get(row.meter, Meter)
+            account = accounts.get(meter.id, Account)
+            matches[row.line_number] = (meter, account)
+            if row.date and row.date > today:
+                row.add_error(
+                    self.env._(
+                        "date %(date)s is in the future", date=format_date(self.env, row.date)
+                    )
+                )
+            if not row.meter:
+                continue
+            if not meter:
+                row.add_error(self.env._("unknown meter '%(meter)s'", meter=row.meter))
+                continue
+            if meter.state != "installed":
+                row.add_error(
+                    self.env._(
+                        "meter %(meter)s is not installed (%(state)s)",
+                        meter=row.meter,
+                        state=meter_states.get(meter.state, meter.state),
+                    )
+                )
+            if row.account and self.has_account and row.account != account.name:
+                if account:
+                    row.add_error(
+                        self.env._(
+                            "account %(file_account)s is not the account of meter %(meter)s "
+                            "(%(account)s)",
+                            file_account=row.account,
+                            meter=row.meter,
+                            account=account.name,
+                        )
+                    )
+                else:
+                    row.add_error(
+                        self.env._(
+                            "meter %(meter)s has no open account (the file says %(account)s)",
+                            meter=row.meter,
+                            account=row.account,
+                        )
+                    )
+            reading = existing.get((meter.id, row.date))
+            if reading:
+                row.add_error(self._duplicate_message(reading))
+            elif row.date and meter in billed_until and row.date <= billed_until[meter]:
+                row.add_error(
+                    self.env._(
+                        "meter %(meter)s is billed up to %(billed)s: a reading dated %(date)s "
+                        "would change a bill (correct it by cancel-and-rebill)",
+                        meter=row.meter,
+                        billed=format_date(self.env, billed_until[meter]),
+                        date=format_date(self.env, row.date),
+                    )
+                )
+        return matches
+
+    def _find_meters(self, serials):
+        """Meters by serial number (unique per company), in one query."""
+        meters = self.env["utility.meter"].search(
+            [("name", "in", list(serials)), ("company_id", "=", self.company_id.id)]
+        )
+        return {meter.name: meter for meter in meters}
+
+    def _current_accounts(self, meters):
+        """The account each meter serves now (the meter's own definition, batched).
+
+        :param meters: dict serial -> meter
+        :return: dict meter id -> utility.account
+        """
+        found = self.env["utility.meter"].union(*meters.values())
+        # One computation for the whole recordset: the compute runs on the prefetch set.
+        return {meter.id: meter.account_id for meter in found if meter.account_id}
+
+    def _existing_readings(self, rows, meters):
+        """Readings already recorded for the meters and days of the file, in one query.
+
+        :return: dict (meter id, date) -> utility.meter.reading
+        """
+        meter_ids = [meter.id for meter in meters.values()]
+        dates = list({row.date for row in rows if row.date})
+        if not meter_ids or not dates:
+            return {}
+        readings = self.env["utility.meter.reading"].search(
+            [
+                ("meter_id", "in", meter_ids),
+                ("date", "in", dates),
+                ("state", "!=", "cancelled"),
+            ]
+        )
+        return {(reading.meter_id.id, reading.date): reading for reading in readings}
+
+    def _billed_until(self, meters):
+        """Date of the last billed reading of each meter, in one query.
+
+        :return: dict meter -> date
+        """
+        if not meters:
+            return {}
+        return dict(
+            self.env["utility.meter.reading"]._read_group(
+                [
+                    ("meter_id", "in", [meter.id for meter in meters.values()]),
+                    ("state", "=", "billed"),
+                ],
+                ["meter_id"],
+                ["date:max"],
+            )
+        )
+
+    def _duplicate_message(self, reading):
+        date = format_date(self.env, reading.date)
+        if reading.file_id:
+            return self.env._(
+                "already imported (reading of %(date)s from file %(file)s)",
+                date=date,
+                file=reading.file_id.name,
+            )
+        origin = dict(reading._fields["source"]._description_selection(self.env)).get(
+            reading.source, reading.source
+        )
+        return self.env._(
+            "a reading of %(date)s is already recorded for this meter (%(origin)s)",
+            date=date,
+            origin=origin,
+        )
+
+    def _write_preview(self, result, matches):
+        self.line_ids.unlink()
+        self.env["utility.meter.reading.import.line"].create(
+            [self._prepare_line_vals(row, *matches[row.line_number]) for row in result.rows]
+        )
+        valid = len(result.valid_rows)
+        self.write(
+            {
+                "state": "checked",
+                "checksum": result.checksum,
+                "row_count": len(result.rows),
+                "ok_count": valid,
+                "error_count": len(result.rows) - valid,
+            }
+        )
+
+    def _prepare_line_vals(self, row, meter, account):
+        return {
+            "import_id": self.id,
+            "line_number": row.line_number,
+            "meter_serial": row.meter,
+            "account_number": row.account,
+            "date": row.date,
+            "value": float(row.value) if row.value is not None else 0.0,
+            "read_type": row.read_type or "actual",
+            "reader": row.reader,
+            "note": row.note,
+            "meter_id": meter.id,
+            "account_id": account.id,
+            "status": "ok" if row.is_valid else "error",
+            "message": "\n".join(row.errors),
+        }
+
+    def _format_errors(self, rows):
+        messages = [message for row in rows for message in row.error_messages()]
+        if len(messages) > MAX_LISTED_ERRORS:
+            more = len(messages) - MAX_LISTED_ERRORS
+            messages = [
+                *messages[:MAX_LISTED_ERRORS],
+                self.env._("... and %(count)s more problems (see the rows)", count=more),
+            ]
+        return "\n".join(messages)
+
+    # ------------------------------------------------------------------
+    # Importing
+    # ------------------------------------------------------------------
+    def _import_rows(self, result, matches):
+        """Record the file and create the readings of its valid rows, in one call each."""
+        valid, rejected = result.valid_rows, result.invalid_rows
+        file = self.env["utility.reading.file"].create(
+            {
+                "name": self.file_name or self.env._("Readings file"),
+                "checksum": result.checksum,
+                "layout_id": self.layout_id.id,
+                "company_id": self.company_id.id,
+                "state": "partial" if rejected else "imported",
+                "row_count": len(result.rows),
+                "rejected_count": len(rejected),
+                "rejected_rows": self._format_all_errors(rejected),
+            }
+        )
+        # The reading's create runs the read edits on the whole batch at once.
+        self.env["utility.meter.reading"].create(
+            [self._prepare_reading_vals(row, file, *matches[row.line_number]) for row in valid]
+        )
+        file.message_post(
+            body=self.env._(
+                "%(readings)s readings imported from %(rows)s rows, %(rejected)s rows rejected.",
+                readings=len(valid),
+                rows=len(result.rows),
+                rejected=len(rejected),
+            )
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "utility.reading.file",
+            "res_id": file.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def _format_all_errors(self, rows):
+        return "\n".join(message for row in rows for message in row.error_messages()) or False
+
+    def _prepare_reading_vals(self, row, file, meter, _account):
+        vals = {
+            "meter_id": meter.id,
+            "date": row.date,
+            "value": float(row.value),
+            "read_type": row.read_type or "actual",
+            "source": "import",
+            "file_id": file.id,
+        }
+        # The service (hence the account) is found by the reading from the meter
+        # at the read date; the account checked above is the same one today.
+        note = " / ".join(filter(None, [row.reader and f"[{row.reader}]", row.note]))
+        if note:
+            vals["note"] = note
+        return vals
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": self.env.context,
+        }
 
 
 class UtilityMeterReadingImportLine(models.TransientModel):
+    """One row of the file as the check saw it: what it says and whether it can go in."""
+
     _name = "utility.meter.reading.import.line"
     _description = "Import Meter Readings: Row"
+    _order = "import_id, line_number"
 
-    name = fields.Char()
+    import_id = fields.Many2one(
+        "utility.meter.reading.import", required=True, ondelete="cascade", index=True
+    )
+    line_number = fields.Integer(string="Line")
+    meter_serial = fields.Char(string="Meter")
+    account_number = fields.Char(string="Account")
+    date = fields.Date(string="Read Date")
+    value = fields.Float(string="Reading", digits=(16, 3))
+    read_type = fields.Selection(READ_TYPES)
+    reader = fields.Char()
+    note = fields.Char()
+    meter_id = fields.Many2one("utility.meter", string="Meter Found")
+    account_id = fields.Many2one("utility.account", string="Account Found")
+    status = fields.Selection([("ok", "OK"), ("error", "Error")], required=True)
+    message = fields.Text()

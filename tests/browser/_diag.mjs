@@ -1,0 +1,13 @@
+import { chromium } from "playwright-core";
+import { mkdtempSync } from "node:fs";
+const extra = JSON.parse(process.argv[2]||"{}");
+const ctx = await chromium.launchPersistentContext(mkdtempSync("/tmp/ubdiag/p"), {executablePath:"/usr/bin/chromium", headless:true, ...extra});
+const page = ctx.pages()[0];
+const t0=Date.now();
+page.on("requestfinished", r => { const t=r.timing(); if (t.responseEnd>1000) console.log(((Date.now()-t0)/1000).toFixed(1), r.method(), r.url().slice(0,100), Math.round(t.responseEnd)); });
+await page.goto("http://127.0.0.1:8391/web/login");
+await page.fill("#login","admin"); await page.fill("#password","admin"); await page.click("button[type=submit]");
+const a = page.locator(".o_main_navbar .o_navbar_apps_menu"); const b = page.locator("form.oe_login_form .alert-danger");
+await a.or(b).first().waitFor({timeout:90000});
+console.log(JSON.stringify(extra), "navbar", (Date.now()-t0)/1000);
+await ctx.close();

@@ -1,0 +1,373 @@
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+//
+// End-to-end check of what a clerk sees first: log in, open Utility Billing,
+// open an account from the Accounts list (customer, premise, services,
+// balance), then the read-exception review queue. Screenshots go to --out.
+//
+//   node tests/browser/account_and_queue.mjs --url http://127.0.0.1:8069 --out test-output
+//
+// Options: --login/--password (admin/admin), --chromium (/usr/bin/chromium),
+// --min-accounts (1), --min-exceptions (0). Exits 1 with the failed step, the
+// page URL, any Odoo error dialog and a failure screenshot.
+
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+const { values: opts } = parseArgs({
+    options: {
+        url: { type: "string" },
+        out: { type: "string", default: "test-output" },
+        login: { type: "string", default: "admin" },
+        password: { type: "string", default: "admin" },
+        chromium: { type: "string", default: "/usr/bin/chromium" },
+        "min-accounts": { type: "string", default: "1" },
+        "min-exceptions": { type: "string", default: "0" },
+        timeout: { type: "string", default: "20000" },
+    },
+});
+if (!opts.url) {
+    console.error("usage: account_and_queue.mjs --url http://127.0.0.1:PORT [--out DIR]");
+    process.exit(2);
+}
+const BASE = opts.url.replace(/\/+$/, "");
+const OUT = path.resolve(opts.out);
+const MIN_ACCOUNTS = Number(opts["min-accounts"]);
+const MIN_EXCEPTIONS = Number(opts["min-exceptions"]);
+const TIMEOUT = Number(opts.timeout);
+// The first page of the web client compiles the asset bundles on the server.
+const FIRST_LOAD_TIMEOUT = Math.max(TIMEOUT, 90000);
+const APP_XMLID = "utility_billing.utility_billing_menu_root";
+
+let chromium;
+try {
+    ({ chromium } = await import("playwright-core"));
+} catch (err) {
+    console.error(
+        `[browser] cannot load playwright-core (${err.message}): run \`npm ci\` in the repository root`,
+    );
+    process.exit(1);
+}
+
+const started = Date.now();
+const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
+const log = (msg) => console.log(`[browser ${seconds(started).padStart(5)}s] ${msg}`);
+
+class CheckError extends Error {}
+function check(condition, message) {
+    if (!condition) throw new CheckError(message);
+}
+
+mkdirSync(OUT, { recursive: true });
+const profile = mkdtempSync(path.join(tmpdir(), "ub-browser-profile-"));
+let context;
+let page;
+let current = "launch chromium";
+const pageErrors = [];
+
+async function step(name, fn) {
+    current = name;
+    const t0 = Date.now();
+    const result = await fn();
+    await failOnErrorDialog();
+    log(`ok   ${name} (${seconds(t0)}s)`);
+    return result;
+}
+
+// An RPC error, a traceback or a UserError shows as a dialog; a check that
+// only looks for its own selector would time out with a less useful message.
+async function failOnErrorDialog() {
+    const dialog = page.locator(".o_error_dialog");
+    if (await dialog.count()) {
+        const text = (await dialog.first().innerText()).slice(0, 3000);
+        throw new CheckError(`Odoo shows an error dialog:\n${text}`);
+    }
+    check(!pageErrors.length, `uncaught JavaScript error in the page:\n${pageErrors.join("\n")}`);
+}
+
+// Value shown by a field widget: inputs in the (always editable) form view,
+// plain text otherwise.
+async function fieldText(scope, name) {
+    const widget = scope.locator(`.o_field_widget[name="${name}"]`).first();
+    if (!(await widget.count())) return null;
+    return widget.evaluate((el) => {
+        const input = el.querySelector("input, textarea, select");
+        return ((input ? input.value : "") || el.innerText || "").trim();
+    });
+}
+
+async function waitForController(kind) {
+    const controller = page.locator(`.o_action_manager > .o_view_controller.o_${kind}_view`);
+    await controller.waitFor({ state: "visible", timeout: TIMEOUT });
+    return controller;
+}
+
+// A menu click keeps the previous view on screen until the new action has
+// loaded: wait for the new title, not for any controller.
+async function waitForTitle(expected) {
+    const title = page.locator(".o_action_manager > .o_view_controller .o_last_breadcrumb_item");
+    const escaped = expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const exact = new RegExp(`^\\s*${escaped}\\s*$`);
+    await title
+        .filter({ hasText: exact })
+        .first()
+        .waitFor({ timeout: TIMEOUT })
+        .catch(async () => {
+            const shown = await title
+                .first()
+                .innerText({ timeout: 1000 })
+                .catch(() => "(no title)");
+            throw new CheckError(`the breadcrumb shows "${shown.trim()}", expected "${expected}"`);
+        });
+}
+
+async function openMenu(sectionXmlid, itemXmlid) {
+    await page.locator(`.o_menu_sections button[data-menu-xmlid="${sectionXmlid}"]`).click();
+    const item = page.locator(`.dropdown-menu [data-menu-xmlid="${itemXmlid}"]`);
+    await item.waitFor({ timeout: TIMEOUT }).catch(() => {
+        throw new CheckError(`the menu has no entry ${itemXmlid} under ${sectionXmlid}`);
+    });
+    await item.click();
+}
+
+function listRows(controller) {
+    return controller.locator(".o_list_renderer .o_data_row");
+}
+
+// Records a list shows: its rows, or when it is grouped (a review queue
+// grouped by edit) the counts of its top-level groups.
+async function recordCount(controller) {
+    const groups = await controller
+        .locator(".o_list_renderer .o_group_header")
+        .evaluateAll((rows) =>
+            rows
+                .filter((row) => {
+                    const caret = row.querySelector(".o_group_caret");
+                    return (
+                        !caret ||
+                        caret.style.getPropertyValue("--o-list-group-level").trim() === "0"
+                    );
+                })
+                .map((row) =>
+                    Number(
+                        /\((\d+)\)\s*$/.exec(
+                            row.querySelector(".o_group_name").innerText.split("\n")[0],
+                        )?.[1] ?? 0,
+                    ),
+                ),
+        );
+    if (groups.length) return { records: groups.reduce((a, b) => a + b, 0), groups: groups.length };
+    const kanban = controller.locator(".o_kanban_record:not(.o_kanban_ghost)");
+    return {
+        records: (await listRows(controller).count()) + (await kanban.count()),
+        groups: 0,
+    };
+}
+
+// Odoo keeps loading after the view shows (chatter, avatars, counters):
+// wait until no request has been in flight for a moment before a screenshot.
+let inflight = 0;
+let lastActivity = Date.now();
+async function settle(quiet = 400, limit = 10000) {
+    const t0 = Date.now();
+    while (Date.now() - t0 < limit) {
+        const loading = await page.locator(".o_loading_indicator").count();
+        if (inflight <= 0 && !loading && Date.now() - lastActivity >= quiet) return;
+        await page.waitForTimeout(100);
+    }
+    log(`     (still ${inflight} request(s) in flight after ${limit / 1000}s: screenshot anyway)`);
+}
+
+try {
+    context = await chromium.launchPersistentContext(profile, {
+        executablePath: opts.chromium,
+        headless: true,
+        args: [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            // Nothing but the local server: no DNS for any other host.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+        ],
+        viewport: { width: 1600, height: 1000 },
+        locale: "en-US",
+        timezoneId: "UTC",
+    });
+    const local = new Set(["127.0.0.1", "localhost", new URL(BASE).hostname]);
+    await context.route(
+        (url) => !local.has(url.hostname),
+        (route) => route.abort("blockedbyclient"),
+    );
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(TIMEOUT);
+    // RPCs and images only: the bus's shared-worker script never "finishes".
+    const tracked = new Set(["xhr", "fetch", "image", "font", "stylesheet"]);
+    const track = (delta) => (request) => {
+        if (!tracked.has(request.resourceType())) return;
+        inflight += delta;
+        lastActivity = Date.now();
+    };
+    page.on("request", track(1));
+    page.on("requestfinished", track(-1));
+    page.on("requestfailed", track(-1));
+    page.on("pageerror", (err) => pageErrors.push(String(err.stack || err)));
+    page.on("console", (msg) => {
+        if (msg.type() === "error") log(`console error: ${msg.text()}`);
+    });
+
+    await step(`log in as ${opts.login}`, async () => {
+        await page.goto(`${BASE}/web/login`, { timeout: FIRST_LOAD_TIMEOUT });
+        const form = page.locator("form.oe_login_form");
+        await form
+            .locator("input#login")
+            .waitFor({ state: "visible", timeout: FIRST_LOAD_TIMEOUT });
+        await form.locator("input#login").fill(opts.login);
+        await form.locator("input#password").fill(opts.password);
+        await form.locator("button[type=submit]").first().click();
+        const loggedIn = page.locator(".o_main_navbar .o_navbar_apps_menu");
+        const refused = page.locator("form.oe_login_form .alert-danger");
+        await loggedIn.or(refused).first().waitFor({ timeout: FIRST_LOAD_TIMEOUT });
+        if (await refused.count()) {
+            throw new CheckError(`login refused: ${(await refused.first().innerText()).trim()}`);
+        }
+    });
+
+    await step("open the Utility Billing app", async () => {
+        await page.locator(".o_navbar_apps_menu button").click();
+        // The dropdown renders in an overlay, outside the navbar.
+        const app = page.locator(`.dropdown-menu .o_app[data-menu-xmlid="${APP_XMLID}"]`);
+        await app.waitFor({ timeout: TIMEOUT }).catch(() => {
+            throw new CheckError(`the apps menu has no "Utility Billing" entry (${APP_XMLID})`);
+        });
+        await app.click();
+        await page
+            .locator(".o_action_manager > .o_view_controller")
+            .waitFor({ timeout: FIRST_LOAD_TIMEOUT });
+        const brand = (await page.locator(".o_main_navbar .o_menu_brand").innerText()).trim();
+        check(
+            brand === "Utility Billing",
+            `the navbar shows app "${brand}", expected "Utility Billing"`,
+        );
+    });
+
+    const accounts = await step("open Customers > Accounts", async () => {
+        await openMenu(
+            "utility_billing.utility_customers_menu",
+            "utility_billing.utility_account_menu",
+        );
+        await waitForTitle("Accounts");
+        const list = await waitForController("list");
+        const rows = await listRows(list).count();
+        log(`     the Accounts list shows ${rows} row(s)`);
+        check(
+            rows >= MIN_ACCOUNTS,
+            `the Accounts list shows ${rows} account(s), expected at least ${MIN_ACCOUNTS}` +
+                " (is the demo town installed?)",
+        );
+        return list;
+    });
+
+    await step("open the first account", async () => {
+        const row = listRows(accounts).first();
+        const number = (await row.locator('.o_data_cell[name="name"]').innerText()).trim();
+        await row.locator(".o_data_cell").first().click();
+        const form = await waitForController("form");
+        const shown = await fieldText(form, "name");
+        check(shown === number, `the form shows account "${shown}", the list row was "${number}"`);
+        log(`     account ${number}`);
+    });
+
+    await step("check the account form: customer, premise, balance, services", async () => {
+        const form = page.locator(".o_action_manager > .o_form_view");
+        const problems = [];
+        const customer = await fieldText(form, "partner_id");
+        if (!customer) problems.push("no customer (partner_id) is shown");
+        const premise = await fieldText(form, "location_id");
+        if (!premise) problems.push("no premise (location_id) is shown");
+        const balanceButton = form.locator(".oe_stat_button", { hasText: "Balance" });
+        const balance = await fieldText(balanceButton, "amount_balance");
+        if (!balance || !/\d/.test(balance)) {
+            problems.push(`the Balance smart button shows "${balance ?? ""}", expected an amount`);
+        }
+        const balanceField = await fieldText(form.locator(".o_inner_group"), "amount_balance");
+        if (!balanceField || !/\d/.test(balanceField)) {
+            problems.push(
+                `the Money group's balance shows "${balanceField ?? ""}", expected an amount`,
+            );
+        }
+        const tab = form.locator('.o_notebook_headers a.nav-link[name="services"]');
+        if (await tab.count()) {
+            await tab.click();
+            const services = form.locator('.o_field_widget[name="service_ids"] .o_data_row');
+            const count = await services.count();
+            if (!count) problems.push("the Services tab lists no service");
+            const types = await services
+                .locator('.o_data_cell[name="service_type_id"]')
+                .allInnerTexts();
+            if (types.some((t) => !t.trim())) problems.push("a service line has no service type");
+            log(
+                `     customer "${customer}", premise "${premise}", balance ${balance}, services: ${types.join(", ")}`,
+            );
+        } else {
+            problems.push('the form has no "Services" tab');
+        }
+        await settle();
+        await page.screenshot({ path: path.join(OUT, "account_form.png"), fullPage: true });
+        check(!problems.length, `the account form is incomplete:\n  - ${problems.join("\n  - ")}`);
+    });
+
+    await step("open Meters > Read Exceptions", async () => {
+        await openMenu(
+            "utility_billing.utility_meters_menu",
+            "utility_billing.utility_reading_exception_menu",
+        );
+        await waitForTitle("Read Exceptions");
+        const controller = page.locator(".o_action_manager > .o_view_controller");
+        const { records, groups } = await recordCount(controller);
+        const empty = await controller.locator(".o_view_nocontent").count();
+        log(
+            `     the review queue shows ${records} exception(s)` +
+                (groups ? ` in ${groups} group(s)` : "") +
+                (empty ? " (empty-queue help shown)" : ""),
+        );
+        // A grouped queue opens folded: unfold the first group so the
+        // screenshot shows exceptions, as a clerk would.
+        const folded = controller.locator(".o_group_header:not(.o_group_open)").first();
+        if (records && !(await listRows(controller).count()) && (await folded.count())) {
+            await folded.click();
+            await listRows(controller).first().waitFor();
+        }
+        await settle();
+        await page.screenshot({ path: path.join(OUT, "exception_queue.png"), fullPage: true });
+        check(
+            records >= MIN_EXCEPTIONS,
+            `the Read Exceptions queue shows ${records} exception(s), expected at least ${MIN_EXCEPTIONS}`,
+        );
+    });
+
+    log(`all checks passed; screenshots in ${OUT}`);
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+    process.exit(0);
+} catch (err) {
+    const shot = path.join(OUT, "failure.png");
+    let where = "";
+    if (page) {
+        where = `\n  page: ${page.url()}`;
+        await page.screenshot({ path: shot, fullPage: true }).then(
+            () => (where += `\n  screenshot: ${shot}`),
+            () => {},
+        );
+    }
+    const message = err instanceof CheckError ? err.message : String(err.stack || err);
+    console.error(`[browser] FAILED at step "${current}":\n${message}${where}`);
+    await context?.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+    process.exit(1);
+}
