@@ -40,7 +40,7 @@ class UtilityAccountService(models.Model):
         required=True,
         tracking=True,
         check_company=True,
-        domain="[('service_type_id', '=', service_type_id)]",
+        domain="[('service_type_id', '=', service_type_id), ('is_fee_schedule', '=', False)]",
     )
     meter_id = fields.Many2one(
         "utility.meter",

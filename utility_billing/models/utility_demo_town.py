@@ -212,7 +212,9 @@ class UtilityDemoTown(models.AbstractModel):
                     "zip": location.zip,
                     "state_id": location.state_id.id,
                     "country_id": us.id,
-                    "email": f"{name.lower().replace(' ', '.').replace(',', '')}@example.com",
+                    "email": "{}@example.com".format(
+                        ".".join(name.lower().replace(",", "").replace(".", "").split())
+                    ),
                     "phone": f"+1 515 555 {1000 + index:04d}",
                 }
                 for index, ((name, is_company), location) in enumerate(
@@ -351,7 +353,11 @@ class UtilityDemoTown(models.AbstractModel):
                 dict(
                     common,
                     service_type_id=sewer.id,
-                    rate_schedule_id=ref("utility_billing.rate_schedule_sewer").id,
+                    rate_schedule_id=ref(
+                        "utility_billing.rate_schedule_sewer"
+                        if customer_class == "residential"
+                        else "utility_billing.rate_schedule_sewer_commercial"
+                    ).id,
                 )
             )
             if customer_class in ("residential", "commercial"):

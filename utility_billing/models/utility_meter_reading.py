@@ -85,7 +85,12 @@ class UtilityMeterReading(models.Model):
         default=fields.Date.context_today,
     )
     value = fields.Float(
-        string="Reading", digits=(16, 3), required=True, tracking=True, help="Register value."
+        string="Reading",
+        digits=(16, 3),
+        required=True,
+        tracking=True,
+        aggregator=None,
+        help="Register value.",
     )
     read_type = fields.Selection(READ_TYPES, default="actual", required=True, tracking=True)
     unit = fields.Selection(related="meter_id.unit")

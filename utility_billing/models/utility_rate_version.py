@@ -1,10 +1,110 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
 
 
 class UtilityRateVersion(models.Model):
+    """The prices of a schedule from ``date_start`` until the next version.
+
+    A version has no end of its own: it ends the day before the next version
+    of its schedule starts, so versions can neither overlap nor leave a gap.
+    """
+
     _name = "utility.rate.version"
     _description = "Utility Rate Schedule Version"
+    _order = "schedule_id, date_start desc, id desc"
+    _check_company_auto = True
 
-    name = fields.Char()
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    schedule_id = fields.Many2one(
+        "utility.rate.schedule",
+        string="Rate Schedule",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    name = fields.Char(
+        string="Reference",
+        help="Ordinance or resolution that set these rates (printed nowhere on bills).",
+    )
+    date_start = fields.Date(string="Effective From", required=True, index=True)
+    date_end = fields.Date(
+        string="Effective To",
+        compute="_compute_date_end",
+        store=True,
+        help="Day before the next version of the schedule starts; empty while this "
+        "is the latest version.",
+    )
+    outside_multiplier = fields.Float(
+        string="Outside-City Multiplier",
+        digits=(6, 4),
+        default=1.0,
+        required=True,
+        help="Premises outside city limits pay the prices of this version times this "
+        "factor (e.g. 1.5) on the lines that apply it.",
+    )
+    line_ids = fields.One2many("utility.rate.line", "version_id", string="Lines", copy=True)
+    line_count = fields.Integer(compute="_compute_line_count")
+    company_id = fields.Many2one(
+        related="schedule_id.company_id", store=True, precompute=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    service_type_id = fields.Many2one(related="schedule_id.service_type_id")
+    usage_unit = fields.Selection(related="schedule_id.usage_unit")
+
+    _sql_constraints = [
+        (
+            "schedule_date_start_uniq",
+            "unique(schedule_id, date_start)",
+            "Two versions of a rate schedule cannot start on the same day.",
+        ),
+        (
+            "outside_multiplier_check",
+            "CHECK(outside_multiplier > 0)",
+            "The outside-city multiplier must be positive (1 for no surcharge).",
+        ),
+    ]
+
+    @api.depends("date_start", "schedule_id.version_ids.date_start")
+    def _compute_date_end(self):
+        for version in self:
+            later = [
+                other.date_start
+                for other in version.schedule_id.version_ids
+                if other.date_start and version.date_start and other.date_start > version.date_start
+            ]
+            version.date_end = min(later) - timedelta(days=1) if later else False
+
+    def _compute_line_count(self):
+        counts = dict(
+            self.env["utility.rate.line"]._read_group(
+                [("version_id", "in", self.ids)], ["version_id"], ["__count"]
+            )
+        )
+        for version in self:
+            version.line_count = counts.get(version, 0)
+
+    @api.depends("schedule_id", "date_start", "name")
+    def _compute_display_name(self):
+        for version in self:
+            start = fields.Date.to_string(version.date_start) if version.date_start else ""
+            label = self.env._(
+                "%(schedule)s from %(date)s",
+                schedule=version.schedule_id.display_name or "",
+                date=start,
+            )
+            version.display_name = f"{label} ({version.name})" if version.name else label
+
+    def copy_data(self, default=None):
+        """A copy is the draft of the next rate change: dated a year after the
+        schedule's latest version, so it never collides with an existing one."""
+        vals_list = super().copy_data(default=default)
+        if default and "date_start" in default:
+            return vals_list
+        for version, vals in zip(self, vals_list, strict=True):
+            latest = max(version.schedule_id.version_ids.mapped("date_start"))
+            vals["date_start"] = latest + relativedelta(years=1)
+        return vals_list

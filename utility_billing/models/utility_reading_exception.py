@@ -115,9 +115,12 @@ class UtilityReadingException(models.Model):
     # ------------------------------------------------------------------
     # The reading, for the clerk
     # ------------------------------------------------------------------
-    reading_value = fields.Float(related="reading_id.value", string="Reading Value")
+    # Register values and usages of different meters do not add up: no group totals.
+    reading_value = fields.Float(
+        related="reading_id.value", string="Reading Value", aggregator=None
+    )
     previous_value = fields.Float(related="reading_id.previous_value")
-    consumption = fields.Float(related="reading_id.consumption")
+    consumption = fields.Float(related="reading_id.consumption", aggregator=None)
     days = fields.Integer(related="reading_id.days")
     read_type = fields.Selection(related="reading_id.read_type")
     reading_state = fields.Selection(related="reading_id.state", string="Reading Status")

@@ -1,0 +1,873 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Rating engine: price one service period of one account under a rate schedule.
+
+This module is the ONLY place a utility charge is computed. It is pure Python
+(no Odoo import): the ORM builds a :class:`RatePlan` once per batch
+(``utility.rate.schedule._get_rate_plan()``) and calls :func:`rate` per account.
+
+Service period
+    Half-open ``[date_from, date_to)``: ``date_from`` is the previous read date,
+    ``date_to`` the current read date, and the period counts
+    ``days = (date_to - date_from).days`` days. The usage of the day ``date_to``
+    belongs to the next bill, so consecutive bills never count a day twice.
+
+Versions and proration
+    A version prices the days from its ``date_start`` until the next version
+    starts. When a version starts strictly inside the period, the period is
+    split at that day into segments. Each segment has the exact weight
+    ``Fraction(segment days, period days)``. The usage is allocated to the
+    segments by weight: every segment but the last gets ``usage x weight``
+    rounded DOWN to the quantity quantum, and the last segment takes the
+    remainder, so segment usages always add up exactly to the usage. Per segment:
+
+    * fixed (base), minimum, cart and ERU charges are multiplied by
+      ``period_factor x weight``;
+    * block thresholds and minimum allowances are multiplied by ``weight``,
+      and also by ``period_factor`` when the schedule scales its blocks with
+      the period. Scaled thresholds are rounded half-up to the quantity quantum.
+
+    ``period_factor`` is how many standard periods the bill covers: 1 for an
+    ordinary monthly bill whatever the month length, 2 for a 60-day bill on a
+    monthly schedule, days / standard days for a partial (final) bill. The
+    caller decides it; this module never guesses it from the day count.
+
+Volume, outside city, discounts
+    The volume a schedule prices comes from its basis (own meter, the
+    account's water usage, or its winter average), times ``volume_percent``,
+    capped at ``volume_cap x period_factor`` (see :func:`billed_volume`).
+    Outside city limits, the lines that apply the multiplier have their prices
+    multiplied by the version's ``outside_multiplier``. A discount line takes
+    its percent off the charges before it in its segment, for accounts in its
+    program. A schedule pricing base charges by meter size (or carts by size)
+    refuses an input whose size it has no price for, rather than under-bill.
+
+Quantities
+    Usage is expressed in the schedule's usage unit and rounded half-up to six
+    decimals (QUANTITY_QUANTUM: a thousandth of a gallon when the unit is kgal)
+    before rating. Block quantities are then exact at six decimals, so a block
+    line reads ``quantity x unit price = amount`` and can be checked by hand.
+
+Rounding rule (one per rate line, field ``rounding``)
+    All arithmetic is exact (Decimal under a 1000-digit context, and
+    ``fractions.Fraction`` once day weights are involved); money is rounded
+    only to cents, ROUND_HALF_UP (a half cent goes away from
+    zero, so a 0.005 charge is 0.01 and a 0.005 credit is -0.01).
+
+    * ``block`` (default): every block of a block line is its own charge line,
+      rounded to cents on its own; the line's charge is the sum of the rounded
+      blocks.
+    * ``line``: the exact amounts of all the blocks are added first and the
+      total is rounded once, giving a single charge line.
+
+    Components other than blocks yield one amount each, rounded once: the two
+    modes are the same for them. A discount is the percentage of the rounded
+    charges before it in its segment, rounded half-up. The total of a result
+    is the sum of its rounded line amounts, never a separately rounded figure.
+
+Every ChargeLine carries its ``amount`` (authoritative) with the quantity and
+unit price it comes from; quantities of fixed, cart and ERU charges and unit
+prices after the outside-city multiplier are shown rounded to six decimals
+while the amount is computed from the exact values.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
+from fractions import Fraction
+from itertools import pairwise
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+QUANTITY_QUANTUM = Decimal("0.000001")
+# Wide enough that adding and multiplying the inputs of a bill never rounds:
+# Decimal arithmetic under it is exact, and rounding happens only where we say.
+_EXACT = Context(prec=1000, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+COMPONENTS = ("fixed", "minimum", "block", "unit", "cart", "eru", "discount", "fee")
+# Components that price consumption and therefore share the usage above allowances.
+USAGE_COMPONENTS = ("block", "unit")
+ROUNDINGS = ("block", "line")
+VOLUME_BASES = ("meter", "water", "winter_average")
+FEE_CODES = ("late_fee", "nsf", "reconnect", "door_hanger", "deposit")
+DISCOUNT_PROGRAMS = ("senior", "low_income")
+# Components the outside-city multiplier does not touch unless told otherwise.
+NO_MULTIPLIER_COMPONENTS = ("discount", "fee")
+
+UNIT_LABELS = {
+    "gallon": "gal",
+    "kgal": "kgal",
+    "cubic_foot": "cf",
+    "ccf": "ccf",
+    "kwh": "kWh",
+}
+
+
+def to_decimal(value):
+    """Exact Decimal of a number: floats go through their shortest repr.
+
+    Odoo reads ``numeric`` columns of Float fields back as Python floats; their
+    repr is the shortest string that round-trips, which is the stored decimal
+    for any value of at most 15 significant digits.
+    """
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, Fraction):
+        raise TypeError("convert a Fraction with round_fraction()")
+    return Decimal(value)
+
+
+def round_fraction(value, quantum=CENT, rounding=ROUND_HALF_UP):
+    """Round an exact number (Fraction, Decimal, int) to ``quantum``, exactly.
+
+    ROUND_HALF_UP rounds a tie away from zero, ROUND_DOWN towards zero, as
+    Decimal does. No context precision intervenes whatever the size.
+    """
+    if rounding not in (ROUND_HALF_UP, ROUND_DOWN):
+        raise ValueError(f"unsupported rounding {rounding}")
+    quantum = Decimal(quantum)
+    if not isinstance(value, Fraction):
+        return Decimal(value).quantize(quantum, rounding=rounding, context=_EXACT)
+    steps = value / Fraction(quantum)
+    whole, rest = divmod(abs(steps.numerator), steps.denominator)
+    if rounding == ROUND_HALF_UP and 2 * rest >= steps.denominator:
+        whole += 1
+    sign = "-" if steps < 0 else ""
+    # From a string: exact, whatever the number of digits.
+    return _EXACT.multiply(Decimal(f"{sign}{whole}"), quantum).quantize(quantum, context=_EXACT)
+
+
+def _mul(left, right):
+    """Exact product: Decimal while both sides are (an exact context), else Fraction."""
+    if isinstance(left, Fraction) or isinstance(right, Fraction):
+        return Fraction(left) * Fraction(right)
+    return _EXACT.multiply(Decimal(left), Decimal(right))
+
+
+def _sum(values):
+    """Exact sum of Decimals (and Fractions, then a Fraction)."""
+    total = ZERO
+    for value in values:
+        if isinstance(value, Fraction) or isinstance(total, Fraction):
+            total = Fraction(total) + Fraction(value)
+        else:
+            total = _EXACT.add(total, value)
+    return total
+
+
+def round_cents(value):
+    """Money rounding of this module: to the cent, ROUND_HALF_UP."""
+    return round_fraction(value, CENT, ROUND_HALF_UP)
+
+
+def _quantity(value):
+    return round_fraction(value, QUANTITY_QUANTUM, ROUND_HALF_UP)
+
+
+def _tidy(value, places=0):
+    """Drop trailing zeros, keeping at least ``places`` decimals: 18.50, 6.375, 5."""
+    tidy = value.normalize()
+    if tidy.as_tuple().exponent > -places:
+        tidy = tidy.quantize(Decimal(1).scaleb(-places))
+    return tidy
+
+
+def _fmt(value):
+    """Plain decimal text of a quantity: 5, 2.5, 0.483871 (never 5E+1)."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+# ----------------------------------------------------------------------
+# Configuration, mirroring the ORM records
+# ----------------------------------------------------------------------
+def _coerce(obj, names):
+    # Frozen dataclasses: normalise numbers once, at construction.
+    for name in names:
+        value = getattr(obj, name)
+        if value is not None and not isinstance(value, Decimal):
+            object.__setattr__(obj, name, to_decimal(value))
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a block line.
+
+    The block runs from ``quantity_from`` (included) to the next block's
+    ``quantity_from`` (excluded); the last block is open-ended. Thresholds are
+    per standard period, in the schedule's usage unit.
+    """
+
+    quantity_from: Decimal
+    price_unit: Decimal
+
+    def __post_init__(self):
+        _coerce(self, ("quantity_from", "price_unit"))
+
+
+@dataclass(frozen=True)
+class RateLine:
+    """One component of a rate version (see COMPONENTS).
+
+    * ``amount``: fixed, minimum and fee amount (for a percent fee, its minimum);
+    * ``price_unit``: price per unit (unit), per cart (cart), per ERU (eru);
+    * ``percent``: discount or percent fee, 10 meaning 10 %;
+    * ``allowance``: units included in a minimum charge, per standard period;
+    * filters: a line applies only when each filter set on it matches the input.
+    """
+
+    component: str
+    name: str = ""
+    id: int | None = None
+    sequence: int = 10
+    amount: Decimal = ZERO
+    price_unit: Decimal = ZERO
+    percent: Decimal = ZERO
+    allowance: Decimal = ZERO
+    blocks: tuple[Block, ...] = ()
+    customer_class: str | None = None
+    meter_size: str | None = None
+    cart_size: str | None = None
+    discount_program: str | None = None
+    fee_code: str | None = None
+    rounding: str = "block"
+    apply_outside_multiplier: bool | None = None
+    tax_ids: tuple[int, ...] = ()
+
+    def __post_init__(self):
+        _coerce(self, ("amount", "price_unit", "percent", "allowance"))
+        object.__setattr__(self, "blocks", tuple(self.blocks))
+        object.__setattr__(self, "tax_ids", tuple(self.tax_ids))
+        if self.apply_outside_multiplier is None:
+            object.__setattr__(
+                self,
+                "apply_outside_multiplier",
+                self.component not in NO_MULTIPLIER_COMPONENTS,
+            )
+
+    @property
+    def label(self):
+        return self.name or self.component
+
+
+@dataclass(frozen=True)
+class RateVersion:
+    """The lines of a schedule in force from ``date_start`` to the next version."""
+
+    date_start: date
+    lines: tuple[RateLine, ...] = ()
+    id: int | None = None
+    outside_multiplier: Decimal = ONE
+
+    def __post_init__(self):
+        _coerce(self, ("outside_multiplier",))
+        # Stable: lines of equal sequence keep the order they were given in.
+        object.__setattr__(self, "lines", tuple(sorted(self.lines, key=lambda line: line.sequence)))
+
+
+@dataclass(frozen=True)
+class RatePlan:
+    """A rate schedule with all its versions, ready to rate many accounts.
+
+    ``problems`` lists what is wrong with the configuration; rating a plan with
+    problems raises ValueError listing them (building one never fails, so one
+    bad schedule does not stop a whole batch from being prepared).
+    """
+
+    name: str
+    versions: tuple[RateVersion, ...] = ()
+    id: int | None = None
+    code: str = ""
+    usage_unit: str = "kgal"
+    volume_basis: str = "meter"
+    volume_percent: Decimal = HUNDRED
+    volume_cap: Decimal = ZERO
+    scale_blocks_with_period: bool = False
+    problems: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        _coerce(self, ("volume_percent", "volume_cap"))
+        object.__setattr__(
+            self, "versions", tuple(sorted(self.versions, key=lambda v: v.date_start))
+        )
+        object.__setattr__(self, "problems", tuple(validate_plan(self)))
+
+    def version_at(self, on_date):
+        """The version in force on ``on_date``, or None."""
+        found = None
+        for version in self.versions:
+            if version.date_start > on_date:
+                break
+            found = version
+        return found
+
+    def check(self):
+        """Raise ValueError listing every configuration problem, if any."""
+        if self.problems:
+            raise ValueError(_problem_text(self, self.problems))
+
+
+# ----------------------------------------------------------------------
+# Input and output
+# ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class RatingInput:
+    """What is known of one account for one period.
+
+    ``usage`` is in the schedule's usage unit. ``water_usage`` is the account's
+    water consumption of the period (sewer on water), ``winter_average`` its
+    winter-average water use per standard period (None: use ``water_usage``).
+    """
+
+    date_from: date
+    date_to: date
+    usage: Decimal = ZERO
+    period_factor: Decimal = ONE
+    meter_size: str | None = None
+    customer_class: str | None = None
+    is_inside_city: bool = True
+    cart_count: int = 0
+    cart_size: str | None = None
+    eru_count: Decimal = ZERO
+    water_usage: Decimal | None = None
+    winter_average: Decimal | None = None
+    discount_program: str | None = None
+
+    def __post_init__(self):
+        _coerce(self, ("usage", "period_factor", "eru_count", "water_usage", "winter_average"))
+
+    @property
+    def days(self):
+        return (self.date_to - self.date_from).days
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A part of the period priced by one version."""
+
+    date_from: date
+    date_to: date
+    version: RateVersion
+    weight: Fraction
+    usage: Decimal
+
+    @property
+    def days(self):
+        return (self.date_to - self.date_from).days
+
+
+@dataclass(frozen=True)
+class ChargeLine:
+    """One line of a bill. ``date_from``/``date_to`` are the half-open range
+    of the period this line prices (its segment)."""
+
+    name: str
+    component: str
+    rate_line_id: int | None
+    date_from: date
+    date_to: date
+    version_date_start: date
+    quantity: Decimal
+    price_unit: Decimal
+    amount: Decimal
+    tax_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    lines: tuple[ChargeLine, ...]
+    amount_total: Decimal
+    billed_volume: Decimal
+    segments: tuple[Segment, ...]
+
+
+# ----------------------------------------------------------------------
+# Validation
+# ----------------------------------------------------------------------
+def _problem_text(plan, problems):
+    title = plan.name or plan.code or "rate schedule"
+    return f"Cannot rate with {title}:\n" + "\n".join(f"- {p}" for p in problems)
+
+
+def validate_line(line):
+    """Problems of one rate line, as a list of sentences (empty: fine)."""
+    where = f"line {line.label!r}"
+    if line.component not in COMPONENTS:
+        return [f"{where}: unknown component {line.component!r}"]
+    problems = []
+    if line.rounding not in ROUNDINGS:
+        problems.append(f"unknown rounding {line.rounding!r}")
+    problems.extend(
+        f"{name.replace('_', ' ')} cannot be negative"
+        for name in ("amount", "price_unit", "percent", "allowance")
+        if getattr(line, name) < 0
+    )
+    if line.component == "block":
+        problems.extend(validate_blocks(line.blocks))
+    elif line.blocks:
+        problems.append("only block lines have blocks")
+    if line.component == "discount":
+        problems.extend(_discount_problems(line))
+    if line.component == "fee":
+        problems.extend(_fee_problems(line))
+    return [f"{where}: {problem}" for problem in problems]
+
+
+def _discount_problems(line):
+    problems = []
+    if not ZERO < line.percent <= HUNDRED:
+        problems.append("a discount percent must be above 0 and at most 100")
+    if line.discount_program not in DISCOUNT_PROGRAMS:
+        problems.append("a discount needs its program (senior or low income)")
+    return problems
+
+
+def _fee_problems(line):
+    problems = []
+    if line.fee_code not in FEE_CODES:
+        problems.append(f"a fee needs a fee code among {', '.join(FEE_CODES)}")
+    if line.percent > HUNDRED:
+        problems.append("a fee percent cannot exceed 100")
+    if not line.amount and not line.percent:
+        problems.append("a fee needs an amount or a percent")
+    return problems
+
+
+def validate_blocks(blocks):
+    """Problems of a block table: at least one block, the first from 0,
+    thresholds strictly ascending (no overlap), nothing negative."""
+    if not blocks:
+        return ["a block line needs at least one block"]
+    problems = []
+    if blocks[0].quantity_from != 0:
+        problems.append(f"the first block must start at 0, not {_fmt(blocks[0].quantity_from)}")
+    for previous, block in pairwise(blocks):
+        if block.quantity_from <= previous.quantity_from:
+            problems.append(
+                f"blocks overlap: a block from {_fmt(block.quantity_from)} follows a block "
+                f"from {_fmt(previous.quantity_from)} (thresholds must be strictly ascending)"
+            )
+    for block in blocks:
+        if block.quantity_from < 0:
+            problems.append(f"block from {_fmt(block.quantity_from)}: negative threshold")
+        if block.price_unit < 0:
+            problems.append(f"block from {_fmt(block.quantity_from)}: negative price")
+    return problems
+
+
+def validate_plan(plan):
+    """Problems of a whole plan (all versions, all lines), as a list."""
+    problems = []
+    if plan.volume_basis not in VOLUME_BASES:
+        problems.append(f"unknown volume basis {plan.volume_basis!r}")
+    if not ZERO <= plan.volume_percent <= HUNDRED:
+        problems.append("the volume percent must be between 0 and 100")
+    if plan.volume_cap < 0:
+        problems.append("the volume cap cannot be negative")
+    if not plan.versions:
+        problems.append("the schedule has no version")
+    seen = set()
+    for version in plan.versions:
+        if version.date_start in seen:
+            problems.append(f"two versions start on {version.date_start.isoformat()}")
+        seen.add(version.date_start)
+        if version.outside_multiplier <= 0:
+            problems.append(
+                f"version of {version.date_start.isoformat()}: "
+                "the outside-city multiplier must be positive"
+            )
+        fee_keys = set()
+        for line in version.lines:
+            problems.extend(
+                f"version of {version.date_start.isoformat()}, {p}" for p in validate_line(line)
+            )
+            if line.component == "fee" and line.fee_code:
+                key = (line.fee_code, line.customer_class)
+                if key in fee_keys:
+                    problems.append(
+                        f"version of {version.date_start.isoformat()}: "
+                        f"two fees with the code {line.fee_code}"
+                        + (f" for the class {line.customer_class}" if line.customer_class else "")
+                    )
+                fee_keys.add(key)
+    return problems
+
+
+def validate_input(rating_input):
+    """Problems of a rating input, as a list."""
+    problems = []
+    inp = rating_input
+    if inp.date_from is None or inp.date_to is None:
+        return ["the period needs a start and an end date"]
+    if inp.date_to < inp.date_from:
+        problems.append(
+            f"the period ends ({inp.date_to.isoformat()}) before it starts "
+            f"({inp.date_from.isoformat()})"
+        )
+    if inp.period_factor <= 0:
+        problems.append("the period factor must be positive")
+    for name in ("usage", "eru_count", "water_usage", "winter_average"):
+        value = getattr(inp, name)
+        if value is not None and value < 0:
+            problems.append(f"{name.replace('_', ' ')} cannot be negative")
+    if inp.cart_count < 0:
+        problems.append("cart count cannot be negative")
+    return problems
+
+
+# ----------------------------------------------------------------------
+# Rating
+# ----------------------------------------------------------------------
+def billed_volume(plan, rating_input):
+    """Volume the plan's usage lines price, in the plan's usage unit.
+
+    * ``meter``: the service's own metered usage;
+    * ``water``: the account's water usage;
+    * ``winter_average``: the winter average per standard period times the
+      period factor, never more than the water actually used when known (the
+      customer does not pay sewer on water they did not use); without a winter
+      average the water usage is used.
+
+    Then ``volume_percent`` of it is billed, capped at ``volume_cap x
+    period_factor`` when a cap is set; the result is rounded half-up to the
+    quantity quantum.
+    """
+    inp = rating_input
+    if plan.volume_basis == "water":
+        if inp.water_usage is None:
+            raise ValueError(_problem_text(plan, ["this schedule bills on water usage: give it"]))
+        volume = Fraction(inp.water_usage)
+    elif plan.volume_basis == "winter_average":
+        if inp.winter_average is None:
+            if inp.water_usage is None:
+                raise ValueError(_problem_text(plan, ["give a winter average or the water usage"]))
+            volume = Fraction(inp.water_usage)
+        else:
+            volume = Fraction(inp.winter_average) * Fraction(inp.period_factor)
+            if inp.water_usage is not None:
+                volume = min(volume, Fraction(inp.water_usage))
+    else:
+        volume = Fraction(inp.usage)
+    volume = volume * Fraction(plan.volume_percent) / 100
+    if plan.volume_cap:
+        volume = min(volume, Fraction(plan.volume_cap) * Fraction(inp.period_factor))
+    return _quantity(volume)
+
+
+def split_period(plan, date_from, date_to, usage):
+    """Cut ``[date_from, date_to)`` at every version start inside it.
+
+    :return: tuple of Segment whose usages add up exactly to ``usage``
+    :raises ValueError: when no version is in force on ``date_from``
+    """
+    first = plan.version_at(date_from)
+    if first is None:
+        raise ValueError(_problem_text(plan, [f"no version in force on {date_from.isoformat()}"]))
+    cuts = [(date_from, first)]
+    cuts.extend(
+        (version.date_start, version)
+        for version in plan.versions
+        if date_from < version.date_start < date_to
+    )
+    total_days = (date_to - date_from).days
+    usage = Decimal(usage)
+    segments = []
+    allocated = ZERO
+    for index, (start, version) in enumerate(cuts):
+        end = cuts[index + 1][0] if index + 1 < len(cuts) else date_to
+        if index + 1 == len(cuts):
+            weight = 1 - sum((s.weight for s in segments), Fraction(0))
+            part = usage - allocated
+        else:
+            weight = Fraction((end - start).days, total_days)
+            # Rounded down so the remainder left to the last segment is never negative.
+            part = round_fraction(Fraction(usage) * weight, QUANTITY_QUANTUM, ROUND_DOWN)
+            allocated += part
+        segments.append(Segment(start, end, version, weight, part))
+    return tuple(segments)
+
+
+def _applies(line, inp):
+    return (
+        (not line.customer_class or line.customer_class == inp.customer_class)
+        and (not line.meter_size or line.meter_size == inp.meter_size)
+        and (not line.cart_size or line.cart_size == inp.cart_size)
+        and (not line.discount_program or line.discount_program == inp.discount_program)
+    )
+
+
+def _missing_sized_charges(version, inp):
+    """Sized charges a schedule defines but not for this input's size.
+
+    A schedule pricing its base charge by meter size (or carts by size) that
+    has no price for the account's size would silently under-bill: refuse it.
+    """
+    problems = []
+    in_class = [
+        line
+        for line in version.lines
+        if not line.customer_class or line.customer_class == inp.customer_class
+    ]
+    sized_base = [
+        line for line in in_class if line.component in ("fixed", "minimum") and line.meter_size
+    ]
+    if sized_base and not any(line.meter_size == inp.meter_size for line in sized_base):
+        problems.append(
+            f"version of {version.date_start.isoformat()} has no base charge for meter size "
+            f"{inp.meter_size or '(none given)'}"
+        )
+    sized_carts = [line for line in in_class if line.component == "cart" and line.cart_size]
+    if (
+        inp.cart_count
+        and sized_carts
+        and not any(line.cart_size == inp.cart_size for line in sized_carts)
+    ):
+        problems.append(
+            f"version of {version.date_start.isoformat()} has no cart price for cart size "
+            f"{inp.cart_size or '(none given)'}"
+        )
+    return problems
+
+
+def _scaled(value, factor):
+    return _quantity(_mul(value, factor))
+
+
+class _SegmentRater:
+    """Rates one segment; collects its charge lines in order."""
+
+    def __init__(self, plan, segment, inp, suffix):
+        self.plan = plan
+        self.segment = segment
+        self.inp = inp
+        self.suffix = suffix
+        # Decimal while the segment is the whole period (the common case, and
+        # fast); an exact Fraction when a version change splits it.
+        factor = inp.period_factor if plan.scale_blocks_with_period else ONE
+        if segment.weight == 1:
+            self.charge_factor = inp.period_factor
+            self.threshold_factor = factor
+        else:
+            self.charge_factor = _mul(inp.period_factor, segment.weight)
+            self.threshold_factor = _mul(factor, segment.weight)
+        self.multiplier = ONE if inp.is_inside_city else segment.version.outside_multiplier
+        self.covered = ZERO
+        self.lines = []
+        self.unit = UNIT_LABELS.get(plan.usage_unit, plan.usage_unit or "")
+
+    def _emit(self, line, name, *, quantity, price_unit, amount):
+        self.lines.append(
+            ChargeLine(
+                name=name + self.suffix,
+                component=line.component,
+                rate_line_id=line.id,
+                date_from=self.segment.date_from,
+                date_to=self.segment.date_to,
+                version_date_start=self.segment.version.date_start,
+                quantity=_tidy(quantity),
+                price_unit=_tidy(price_unit, 2),
+                amount=amount,
+                tax_ids=line.tax_ids,
+            )
+        )
+
+    def _price(self, line, price):
+        """Exact price after the outside-city multiplier, and its display value."""
+        exact = _mul(price, self.multiplier) if line.apply_outside_multiplier else price
+        return exact, _quantity(exact)
+
+    def rate(self):
+        for line in self.segment.version.lines:
+            if line.component == "fee" or not _applies(line, self.inp):
+                continue
+            getattr(self, f"_rate_{line.component}")(line)
+        return self.lines
+
+    def _rate_fixed(self, line):
+        price, shown = self._price(line, line.amount)
+        self._emit(
+            line,
+            line.label,
+            quantity=_quantity(self.charge_factor),
+            price_unit=shown,
+            amount=round_cents(_mul(price, self.charge_factor)),
+        )
+
+    def _rate_minimum(self, line):
+        self._rate_fixed(line)
+        # Several minimums (one per class or size) never stack their allowances.
+        self.covered = max(self.covered, _scaled(line.allowance, self.threshold_factor))
+
+    def _usage_above_allowance(self):
+        return max(self.segment.usage - self.covered, ZERO)
+
+    def _rate_unit(self, line):
+        quantity = self._usage_above_allowance()
+        if not quantity:
+            return
+        price, shown = self._price(line, line.price_unit)
+        self._emit(
+            line,
+            line.label,
+            quantity=quantity,
+            price_unit=shown,
+            amount=round_cents(_mul(quantity, price)),
+        )
+
+    def _rate_block(self, line):
+        usage = self.segment.usage
+        thresholds = [_scaled(b.quantity_from, self.threshold_factor) for b in line.blocks]
+        pieces = []
+        for index, block in enumerate(line.blocks):
+            low = thresholds[index]
+            high = thresholds[index + 1] if index + 1 < len(thresholds) else None
+            start = max(low, self.covered)
+            end = usage if high is None else min(usage, high)
+            if end <= start:
+                continue
+            price, shown = self._price(line, block.price_unit)
+            quantity = end - start
+            if high is None:
+                name = f"{line.label} over {_fmt(low)} {self.unit}"
+            else:
+                name = f"{line.label} {_fmt(low)}-{_fmt(high)} {self.unit}"
+            pieces.append((name, quantity, shown, _mul(quantity, price)))
+        if not pieces:
+            return
+        if line.rounding == "line":
+            quantity = _sum(p[1] for p in pieces)
+            exact = _sum(p[3] for p in pieces)
+            self._emit(
+                line,
+                line.label,
+                quantity=quantity,
+                price_unit=_quantity(Fraction(exact) / Fraction(quantity)),
+                amount=round_cents(exact),
+            )
+            return
+        for name, quantity, shown, exact in pieces:
+            self._emit(line, name, quantity=quantity, price_unit=shown, amount=round_cents(exact))
+
+    def _rate_per_item(self, line, count):
+        if not count:
+            return
+        quantity = _mul(count, self.charge_factor)
+        price, shown = self._price(line, line.price_unit)
+        self._emit(
+            line,
+            line.label,
+            quantity=_quantity(quantity),
+            price_unit=shown,
+            amount=round_cents(_mul(quantity, price)),
+        )
+
+    def _rate_cart(self, line):
+        self._rate_per_item(line, self.inp.cart_count)
+
+    def _rate_eru(self, line):
+        self._rate_per_item(line, self.inp.eru_count)
+
+    def _rate_discount(self, line):
+        base = _sum(c.amount for c in self.lines if c.component != "discount")
+        if not base:
+            return
+        amount = -round_cents(Fraction(_mul(base, line.percent)) / 100)
+        self._emit(line, line.label, quantity=ONE, price_unit=amount, amount=amount)
+
+
+def rate(plan, rating_input):
+    """Rate one account's period under ``plan``.
+
+    :param plan: RatePlan (see ``utility.rate.schedule._get_rate_plan()``)
+    :param rating_input: RatingInput
+    :return: RatingResult; fees are never part of it (see :func:`fee_line`)
+    :raises ValueError: listing every problem of the configuration or input
+    """
+    problems = list(plan.problems) + validate_input(rating_input)
+    if problems:
+        raise ValueError(_problem_text(plan, problems))
+    inp = rating_input
+    volume = billed_volume(plan, inp)
+    segments = split_period(plan, inp.date_from, inp.date_to, volume)
+    for segment in segments:
+        problems.extend(_missing_sized_charges(segment.version, inp))
+    if problems:
+        raise ValueError(_problem_text(plan, problems))
+    lines = []
+    for segment in segments:
+        suffix = ""
+        if len(segments) > 1:
+            last_day = segment.date_to - timedelta(days=1)
+            suffix = f" ({segment.date_from.isoformat()} to {last_day.isoformat()})"
+        lines.extend(_SegmentRater(plan, segment, inp, suffix).rate())
+    return RatingResult(
+        lines=tuple(lines),
+        amount_total=_sum(line.amount for line in lines).quantize(CENT, context=_EXACT),
+        billed_volume=volume,
+        segments=segments,
+    )
+
+
+# ----------------------------------------------------------------------
+# Fees for other workflows (late fee, NSF, reconnect, door hanger, deposit)
+# ----------------------------------------------------------------------
+def fee_line(plan, fee_code, on_date, base_amount=None, customer_class=None):
+    """The fee ``fee_code`` of the version in force on ``on_date``.
+
+    A fee line for the customer's class wins over a fee line for every class
+    (a deposit may depend on the class). A fixed fee is its amount. A percent
+    fee (late fee: 10 % of the past-due amount) is ``percent x base_amount``
+    rounded half-up to the cent, and at least the line's amount when one is set
+    (a minimum late fee).
+
+    :return: ChargeLine dated ``[on_date, on_date + 1 day)``, or None when the
+        version defines no such fee
+    :raises ValueError: bad configuration, no version in force, or a percent
+        fee without its base amount
+    """
+    plan.check()
+    version = plan.version_at(on_date)
+    if version is None:
+        raise ValueError(_problem_text(plan, [f"no version in force on {on_date.isoformat()}"]))
+    candidates = [
+        line
+        for line in version.lines
+        if line.component == "fee"
+        and line.fee_code == fee_code
+        and line.customer_class in (None, customer_class)
+    ]
+    if not candidates:
+        return None
+    line = max(candidates, key=lambda line: line.customer_class is not None)
+    amount = line.amount
+    if line.percent:
+        if base_amount is None:
+            raise ValueError(
+                _problem_text(plan, [f"the fee {fee_code} is a percent: give its base amount"])
+            )
+        base = max(to_decimal(base_amount), ZERO)
+        amount = max(round_cents(Fraction(base) * Fraction(line.percent) / 100), line.amount)
+    amount = amount.quantize(CENT)
+    return ChargeLine(
+        name=line.label,
+        component="fee",
+        rate_line_id=line.id,
+        date_from=on_date,
+        date_to=on_date + timedelta(days=1),
+        version_date_start=version.date_start,
+        quantity=ONE,
+        price_unit=amount,
+        amount=amount,
+        tax_ids=line.tax_ids,
+    )
+
+
+def fee_amount(plan, fee_code, on_date, base_amount=None, customer_class=None):
+    """Amount of :func:`fee_line`, or None when the schedule has no such fee."""
+    line = fee_line(plan, fee_code, on_date, base_amount, customer_class)
+    return None if line is None else line.amount
