@@ -431,7 +431,9 @@ class UtilityDemoTown(models.AbstractModel):
             plan[service] = rows
             registers[service] = capacity
         vacationer = self._demo_inject_read_cases(rng, plan, registers)
-        Reading = self.env["utility.meter.reading"]
+        Reading = self.env["utility.meter.reading"].with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        )
         for step in range(months + 1):
             if step == months:
                 # Water stopped for a vacation, yet the meter turned: a leak or a tenant.

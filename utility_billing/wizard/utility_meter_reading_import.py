@@ -390,8 +390,12 @@ class UtilityMeterReadingImport(models.TransientModel):
                 "rejected_rows": self._format_all_errors(rejected),
             }
         )
-        # The reading's create runs the read edits on the whole batch at once.
-        self.env["utility.meter.reading"].create(
+        # The reading's create runs the read edits on the whole batch at once. The file's
+        # chatter tells the import once; a "created" message on each of thousands of
+        # readings would only bloat the database.
+        self.env["utility.meter.reading"].with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        ).create(
             [self._prepare_reading_vals(row, file, *matches[row.line_number]) for row in valid]
         )
         file.message_post(
