@@ -9,7 +9,7 @@
     "author": "utility_billing developers",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["account", "mail"],
+    "depends": ["account", "mail", "queue_job"],
     "external_dependencies": {"python": []},
     "data": [
         "security/utility_billing_security.xml",
@@ -17,6 +17,7 @@
         "data/ir_sequence_data.xml",
         "data/utility_service_type_data.xml",
         "data/utility_reading_file_layout_data.xml",
+        "data/utility_billing_run_data.xml",
         "views/utility_service_type_views.xml",
         "views/utility_billing_cycle_views.xml",
         "views/utility_route_views.xml",
@@ -36,7 +37,11 @@
         "wizard/utility_meter_reading_correct_views.xml",
         "wizard/utility_reading_missing_check_views.xml",
         "wizard/utility_rate_calculator_views.xml",
+        "views/utility_billing_run_views.xml",
         "views/utility_billing_menus.xml",
+        "report/utility_bill_report.xml",
+        "data/mail_template_data.xml",
+        "wizard/utility_bill_print_views.xml",
     ],
     "demo": [
         "demo/utility_rate_schedule_demo.xml",

@@ -19,4 +19,12 @@ from . import utility_rate_schedule
 from . import utility_rate_version
 from . import utility_rate_line
 from . import utility_rate_block
+from . import utility_billing_run
+from . import utility_billing_run_line
+from . import utility_service_period
+from . import utility_bill_builder
+from . import account_move_writer
+from . import account_move_bill
+from . import utility_account_bill
+from . import ir_actions_report
 from . import utility_demo_town

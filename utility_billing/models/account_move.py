@@ -5,6 +5,9 @@ from odoo import fields, models
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # ------------------------------------------------------------------
+    # Utility bill header: what, where and when this bill is for
+    # ------------------------------------------------------------------
     utility_account_id = fields.Many2one(
         "utility.account",
         index="btree_not_null",
@@ -12,6 +15,39 @@ class AccountMove(models.Model):
         readonly=True,
         check_company=True,
         help="Customer account of the utility this bill, payment or adjustment belongs to.",
+    )
+    utility_location_id = fields.Many2one(
+        "utility.service.location",
+        string="Service Location",
+        copy=False,
+        readonly=True,
+    )
+    utility_billing_run_id = fields.Many2one(
+        "utility.billing.run",
+        string="Billing Run",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+    utility_period_start = fields.Date(string="Service Period Start", copy=False, readonly=True)
+    utility_period_end = fields.Date(string="Service Period End", copy=False, readonly=True)
+    utility_date_penalty = fields.Date(
+        string="Penalty Date",
+        copy=False,
+        readonly=True,
+        help="Day after which the late fee applies (from the billing cycle).",
+    )
+    utility_bill_kind = fields.Selection(
+        [
+            ("cycle", "Cycle Bill"),
+            ("final", "Final Bill"),
+            ("demand", "Bill on Demand"),
+            ("back", "Back-Bill"),
+            ("rebill", "Corrected Bill"),
+        ],
+        string="Bill Kind",
+        copy=False,
+        readonly=True,
     )
 
 
@@ -24,4 +60,34 @@ class AccountMoveLine(models.Model):
         store=True,
         index="btree_not_null",
         precompute=True,
+    )
+
+    # ------------------------------------------------------------------
+    # What an invoice line of a utility bill says (SPEC 2.4): its service,
+    # consumption, read dates and rate component
+    # ------------------------------------------------------------------
+    utility_service_id = fields.Many2one(
+        "utility.account.service",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+    utility_service_type_id = fields.Many2one(
+        "utility.service.type", string="Service Type", copy=False, readonly=True
+    )
+    utility_rate_line_id = fields.Many2one(
+        "utility.rate.line", string="Rate Component", copy=False, readonly=True
+    )
+    utility_component = fields.Char(string="Component", copy=False, readonly=True)
+    utility_date_from = fields.Date(string="Read From", copy=False, readonly=True)
+    utility_date_to = fields.Date(string="Read To", copy=False, readonly=True)
+    utility_consumption = fields.Float(
+        string="Consumption", digits=(16, 3), copy=False, readonly=True, aggregator=None
+    )
+    utility_reading_id = fields.Many2one(
+        "utility.meter.reading",
+        string="Current Reading",
+        copy=False,
+        readonly=True,
+        help="The reading that closes the billed period of a metered service.",
     )

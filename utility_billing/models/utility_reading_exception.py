@@ -308,7 +308,7 @@ class UtilityReadingException(models.Model):
 
 
 class UtilityAccount(models.Model):
-    _inherit = "utility.account"
+    _inherit = "utility.account"  # pylint: disable=consider-merging-classes-inherited
 
     open_exception_ids = fields.One2many(
         "utility.reading.exception",

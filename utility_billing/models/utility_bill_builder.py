@@ -1,0 +1,522 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Rate accounts for a period and prepare their invoices.
+
+The billing run, and the special bills (final bill, bill on demand, back-bill,
+cancel-and-rebill), all go through :class:`UtilityBillBuilder`:
+
+1. :meth:`~UtilityBillBuilder._build_bills` gathers what each account used
+   (billable readings, carts, ERUs, class, discount program...) with a fixed
+   number of queries for the whole batch, rates every service with
+   ``lib.rating.rate`` and returns one plain *bill dict* per account, with the
+   reason when the account cannot be billed (never silently skipped);
+2. :meth:`~UtilityBillBuilder._prepare_invoice_vals` turns a bill into the
+   invoice dict of ``utility.move.writer``;
+3. :meth:`~UtilityBillBuilder._create_posted_moves` posts them (the one place
+   that chooses between the fast writer and the standard ORM path).
+"""
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, models
+
+from ..lib import rating
+from ..lib.units import convert
+
+GALLON = "gallon"
+# Service types whose charges say how much was used on the invoice line.
+USAGE_BASES = ("metered", "water")
+
+
+class UtilityBillBuilder(models.AbstractModel):
+    _name = "utility.bill.builder"
+    _description = "Utility Bill Builder"
+
+    # ------------------------------------------------------------------
+    # Rating
+    # ------------------------------------------------------------------
+    @api.model
+    def _build_bills(self, accounts, date_from, date_to, period_factor=None, services=None):
+        """Rate ``accounts`` on their readings dated in ``[date_from, date_to]``.
+
+        Metered services bill their valid readings of the window: the service
+        period runs from the read date before the first of them to the last
+        one (half-open, see ``lib/rating.py``). A reading held for review, or
+        no reading at all, makes the account an exception. Unmetered services
+        follow the account's read period, else run from the end of their last
+        billed period (or ``date_to`` minus the cycle's months) to ``date_to``.
+
+        :param accounts: utility.account records
+        :param period_factor: standard periods the bill covers (Decimal); default
+            the months of the account's billing cycle
+        :param services: bill only these services (default: every service of the
+            accounts active in the window)
+        :return: list of bill dicts aligned with ``accounts``::
+
+            {"account_id", "partner_id", "location_id", "company_id",
+             "customer_class", "state": "ok" | "exception", "message",
+             "date_from", "date_to", "amount_total" (Decimal), "consumption"
+             (Decimal, in "unit"), "unit", "reading_ids", "services": [{"service_id",
+             "date_from", "date_to"}], "charges": [charge dicts, see _charge_vals]}
+        """
+        accounts.fetch(
+            [
+                "partner_id",
+                "location_id",
+                "company_id",
+                "customer_class",
+                "discount_program",
+                "cycle_id",
+                "service_ids",
+            ]
+        )
+        accounts.location_id.fetch(["is_inside_city"])
+        if services is None:
+            services = accounts.service_ids.filtered(
+                lambda s: (
+                    s.state == "active"
+                    and s.date_start <= date_to
+                    and (not s.date_end or s.date_end >= date_from)
+                )
+            )
+        services.fetch(
+            [
+                "account_id",
+                "service_type_id",
+                "rate_schedule_id",
+                "meter_id",
+                "cart_count",
+                "cart_size",
+                "eru_count",
+                "date_start",
+            ]
+        )
+        services.meter_id.fetch(["name", "size", "unit"])
+        context = {
+            "plans": services.rate_schedule_id._get_rate_plan(),
+            "fee_schedules": set(services.rate_schedule_id.filtered("is_fee_schedule").ids),
+            "readings": self._get_window_readings(services, date_from, date_to),
+            "last_billed": self._get_last_billed_dates(services),
+            "income": self._get_income_accounts(services.service_type_id),
+            "date_from": date_from,
+            "date_to": date_to,
+            "period_factor": period_factor,
+        }
+        services_by_account = defaultdict(list)
+        for service in services:
+            services_by_account[service.account_id.id].append(service)
+        return [
+            self._build_bill(account, services_by_account[account.id], context)
+            for account in accounts
+        ]
+
+    @api.model
+    def _get_window_readings(self, services, date_from, date_to):
+        """Valid and held readings of the metered services in the window, by service."""
+        metered = services.filtered("service_type_id.is_metered")
+        readings = self.env["utility.meter.reading"].search_fetch(
+            [
+                ("service_id", "in", metered.ids),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+                ("state", "in", ("valid", "exception")),
+            ],
+            ["service_id", "meter_id", "date", "consumption", "state", "previous_reading_id"],
+            order="date, id",
+        )
+        readings.previous_reading_id.fetch(["date"])
+        readings.meter_id.fetch(["name", "unit"])
+        by_service = defaultdict(list)
+        for reading in readings:
+            by_service[reading.service_id.id].append(reading)
+        return by_service
+
+    @api.model
+    def _get_last_billed_dates(self, services):
+        """End of the last billed period of each service (one grouped query)."""
+        return {
+            service.id: last
+            for service, last in self.env["utility.service.period"]
+            .sudo()
+            ._read_group(
+                [("service_id", "in", services.ids), ("state", "=", "billed")],
+                ["service_id"],
+                ["date_to:max"],
+            )
+        }
+
+    @api.model
+    def _get_income_accounts(self, service_types):
+        return {
+            service_type.id: service_type._get_income_account() for service_type in service_types
+        }
+
+    def _build_bill(self, account, services, ctx):
+        problems = []
+        bill = {
+            "account_id": account.id,
+            "partner_id": account.partner_id.id,
+            "location_id": account.location_id.id,
+            "company_id": account.company_id.id,
+            "customer_class": account.customer_class,
+            "date_from": False,
+            "date_to": False,
+            "amount_total": Decimal(0),
+            "consumption": Decimal(0),
+            "unit": "kgal",
+            "reading_ids": [],
+            "services": [],
+            "charges": [],
+        }
+        if not services:
+            problems.append(self.env._("No service of the account is active in the period."))
+        period_factor = ctx["period_factor"] or Decimal(account.cycle_id.frequency_months or 1)
+        # Metered services first: their read period and usage drive the others.
+        metered = [s for s in services if s.service_type_id.is_metered]
+        periods = {}
+        water_gallons = None
+        meter_size = None
+        for service in metered:
+            found = self._get_metered_period(service, ctx, problems)
+            if found:
+                periods[service.id] = found
+                water_gallons = (water_gallons or Decimal(0)) + found["gallons"]
+                bill["reading_ids"] += found["reading_ids"]
+            meter_size = meter_size or service.meter_id.size
+        if metered:
+            plan = ctx["plans"].get(metered[0].rate_schedule_id.id)
+            bill["unit"] = plan.usage_unit if plan else "kgal"
+        read_from = min((p["date_from"] for p in periods.values()), default=None)
+        read_to = max((p["date_to"] for p in periods.values()), default=None)
+        for service in services:
+            if service.id not in periods and not service.service_type_id.is_metered:
+                periods[service.id] = self._get_unmetered_period(
+                    account, service, (read_from, read_to), ctx
+                )
+        inputs = {
+            "account": account,
+            "water_gallons": water_gallons,
+            "meter_size": meter_size,
+            "period_factor": period_factor,
+        }
+        for service in services:
+            period = periods.get(service.id)
+            if not period:
+                continue
+            bill["services"].append(
+                {
+                    "service_id": service.id,
+                    "date_from": period["date_from"],
+                    "date_to": period["date_to"],
+                }
+            )
+            if problems:
+                # One problem is enough to hold the bill; rating the rest only
+                # adds noise to the register.
+                continue
+            bill["charges"] += self._rate_service(service, period, inputs, ctx, problems)
+        if water_gallons is not None:
+            bill["consumption"] = convert(water_gallons, GALLON, bill["unit"])
+        if bill["services"]:
+            bill["date_from"] = min(s["date_from"] for s in bill["services"])
+            bill["date_to"] = max(s["date_to"] for s in bill["services"])
+        bill["amount_total"] = sum((c["amount"] for c in bill["charges"]), Decimal(0))
+        bill["state"] = "exception" if problems else "ok"
+        bill["message"] = "\n".join(problems)
+        if problems:
+            bill["charges"] = []
+            bill["amount_total"] = Decimal(0)
+        return bill
+
+    def _get_unmetered_period(self, account, service, read_period, ctx):
+        """Period of a service without meter: the account's read period, else
+        from the end of its last billed period to the end of the window."""
+        if read_period[0]:
+            return {"date_from": read_period[0], "date_to": read_period[1]}
+        months = account.cycle_id.frequency_months or 1
+        start = ctx["last_billed"].get(service.id) or max(
+            service.date_start, ctx["date_to"] - relativedelta(months=months)
+        )
+        return {"date_from": start, "date_to": ctx["date_to"]}
+
+    def _get_metered_period(self, service, ctx, problems):
+        """Read period, usage in gallons and readings of a metered service."""
+        label = service.service_type_id.name
+        if not service.meter_id:
+            problems.append(self.env._("%(service)s: no meter on the service.", service=label))
+            return None
+        readings = ctx["readings"].get(service.id, [])
+        held = [r for r in readings if r.state == "exception"]
+        if held:
+            problems += [
+                self.env._(
+                    "%(service)s: reading of %(date)s on meter %(meter)s is held for review "
+                    "(%(reason)s): release it or estimate it before billing.",
+                    service=label,
+                    date=reading.date,
+                    meter=reading.meter_id.name,
+                    reason=reading.exception_summary or self.env._("read exception"),
+                )
+                for reading in held
+            ]
+            return None
+        if not readings:
+            problems.append(
+                self.env._(
+                    "%(service)s: no valid reading of meter %(meter)s between %(start)s "
+                    "and %(end)s.",
+                    service=label,
+                    meter=service.meter_id.name,
+                    start=ctx["date_from"],
+                    end=ctx["date_to"],
+                )
+            )
+            return None
+        first = readings[0]
+        date_from = first.previous_reading_id.date or first.date
+        date_to = readings[-1].date
+        if date_to <= date_from:
+            problems.append(
+                self.env._(
+                    "%(service)s: only an initial reading (%(date)s), no usage to bill yet.",
+                    service=label,
+                    date=date_to,
+                )
+            )
+            return None
+        gallons = Decimal(0)
+        try:
+            for reading in readings:
+                gallons += convert(
+                    rating.to_decimal(reading.consumption), reading.meter_id.unit, GALLON
+                )
+        except ValueError as error:
+            problems.append(f"{label}: {error}")
+            return None
+        return {
+            "date_from": date_from,
+            "date_to": date_to,
+            "gallons": gallons,
+            "reading_ids": [r.id for r in readings],
+            "reading_id": readings[-1].id,
+        }
+
+    def _rate_service(self, service, period, inputs, ctx, problems):
+        """Charge dicts of one service; a problem is appended instead of raising.
+
+        :param inputs: dict with the ``account``, its ``water_gallons`` (None when it
+            has no metered usage), ``meter_size`` and ``period_factor``
+        """
+        account = inputs["account"]
+        water_gallons = inputs["water_gallons"]
+        label = service.service_type_id.name
+        schedule = service.rate_schedule_id
+        plan = ctx["plans"].get(schedule.id)
+        if not plan or schedule.id in ctx["fee_schedules"]:
+            problems.append(
+                self.env._(
+                    "%(service)s: %(schedule)s is not a rate schedule for a service.",
+                    service=label,
+                    schedule=schedule.display_name or self.env._("no rate schedule"),
+                )
+            )
+            return []
+        if not ctx["income"].get(service.service_type_id.id):
+            problems.append(
+                self.env._("%(service)s: the service type has no income account.", service=label)
+            )
+            return []
+        try:
+            water = (
+                None if water_gallons is None else convert(water_gallons, GALLON, plan.usage_unit)
+            )
+            own = Decimal(0)
+            if service.service_type_id.is_metered:
+                own = convert(period["gallons"], GALLON, plan.usage_unit)
+            result = rating.rate(
+                plan,
+                rating.RatingInput(
+                    date_from=period["date_from"],
+                    date_to=period["date_to"],
+                    usage=rating.round_fraction(own, rating.QUANTITY_QUANTUM),
+                    period_factor=inputs["period_factor"],
+                    meter_size=service.meter_id.size or inputs["meter_size"] or None,
+                    customer_class=account.customer_class or None,
+                    is_inside_city=account.location_id.is_inside_city,
+                    cart_count=service.cart_count or 0,
+                    cart_size=service.cart_size or None,
+                    eru_count=rating.to_decimal(service.eru_count or 0.0),
+                    water_usage=None
+                    if water is None
+                    else rating.round_fraction(water, rating.QUANTITY_QUANTUM),
+                    discount_program=account.discount_program or None,
+                ),
+            )
+        except ValueError as error:
+            problems.append(f"{label}: {error}")
+            return []
+        shows_usage = service.service_type_id.billing_basis in USAGE_BASES
+        consumption = result.billed_volume if shows_usage else None
+        return [
+            self._charge_vals(service, period, charge, consumption, plan.usage_unit)
+            for charge in result.lines
+        ]
+
+    def _charge_vals(self, service, period, charge, consumption, unit):
+        """A charge dict: one future invoice line (``consumption`` None: not shown)."""
+        return {
+            "service_id": service.id,
+            "service_type_id": service.service_type_id.id,
+            "rate_line_id": charge.rate_line_id,
+            "component": charge.component,
+            "name": charge.name,
+            "quantity": charge.quantity,
+            "price_unit": charge.price_unit,
+            "amount": charge.amount,
+            "date_from": period["date_from"],
+            "date_to": period["date_to"],
+            "segment_date_from": charge.date_from,
+            "segment_date_to": charge.date_to,
+            "consumption": consumption,
+            "unit": unit,
+            "reading_id": period.get("reading_id") or False,
+        }
+
+    # ------------------------------------------------------------------
+    # Comparisons
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_usage_history(self, services, windows):
+        """Metered consumption per service in each window, in gallons: one query.
+
+        :param windows: dict key -> (date_from, date_to), dates included
+        :return: dict (service_id, key) -> Decimal gallons
+        """
+        if not services or not windows:
+            return {}
+        keys = list(windows)
+        self.env["utility.meter.reading"].flush_model(
+            ["service_id", "date", "state", "consumption"]
+        )
+        self.env.cr.execute(
+            """
+            SELECT r.service_id, w.key, m.unit, SUM(r.consumption)
+              FROM utility_meter_reading r
+              JOIN utility_meter m ON m.id = r.meter_id
+              JOIN unnest(%s::text[], %s::date[], %s::date[]) AS w(key, date_from, date_to)
+                ON r.date BETWEEN w.date_from AND w.date_to
+             WHERE r.service_id = ANY(%s) AND r.state IN ('valid', 'billed')
+             GROUP BY 1, 2, 3
+            """,
+            [
+                [str(k) for k in keys],
+                [windows[k][0] for k in keys],
+                [windows[k][1] for k in keys],
+                services.ids,
+            ],
+        )
+        result = defaultdict(Decimal)
+        for service_id, key, unit, used in self.env.cr.fetchall():
+            try:
+                result[service_id, key] += convert(rating.to_decimal(used or 0.0), unit, GALLON)
+            except ValueError:
+                continue
+        return result
+
+    # ------------------------------------------------------------------
+    # Invoices
+    # ------------------------------------------------------------------
+    @api.model
+    def _prepare_invoice_vals(self, header, charges):
+        """Invoice dict of ``utility.move.writer`` for one bill.
+
+        :param header: dict with partner_id, journal_id, invoice_date,
+            invoice_date_due, and the utility_* header fields
+        :param charges: charge dicts (see :meth:`_charge_vals`)
+        """
+        service_types = self.env["utility.service.type"].browse(
+            {c["service_type_id"] for c in charges}
+        )
+        income = self._get_income_accounts(service_types)
+        digits_qty = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        digits_price = self.env["decimal.precision"].precision_get("Product Price")
+        vals = dict(header)
+        vals.setdefault("date", vals["invoice_date"])
+        vals["lines"] = [
+            self._prepare_invoice_line_vals(
+                charge, service_types.browse(charge["service_type_id"]), income, digits_qty,
+                digits_price,
+            )
+            for charge in charges
+        ]  # fmt: skip
+        return vals
+
+    def _prepare_invoice_line_vals(self, charge, service_type, income, digits_qty, digits_price):
+        amount = Decimal(str(charge["amount"]))
+        quantity = Decimal(str(charge["quantity"]))
+        price_unit = Decimal(str(charge["price_unit"]))
+        # The engine's amount is authoritative; the ledger must carry it to the
+        # cent. When quantity x price at the invoice precisions does not give
+        # it (prorated fixed charges, 6-decimal prices), the line is 1 x amount
+        # and its label keeps the detail.
+        shown = (
+            quantity.quantize(Decimal(1).scaleb(-digits_qty), ROUND_HALF_UP)
+            * price_unit.quantize(Decimal(1).scaleb(-digits_price), ROUND_HALF_UP)
+        ).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if shown != amount:
+            quantity, price_unit = Decimal(1), amount
+        return {
+            "name": self._get_line_name(service_type, charge),
+            "product_id": service_type.product_id.id,
+            "account_id": income[service_type.id].id,
+            "quantity": float(quantity),
+            "price_unit": float(price_unit),
+            "utility_service_id": charge["service_id"],
+            "utility_service_type_id": service_type.id,
+            "utility_rate_line_id": charge["rate_line_id"] or False,
+            "utility_component": charge["component"],
+            "utility_date_from": charge["date_from"],
+            "utility_date_to": charge["date_to"],
+            "utility_consumption": float(charge["consumption"] or 0.0),
+            "utility_reading_id": charge["reading_id"] or False,
+        }
+
+    @api.model
+    def _get_line_name(self, service_type, charge):
+        """What an invoice line says: service, rate component, consumption, read dates.
+
+        e.g. ``Water - Usage 5-15 kgal: 7.000 kgal (10/03-11/03)``
+        """
+        dates = "({}-{})".format(
+            charge["date_from"].strftime("%m/%d"), charge["date_to"].strftime("%m/%d")
+        )
+        name = f"{service_type.name} - {charge['name']}"
+        if charge["consumption"] is not None:
+            unit = rating.UNIT_LABELS.get(charge["unit"], charge["unit"])
+            name += f": {Decimal(str(charge['consumption'])):.3f} {unit}"
+        return f"{name} {dates}"
+
+    @api.model
+    def _create_posted_moves(self, invoice_vals_list):
+        """Create and post the invoices: the one switch between the fast writer
+        and the standard ORM path (``_create_posted_moves_standard``)."""
+        return self.env["utility.move.writer"]._create_posted_invoices(invoice_vals_list)
+
+    @api.model
+    def _create_posted_moves_standard(self, invoice_vals_list):
+        """The standard Odoo way: account.move.create + action_post."""
+        Move = self.env["account.move"]
+        vals_list = []
+        for vals in invoice_vals_list:
+            move_vals = {k: v for k, v in vals.items() if k != "lines"}
+            move_vals.update(move_type="out_invoice", invoice_payment_term_id=False)
+            move_vals["invoice_line_ids"] = [
+                Command.create(dict(line, tax_ids=[Command.set(line.get("tax_ids") or [])]))
+                for line in vals["lines"]
+            ]
+            vals_list.append(move_vals)
+        moves = Move.create(vals_list)
+        moves.action_post()
+        return moves

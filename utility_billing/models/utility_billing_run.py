@@ -1,0 +1,825 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
+
+from odoo.addons.queue_job.utils import must_run_without_delay
+
+from ..lib.units import convert
+
+# The run's companions; models/__init__.py imports them too once the lead adds them.
+
+RUN_STATES = [
+    ("draft", "Draft"),
+    ("rated", "Review"),
+    ("posting", "Posting"),
+    ("posted", "Posted"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class UtilityBillingRun(models.Model):
+    """A billing run: rate every account of a cycle for a read window, review,
+    then post all the bills in one action.
+
+    Rating and posting are split into chunks of accounts on OCA ``queue_job``
+    (``with_delay`` with an identity key per chunk, so a double click enqueues
+    nothing twice). Each chunk ends at :meth:`_commit_chunk`, the only commit
+    of the run: a chunk that crashes loses only its own work, and "Resume"
+    enqueues what is not done. Nothing is billed twice: a chunk only takes
+    lines still to do (locked), and ``utility.service.period`` refuses a second
+    bill for a service and period at the database level.
+    """
+
+    _name = "utility.billing.run"
+    _description = "Utility Billing Run"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------------
+    # What is billed
+    # ------------------------------------------------------------------
+    name = fields.Char(
+        required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
+    )
+    cycle_id = fields.Many2one(
+        "utility.billing.cycle",
+        string="Billing Cycle",
+        required=True,
+        tracking=True,
+        check_company=True,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date(
+        string="Read From",
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+        help="First day of the read window: readings dated in the window are billed.",
+    )
+    date_to = fields.Date(
+        string="Read To",
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+    )
+    date_invoice = fields.Date(
+        string="Bill Date",
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+    )
+    date_due = fields.Date(
+        string="Due Date",
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+    )
+    date_penalty = fields.Date(
+        string="Penalty Date",
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        required=True,
+        check_company=True,
+        domain="[('type', '=', 'sale')]",
+        default=lambda self: self._default_journal(),
+        tracking=True,
+    )
+    state = fields.Selection(
+        RUN_STATES, default="draft", required=True, tracking=True, index=True, copy=False
+    )
+    chunk_size = fields.Integer(
+        default=500, help="Accounts per job: rating and posting are split in chunks of this size."
+    )
+
+    # ------------------------------------------------------------------
+    # Progress and review register
+    # ------------------------------------------------------------------
+    line_ids = fields.One2many("utility.billing.run.line", "run_id", string="Accounts")
+    account_count = fields.Integer(
+        string="Accounts to Bill", readonly=True, copy=False, tracking=True
+    )
+    rated_count = fields.Integer(compute="_compute_progress", string="Rated")
+    ok_count = fields.Integer(compute="_compute_progress", string="Ready")
+    exception_count = fields.Integer(compute="_compute_progress", string="Exceptions")
+    posted_count = fields.Integer(compute="_compute_progress", string="Posted")
+    high_change_count = fields.Integer(compute="_compute_progress", string="High Changes")
+    progress = fields.Float(compute="_compute_progress", help="Percent of the current phase done.")
+    amount_total = fields.Monetary(compute="_compute_progress", string="Amount to Bill")
+    amount_posted = fields.Monetary(compute="_compute_progress")
+    register_html = fields.Html(compute="_compute_register_html", string="Register", sanitize=False)
+    move_ids = fields.One2many("account.move", "utility_billing_run_id", string="Bills")
+
+    _sql_constraints = [
+        (
+            "dates_check",
+            "CHECK(date_to >= date_from)",
+            "The read window of a billing run cannot end before it starts.",
+        ),
+        ("chunk_size_check", "CHECK(chunk_size > 0)", "A chunk holds at least one account."),
+    ]
+
+    def init(self):
+        # Two people starting the same run get one run: the Python check gives
+        # the message, this index is the guarantee under concurrency.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS utility_billing_run_cycle_period_uniq
+                ON utility_billing_run (cycle_id, date_from)
+             WHERE state != 'cancelled'
+            """
+        )
+
+    # ------------------------------------------------------------------
+    # Defaults and computes
+    # ------------------------------------------------------------------
+    @api.model
+    def _default_journal(self):
+        return self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.env.company),
+                ("type", "=", "sale"),
+            ],
+            limit=1,
+        )
+
+    @api.model
+    def _get_cycle_dates(self, cycle, today):
+        """Read window, bill, due and penalty dates of ``cycle``'s run around ``today``.
+
+        The window is the cycle's read days of the month in which today falls
+        on or after the window's first day; the bill is dated on the cycle's
+        bill day following the window; due and penalty count days from it.
+        """
+
+        def day_of(month_first, day):
+            # relativedelta(day=31) stops at the month's last day.
+            return month_first + relativedelta(day=day)
+
+        month = today.replace(day=1)
+        if today.day < cycle.read_day_start:
+            month -= relativedelta(months=1)
+        date_from = day_of(month, cycle.read_day_start)
+        if cycle.read_day_end < cycle.read_day_start:
+            month += relativedelta(months=1)
+        date_to = day_of(month, cycle.read_day_end)
+        if cycle.bill_day < cycle.read_day_end:
+            month += relativedelta(months=1)
+        date_invoice = day_of(month, cycle.bill_day)
+        date_due = date_invoice + relativedelta(days=cycle.due_days)
+        return {
+            "date_from": date_from,
+            "date_to": date_to,
+            "date_invoice": date_invoice,
+            "date_due": date_due,
+            "date_penalty": date_due + relativedelta(days=cycle.penalty_days),
+        }
+
+    @api.depends("cycle_id")
+    def _compute_dates(self):
+        today = fields.Date.context_today(self)
+        for run in self:
+            if not run.cycle_id:
+                continue
+            for fname, value in self._get_cycle_dates(run.cycle_id, today).items():
+                run[fname] = value
+
+    @api.depends("line_ids.state", "line_ids.amount_total", "line_ids.is_high_change")
+    def _compute_progress(self):
+        groups = self.env["utility.billing.run.line"]._read_group(
+            [("run_id", "in", self.ids)],
+            ["run_id", "state", "is_high_change"],
+            ["__count", "amount_total:sum"],
+        )
+        stats = defaultdict(lambda: defaultdict(float))
+        for run, state, high, count, amount in groups:
+            stats[run.id][state] += count
+            stats[run.id][f"amount_{state}"] += amount
+            if high and state != "exception":
+                stats[run.id]["high"] += count
+        for run in self:
+            data = stats[run.id]
+            run.ok_count = int(data["ok"])
+            run.exception_count = int(data["exception"])
+            run.posted_count = int(data["posted"])
+            run.rated_count = run.ok_count + run.exception_count + run.posted_count
+            run.high_change_count = int(data["high"])
+            run.amount_total = data["amount_ok"] + data["amount_posted"]
+            run.amount_posted = data["amount_posted"]
+            if run.state in ("posting", "posted"):
+                todo = run.ok_count + run.posted_count
+                run.progress = 100.0 * run.posted_count / todo if todo else 100.0
+            else:
+                run.progress = (
+                    100.0 * run.rated_count / run.account_count if run.account_count else 0.0
+                )
+
+    def _compute_register_html(self):
+        """Totals per service type and per customer class: one grouped query each."""
+        Charge = self.env["utility.billing.run.charge"]
+        Line = self.env["utility.billing.run.line"]
+        by_type = Charge._read_group(
+            [("run_id", "in", self.ids), ("line_id.state", "in", ("ok", "posted"))],
+            ["run_id", "service_type_id"],
+            ["amount:sum", "line_id:count_distinct"],
+        )
+        by_class = Line._read_group(
+            [("run_id", "in", self.ids), ("state", "in", ("ok", "posted"))],
+            ["run_id", "customer_class"],
+            ["__count", "amount_total:sum", "consumption:sum", "consumption_last:sum"],
+        )
+        classes = dict(Line._fields["customer_class"]._description_selection(self.env))
+        rows_type = defaultdict(list)
+        for run, service_type, amount, count in by_type:
+            rows_type[run.id].append((service_type.display_name, count, amount))
+        rows_class = defaultdict(list)
+        for run, customer_class, count, amount, used, used_last in by_class:
+            rows_class[run.id].append(
+                (
+                    classes.get(customer_class, self.env._("Undefined")),
+                    count,
+                    amount,
+                    used,
+                    used_last,
+                )
+            )
+        for run in self:
+            money = lambda value, run=run: format_amount(run.env, value, run.currency_id)  # noqa: E731
+            html = Markup("<h5>%s</h5>") % self.env._("Totals per service")
+            html += self._html_table(
+                [self.env._("Service"), self.env._("Accounts"), self.env._("Amount")],
+                [(name, count, money(amount)) for name, count, amount in rows_type[run.id]],
+            )
+            html += Markup("<h5>%s</h5>") % self.env._("Totals per customer class")
+            html += self._html_table(
+                [
+                    self.env._("Class"),
+                    self.env._("Accounts"),
+                    self.env._("Amount"),
+                    self.env._("Consumption"),
+                    self.env._("Last Period"),
+                ],
+                [
+                    (name, count, money(amount), f"{used:,.3f}", f"{used_last:,.3f}")
+                    for name, count, amount, used, used_last in rows_class[run.id]
+                ],
+            )
+            run.register_html = html
+
+    @staticmethod
+    def _html_table(header, rows):
+        head = Markup("").join(Markup("<th>%s</th>") % cell for cell in header)
+        body = Markup("").join(
+            Markup("<tr>%s</tr>") % Markup("").join(Markup("<td>%s</td>") % escape(c) for c in row)
+            for row in rows
+        )
+        return Markup(
+            '<table class="table table-sm o_utility_register"><thead><tr>%s</tr></thead>'
+            "<tbody>%s</tbody></table>"
+        ) % (head, body)
+
+    # ------------------------------------------------------------------
+    # Constraints and CRUD
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_one_run_per_period(self, keys, exclude_ids=()):
+        """Refuse a second live run of a cycle and read window start.
+
+        Checked before the database sees the row, for a clear message; the
+        partial unique index decides between two concurrent transactions.
+
+        :param keys: list of (cycle_id, date_from)
+        """
+        keys = {(cycle_id, fields.Date.to_date(day)) for cycle_id, day in keys if cycle_id and day}
+        if not keys:
+            return
+        others = self.search(
+            [
+                ("cycle_id", "in", [cycle_id for cycle_id, _day in keys]),
+                ("date_from", "in", [day for _cycle, day in keys]),
+                ("state", "!=", "cancelled"),
+                ("id", "not in", list(exclude_ids)),
+            ]
+        )
+        clashes = others.filtered(lambda o: (o.cycle_id.id, o.date_from) in keys)
+        if clashes:
+            raise ValidationError(
+                self.env._(
+                    "A billing run of this cycle and period already exists: %(runs)s. "
+                    "Open it instead of starting another one.",
+                    runs=", ".join(
+                        f"{o.name} ({o.cycle_id.display_name}, {o.date_from})" for o in clashes
+                    ),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        new = self.env._("New")
+        for vals in vals_list:
+            if vals.get("name", new) == new:
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("utility.billing.run")
+                    or new
+                )
+        today = fields.Date.context_today(self)
+        keys = []
+        for vals in vals_list:
+            if vals.get("state", "draft") == "cancelled" or not vals.get("cycle_id"):
+                continue
+            day = vals.get("date_from")
+            if not day:
+                cycle = self.env["utility.billing.cycle"].browse(vals["cycle_id"])
+                day = self._get_cycle_dates(cycle, today)["date_from"]
+            keys.append((vals["cycle_id"], day))
+        self._check_one_run_per_period(keys)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"cycle_id", "date_from", "state"} & vals.keys():
+            live = self if vals.get("state", "draft") != "cancelled" else self.browse()
+            self._check_one_run_per_period(
+                [
+                    (vals.get("cycle_id", run.cycle_id.id), vals.get("date_from", run.date_from))
+                    for run in live.filtered(lambda r: r.state != "cancelled" or "state" in vals)
+                ],
+                exclude_ids=self.ids,
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted(self):
+        if any(run.state in ("posting", "posted") for run in self):
+            raise UserError(self.env._("A run that posted bills cannot be deleted."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _check_state(self, states, action):
+        bad = self.filtered(lambda r: r.state not in states)
+        if bad:
+            labels = dict(RUN_STATES)
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible on %(runs)s.",
+                    action=action,
+                    runs=", ".join(f"{r.name} ({labels[r.state]})" for r in bad),
+                )
+            )
+
+    def action_compute(self):
+        """Rate every active account of the cycle (only those not rated yet).
+
+        On a run in review, the exception lines are rated again (after the
+        clerk released a reading, fixed a rate...); ready lines stay.
+        """
+        self._check_state(("draft", "rated"), self.env._("Compute"))
+        for run in self:
+            run.line_ids.filtered(lambda line: line.state == "exception").unlink()
+            accounts = run._get_accounts()
+            done = set(run.line_ids.account_id.ids)
+            vals = {"account_count": len(accounts)}
+            todo = [account_id for account_id in accounts.ids if account_id not in done]
+            if todo:
+                vals["state"] = "draft"
+            run.write(vals)
+            run._enqueue_chunks("_rate_chunk", todo)
+            run._update_rating_state()
+        return True
+
+    def action_post(self):
+        """Post the bills of every ready line (exceptions stay in the register)."""
+        self._check_state(("rated", "posting"), self.env._("Post Bills"))
+        for run in self:
+            lines = self.env["utility.billing.run.line"].search(
+                [("run_id", "=", run.id), ("state", "=", "ok")], order="id"
+            )
+            if not lines and not run.posted_count:
+                raise UserError(self.env._("%(run)s has no bill ready to post.", run=run.name))
+            if run.state != "posting":
+                run.state = "posting"
+            run._enqueue_chunks("_post_chunk", lines.ids)
+            run._update_posting_state()
+        return True
+
+    def action_resume(self):
+        """Enqueue again what a crashed or stopped chunk left undone."""
+        self._check_state(("draft", "posting"), self.env._("Resume"))
+        for run in self:
+            if run.state == "draft":
+                run.action_compute()
+            else:
+                run.action_post()
+        return True
+
+    def action_cancel(self):
+        self._check_state(("draft", "rated"), self.env._("Cancel"))
+        self.line_ids.unlink()
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing.utility_billing_run_line_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = dict(self.env.context.get("run_line_filters") or {})
+        return action
+
+    def action_view_exceptions(self):
+        return self.with_context(
+            run_line_filters={"search_default_filter_exception": 1}
+        ).action_view_lines()
+
+    def action_view_high_changes(self):
+        return self.with_context(
+            run_line_filters={"search_default_filter_high_change": 1}
+        ).action_view_lines()
+
+    def action_view_bills(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("utility_billing_run_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------
+    # Chunks
+    # ------------------------------------------------------------------
+    def _get_accounts(self):
+        """Accounts the run bills: the active accounts of the cycle."""
+        self.ensure_one()
+        return self.env["utility.account"].search(
+            [
+                ("cycle_id", "=", self.cycle_id.id),
+                ("state", "=", "active"),
+                ("company_id", "=", self.company_id.id),
+            ],
+            order="id",
+        )
+
+    def _enqueue_chunks(self, method, ids):
+        """One job per chunk of ``ids``; the identity key makes a second click
+        (or a resume while a job waits) enqueue nothing new."""
+        self.ensure_one()
+        size = self.chunk_size or 500
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
+            digest = hashlib.sha1(",".join(map(str, chunk)).encode()).hexdigest()
+            delayed = self.with_delay(
+                identity_key=f"{self._name},{self.id},{method},{digest}",
+                description=self.env._(
+                    "%(run)s: %(phase)s %(count)s accounts",
+                    run=self.name,
+                    phase=self.env._("rate") if method == "_rate_chunk" else self.env._("post"),
+                    count=len(chunk),
+                ),
+            )
+            getattr(delayed, method)(chunk)
+
+    def _rate_chunk(self, account_ids):
+        """Rate one chunk of accounts and store their lines (job)."""
+        self.ensure_one()
+        if self.state != "draft":
+            return
+        Line = self.env["utility.billing.run.line"]
+        done = set(
+            Line.search(
+                [("run_id", "=", self.id), ("account_id", "in", account_ids)]
+            ).account_id.ids
+        )
+        accounts = self.env["utility.account"].browse(
+            [account_id for account_id in account_ids if account_id not in done]
+        )
+        builder = self.env["utility.bill.builder"]
+        bills = builder._build_bills(accounts, self.date_from, self.date_to)
+        comparisons = self._get_comparisons(bills)
+        Line.create([self._prepare_line_vals(bill, comparisons) for bill in bills])
+        self._update_rating_state()
+        self._commit_chunk()
+
+    def _get_comparisons(self, bills):
+        """Consumption of the last period and the same period last year, per
+        account, in the unit of its bill (one grouped query for the chunk)."""
+        builder = self.env["utility.bill.builder"]
+        months = self.cycle_id.frequency_months or 1
+        windows = {
+            "last": (
+                self.date_from - relativedelta(months=months),
+                self.date_to - relativedelta(months=months),
+            ),
+            "year": (
+                self.date_from - relativedelta(years=1),
+                self.date_to - relativedelta(years=1),
+            ),
+        }
+        services = self.env["utility.account.service"].browse(
+            {s["service_id"] for bill in bills for s in bill["services"]}
+        )
+        metered = services.filtered("service_type_id.is_metered")
+        history = builder._get_usage_history(metered, windows)
+        by_account = defaultdict(list)
+        for service in metered:
+            by_account[service.account_id.id].append(service.id)
+        result = {}
+        for bill in bills:
+            totals = {}
+            for key in windows:
+                gallons = sum(
+                    (history.get((sid, key), 0) for sid in by_account[bill["account_id"]]), 0
+                )
+                totals[key] = float(convert(gallons, "gallon", bill["unit"]))
+            result[bill["account_id"]] = totals
+        return result
+
+    def _prepare_line_vals(self, bill, comparisons):
+        company = self.company_id
+        consumption = float(bill["consumption"])
+        last = comparisons.get(bill["account_id"], {}).get("last", 0.0)
+        change = (consumption - last) * 100.0 / last if last else 0.0
+        high = bool(
+            last
+            and (
+                consumption > last * company.utility_high_usage_percent / 100.0
+                or consumption < last * company.utility_low_usage_percent / 100.0
+            )
+        )
+        state, message = bill["state"], bill["message"]
+        if state == "ok" and not bill["charges"]:
+            state, message = "exception", self.env._("The rates give no charge: nothing to bill.")
+        return {
+            "run_id": self.id,
+            "account_id": bill["account_id"],
+            "partner_id": bill["partner_id"],
+            "location_id": bill["location_id"],
+            "state": state,
+            "message": message or False,
+            "date_from": bill["date_from"],
+            "date_to": bill["date_to"],
+            "amount_total": float(bill["amount_total"]),
+            "consumption": consumption,
+            "consumption_unit": bill["unit"],
+            "consumption_last": last,
+            "consumption_last_year": comparisons.get(bill["account_id"], {}).get("year", 0.0),
+            "change_percent": change,
+            "is_high_change": high,
+            "reading_ids": [Command.set(bill["reading_ids"])] if state == "ok" else [],
+            "charge_ids": [
+                Command.create(
+                    {
+                        "service_id": c["service_id"],
+                        "service_type_id": c["service_type_id"],
+                        "rate_line_id": c["rate_line_id"] or False,
+                        "component": c["component"],
+                        "name": c["name"],
+                        "quantity": float(c["quantity"]),
+                        "price_unit": float(c["price_unit"]),
+                        "amount": float(c["amount"]),
+                        "date_from": c["date_from"],
+                        "date_to": c["date_to"],
+                        "consumption": float(c["consumption"] or 0.0),
+                        "has_consumption": c["consumption"] is not None,
+                        "unit": c["unit"],
+                        "reading_id": c["reading_id"],
+                    }
+                )
+                for c in bill["charges"]
+            ]
+            if state == "ok"
+            else [],
+        }
+
+    def _update_rating_state(self):
+        self.ensure_one()
+        if self.state != "draft":
+            return
+        rated = self.env["utility.billing.run.line"].search_count([("run_id", "=", self.id)])
+        if rated >= self.account_count:
+            self.state = "rated"
+
+    def _post_chunk(self, line_ids):
+        """Post the bills of one chunk of ready lines (job).
+
+        The lines are locked and re-read: a line posted meanwhile (second
+        click, resumed run) is skipped. A line whose service period is
+        already billed, or whose readings changed since rating, is refused
+        with its reason and the rest of the chunk is posted.
+        """
+        self.ensure_one()
+        if self.state != "posting":
+            return
+        Line = self.env["utility.billing.run.line"]
+        Line.flush_model(["state"])
+        self.env.cr.execute(
+            """
+            SELECT id FROM utility_billing_run_line
+             WHERE id = ANY(%s) AND run_id = %s AND state = 'ok'
+             ORDER BY id
+               FOR UPDATE
+            """,
+            [list(line_ids), self.id],
+        )
+        lines = Line.browse([row[0] for row in self.env.cr.fetchall()])
+        if lines:
+            self._post_lines(lines)
+        self._update_posting_state()
+        self._commit_chunk()
+
+    def _post_lines(self, lines):
+        charges = self.env["utility.billing.run.charge"].search_fetch(
+            [("line_id", "in", lines.ids)],
+            [
+                "line_id",
+                "service_id",
+                "service_type_id",
+                "rate_line_id",
+                "component",
+                "name",
+                "quantity",
+                "price_unit",
+                "amount",
+                "date_from",
+                "date_to",
+                "consumption",
+                "has_consumption",
+                "unit",
+                "reading_id",
+            ],
+            order="line_id, id",
+        )
+        lines.fetch(["account_id", "partner_id", "location_id", "date_from", "date_to"])
+        charges_by_line = defaultdict(list)
+        for charge in charges:
+            charges_by_line[charge.line_id.id].append(charge)
+        billed = (
+            self.env["utility.service.period"]
+            .sudo()
+            ._get_billed((c.service_id.id, c.date_from) for c in charges)
+        )
+        readings = lines.reading_ids
+        readings.fetch(["state", "display_name"])
+        refused = {}
+        for line in lines:
+            problems = [
+                self.env._(
+                    "%(service)s is already billed from %(date)s on %(bill)s.",
+                    service=period.service_id.display_name,
+                    date=period.date_from,
+                    bill=period.move_id.name or period.run_id.name or "",
+                )
+                for period in {
+                    billed[(c.service_id.id, c.date_from)]
+                    for c in charges_by_line[line.id]
+                    if (c.service_id.id, c.date_from) in billed
+                }
+            ]
+            problems += [
+                self.env._(
+                    "Reading %(reading)s is no longer valid (%(state)s): compute the run again.",
+                    reading=reading.display_name,
+                    state=reading.state,
+                )
+                for reading in line.reading_ids
+                if reading.state != "valid"
+            ]
+            if problems:
+                refused[line] = "\n".join(problems)
+        good = lines.filtered(lambda line: line not in refused)
+        builder = self.env["utility.bill.builder"]
+        invoice_vals = [
+            builder._prepare_invoice_vals(
+                self._prepare_invoice_header(line),
+                [self._charge_dict(c) for c in charges_by_line[line.id]],
+            )
+            for line in good
+        ]
+        moves = builder.sudo()._create_posted_moves(invoice_vals) if invoice_vals else []
+        period_vals = []
+        for line, move in zip(good, moves, strict=True):
+            seen = set()
+            for charge in charges_by_line[line.id]:
+                key = (charge.service_id.id, charge.date_from)
+                if key in seen:
+                    continue
+                seen.add(key)
+                period_vals.append(
+                    {
+                        "service_id": charge.service_id.id,
+                        "date_from": charge.date_from,
+                        "date_to": charge.date_to,
+                        "move_id": move.id,
+                        "run_id": self.id,
+                    }
+                )
+        self.env["utility.service.period"].sudo().create(period_vals)
+        good.reading_ids.with_context(mail_notrack=True).write({"state": "billed"})
+        if good:
+            self.env.cr.execute_values(
+                """
+                UPDATE utility_billing_run_line l
+                   SET state = 'posted', move_id = v.move_id,
+                       write_uid = v.uid, write_date = now() at time zone 'UTC'
+                  FROM (VALUES %s) AS v(id, move_id, uid)
+                 WHERE l.id = v.id
+                """,
+                [(line.id, move.id, self.env.uid) for line, move in zip(good, moves, strict=True)],
+                page_size=max(len(good), 1),
+            )
+            good.invalidate_recordset(["state", "move_id"])
+            # The run's progress depends on the lines' state.
+            good.modified(["state", "move_id"])
+        for line, message in refused.items():
+            line.write({"state": "exception", "message": message})
+
+    def _prepare_invoice_header(self, line):
+        return {
+            "partner_id": line.partner_id.id,
+            "journal_id": self.journal_id.id,
+            "invoice_date": self.date_invoice,
+            "invoice_date_due": self.date_due,
+            "date": self.date_invoice,
+            "invoice_origin": self.name,
+            "utility_account_id": line.account_id.id,
+            "utility_location_id": line.location_id.id,
+            "utility_billing_run_id": self.id,
+            "utility_period_start": line.date_from,
+            "utility_period_end": line.date_to,
+            "utility_date_penalty": self.date_penalty,
+            "utility_bill_kind": "cycle",
+        }
+
+    @staticmethod
+    def _charge_dict(charge):
+        return {
+            "service_id": charge.service_id.id,
+            "service_type_id": charge.service_type_id.id,
+            "rate_line_id": charge.rate_line_id.id,
+            "component": charge.component,
+            "name": charge.name,
+            "quantity": charge.quantity,
+            "price_unit": charge.price_unit,
+            "amount": charge.amount,
+            "date_from": charge.date_from,
+            "date_to": charge.date_to,
+            "consumption": charge.consumption if charge.has_consumption else None,
+            "unit": charge.unit,
+            "reading_id": charge.reading_id.id,
+        }
+
+    def _update_posting_state(self):
+        self.ensure_one()
+        if self.state != "posting":
+            return
+        left = self.env["utility.billing.run.line"].search_count(
+            [("run_id", "=", self.id), ("state", "=", "ok")]
+        )
+        if not left:
+            self.state = "posted"
+
+    def _commit_chunk(self):
+        """The only commit of a billing run: the end of a chunk.
+
+        What a chunk did is kept even when a later chunk crashes, and the run
+        can resume from there. In a job worker the job's own transaction ends
+        with the chunk (queue_job forbids commits inside jobs); when the jobs
+        run in-process (``queue_job__no_delay``) this commits. Tests patch it.
+        """
+        if must_run_without_delay(self.env):
+            self.env.flush_all()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
