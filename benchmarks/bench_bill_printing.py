@@ -191,13 +191,16 @@ def start_asset_server(args):
 
     :return: (process, base URL)
     """
+    import odoo
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
         [
             sys.executable,
-            shutil.which("odoo-bin") or "/opt/odoo/odoo-bin",
+            shutil.which("odoo-bin")
+            or str(Path(odoo.__file__).resolve().parent.parent / "odoo-bin"),
             "-c",
             args.config,
             "-d",

@@ -28,7 +28,8 @@ from collections import defaultdict
 from unittest.mock import patch
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
-ODOO = "/opt/odoo"
+# The venv imports Odoo already; ODOO_SOURCE only matters when run with another Python.
+ODOO = os.environ.get("ODOO_SOURCE", "/opt/odoo")
 PREVIOUS_READ = dt.date(2025, 1, 3)
 CURRENT_READ = dt.date(2025, 2, 3)
 

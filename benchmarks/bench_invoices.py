@@ -38,7 +38,8 @@ import time
 import tracemalloc
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
-ODOO = "/opt/odoo"
+# The venv imports Odoo already; ODOO_SOURCE only matters when run with another Python.
+ODOO = os.environ.get("ODOO_SOURCE", "/opt/odoo")
 SERVICES = ("water", "sewer", "garbage")
 JOURNAL_CODE = "UBB"
 
