@@ -117,44 +117,9 @@ def _setup(env, n):
         {"name": "Bench cycle", "code": "BENCH", "read_day_start": 1, "read_day_end": 10}
     )
     route = env["utility.route"].create({"name": "Bench", "code": "BENCH", "cycle_id": cycle.id})
-    partners = env["res.partner"].create([{"name": f"Bench customer {i}"} for i in range(n)])
-    locations = env["utility.service.location"].create(
-        [
-            {"street": f"{i} Bench St", "city": "Prairie City", "route_id": route.id}
-            for i in range(n)
-        ]
+    _accounts, meters = env["utility.demo.town"]._create_billable_accounts(
+        n, route, schedules, "BENCH", dt.date(2024, 1, 1)
     )
-    accounts = env["utility.account"].create(
-        [
-            {"partner_id": p.id, "location_id": loc.id}
-            for p, loc in zip(partners, locations, strict=True)
-        ]
-    )
-    meters = env["utility.meter"].create(
-        [
-            {
-                "name": f"BENCH-{a.id}",
-                "unit": "kgal",
-                "dials": 6,
-                "state": "installed",
-                "location_id": a.location_id.id,
-            }
-            for a in accounts
-        ]
-    )
-    vals = []
-    for account, meter in zip(accounts, meters, strict=True):
-        common = {"account_id": account.id, "date_start": dt.date(2024, 1, 1)}
-        vals += [
-            dict(common, service_type_id=types["water"].id,
-                 rate_schedule_id=schedules["water"].id, meter_id=meter.id),
-            dict(common, service_type_id=types["sewer"].id,
-                 rate_schedule_id=schedules["sewer"].id),
-            dict(common, service_type_id=types["garbage"].id,
-                 rate_schedule_id=schedules["garbage"].id, cart_count=1, cart_size="96"),
-        ]  # fmt: skip
-    env["utility.account.service"].create(vals)
-    accounts.action_activate()
     Reading = env["utility.meter.reading"]
     Reading.create(
         [

@@ -497,3 +497,69 @@ class UtilityDemoTown(models.AbstractModel):
         shift = capacity - rows[-2][1] - 1500
         plan[service] = [(d, (v + shift) % capacity, t) for d, v, t in rows]
         return next(picks)
+
+    # ------------------------------------------------------------------
+    # Synthetic cycles for tests and benchmarks
+    # ------------------------------------------------------------------
+    @api.model
+    def _create_billable_accounts(self, count, route, schedules, prefix, date_start):
+        """``count`` active accounts on ``route``, each with a customer, a premise, an
+        installed kgal meter and water, sewer and garbage (one 96-gallon cart) services.
+
+        :param schedules: {"water": schedule, "sewer": schedule, "garbage": schedule}
+        :return: (accounts, meters), ordered alike
+        """
+        partners = self.env["res.partner"].create(
+            [{"name": f"{prefix} Customer {i}"} for i in range(count)]
+        )
+        locations = self.env["utility.service.location"].create(
+            [
+                {"street": f"{i} {prefix} Street", "city": "Prairie City", "route_id": route.id}
+                for i in range(count)
+            ]
+        )
+        accounts = self.env["utility.account"].create(
+            [
+                {"partner_id": partner.id, "location_id": location.id}
+                for partner, location in zip(partners, locations, strict=True)
+            ]
+        )
+        meters = self.env["utility.meter"].create(
+            [
+                {
+                    "name": f"{prefix}-M{account.id}",
+                    "size": "5/8",
+                    "unit": "kgal",
+                    "dials": 6,
+                    "state": "installed",
+                    "location_id": account.location_id.id,
+                }
+                for account in accounts
+            ]
+        )
+        service_vals = []
+        for account, meter in zip(accounts, meters, strict=True):
+            common = {"account_id": account.id, "date_start": date_start}
+            service_vals += [
+                dict(
+                    common,
+                    service_type_id=schedules["water"].service_type_id.id,
+                    rate_schedule_id=schedules["water"].id,
+                    meter_id=meter.id,
+                ),
+                dict(
+                    common,
+                    service_type_id=schedules["sewer"].service_type_id.id,
+                    rate_schedule_id=schedules["sewer"].id,
+                ),
+                dict(
+                    common,
+                    service_type_id=schedules["garbage"].service_type_id.id,
+                    rate_schedule_id=schedules["garbage"].id,
+                    cart_count=1,
+                    cart_size="96",
+                ),
+            ]
+        self.env["utility.account.service"].create(service_vals)
+        accounts.action_activate()
+        return accounts, meters

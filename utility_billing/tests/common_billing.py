@@ -165,61 +165,15 @@ class BillingCommon(AccountTestInvoicingCommon):
 
         :return: the accounts, ordered as created
         """
-        env = cls.env
         route = cls.route if cycle is None else cycle.route_ids[:1]
-        partners = env["res.partner"].create(
-            [{"name": f"{prefix} Customer {i}"} for i in range(count)]
+        schedules = {
+            "water": cls.schedules[cls.water],
+            "sewer": cls.schedules[cls.sewer],
+            "garbage": cls.schedules[cls.garbage],
+        }
+        accounts, meters = cls.env["utility.demo.town"]._create_billable_accounts(
+            count, route, schedules, prefix, date(2024, 1, 1)
         )
-        locations = env["utility.service.location"].create(
-            [
-                {"street": f"{i} {prefix} Street", "city": "Prairie City", "route_id": route.id}
-                for i in range(count)
-            ]
-        )
-        accounts = env["utility.account"].create(
-            [
-                {"partner_id": partner.id, "location_id": location.id}
-                for partner, location in zip(partners, locations, strict=True)
-            ]
-        )
-        meters = env["utility.meter"].create(
-            [
-                {
-                    "name": f"{prefix}-M{account.id}",
-                    "size": "5/8",
-                    "unit": "kgal",
-                    "dials": 6,
-                    "state": "installed",
-                    "location_id": account.location_id.id,
-                }
-                for account in accounts
-            ]
-        )
-        service_vals = []
-        for account, meter in zip(accounts, meters, strict=True):
-            common = {"account_id": account.id, "date_start": date(2024, 1, 1)}
-            service_vals += [
-                dict(
-                    common,
-                    service_type_id=cls.water.id,
-                    rate_schedule_id=cls.schedules[cls.water].id,
-                    meter_id=meter.id,
-                ),
-                dict(
-                    common,
-                    service_type_id=cls.sewer.id,
-                    rate_schedule_id=cls.schedules[cls.sewer].id,
-                ),
-                dict(
-                    common,
-                    service_type_id=cls.garbage.id,
-                    rate_schedule_id=cls.schedules[cls.garbage].id,
-                    cart_count=1,
-                    cart_size="96",
-                ),
-            ]
-        env["utility.account.service"].create(service_vals)
-        accounts.action_activate()
         if readings:
             cls._read_meters(meters, PREVIOUS_READ, [100.0] * count, read_type="initial")
             cls._read_meters(meters, CURRENT_READ, [100.0 + usage] * count)
