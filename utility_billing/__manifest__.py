@@ -38,6 +38,7 @@
         "wizard/utility_reading_missing_check_views.xml",
         "wizard/utility_rate_calculator_views.xml",
         "views/utility_billing_run_views.xml",
+        "views/utility_payment_views.xml",
         "views/utility_billing_menus.xml",
         "report/utility_bill_report.xml",
         "data/mail_template_data.xml",

@@ -28,3 +28,10 @@ from . import account_move_bill
 from . import utility_account_bill
 from . import ir_actions_report
 from . import utility_demo_town
+from . import ir_sequence
+from . import utility_misc_receipt_type
+from . import utility_cashier_session
+from . import utility_payment
+from . import utility_payment_line
+from . import utility_payment_allocation
+from . import utility_payment_poster

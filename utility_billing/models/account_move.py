@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
@@ -54,13 +54,37 @@ class AccountMove(models.Model):
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
-    # Stored so an account's balance is one grouped query on the ledger.
+    # Stored so an account's balance is one grouped query on the ledger. The
+    # bill's account by default; a payment entry covering several accounts
+    # (a lockbox file) sets it line by line.
     utility_account_id = fields.Many2one(
-        related="move_id.utility_account_id",
+        "utility.account",
+        compute="_compute_utility_account_id",
         store=True,
+        readonly=False,
         index="btree_not_null",
         precompute=True,
+        copy=True,
     )
+    utility_payment_id = fields.Many2one(
+        "utility.payment",
+        string="Utility Payment",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+    utility_paid_item_id = fields.Many2one(
+        "account.move.line",
+        string="Paid Bill Item",
+        copy=False,
+        readonly=True,
+        help="The bill's receivable item this payment line was allocated to.",
+    )
+
+    @api.depends("move_id.utility_account_id")
+    def _compute_utility_account_id(self):
+        for line in self:
+            line.utility_account_id = line.move_id.utility_account_id or line.utility_account_id
 
     # ------------------------------------------------------------------
     # What an invoice line of a utility bill says (SPEC 2.4): its service,

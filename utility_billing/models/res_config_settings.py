@@ -23,3 +23,12 @@ class ResConfigSettings(models.TransientModel):
     utility_max_consecutive_estimates = fields.Integer(
         related="company_id.utility_max_consecutive_estimates", readonly=False
     )
+    utility_payment_allocation = fields.Selection(
+        related="company_id.utility_payment_allocation", readonly=False
+    )
+    utility_undeposited_account_id = fields.Many2one(
+        related="company_id.utility_undeposited_account_id", readonly=False
+    )
+    utility_receipt_journal_id = fields.Many2one(
+        related="company_id.utility_receipt_journal_id", readonly=False
+    )

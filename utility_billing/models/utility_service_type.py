@@ -19,6 +19,11 @@ class UtilityServiceType(models.Model):
         help="Short code used in files, reports and rate schedules (e.g. WATER).",
     )
     sequence = fields.Integer(default=10)
+    payment_priority = fields.Integer(
+        default=10,
+        help="With payments allocated by service priority (Settings), a payment pays the "
+        "services with the lowest number first, across all open bills.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company",

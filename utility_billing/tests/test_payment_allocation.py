@@ -1,0 +1,155 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+from unittest.mock import patch
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common_payment import PaymentCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentAllocation(PaymentCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.old_bill = cls._post_bill(
+            cls.account, date(2025, 1, 15), {cls.water: 40.0, cls.garbage: 15.0}
+        )
+        cls.new_bill = cls._post_bill(
+            cls.account, date(2025, 2, 15), {cls.water: 30.0, cls.sewer: 20.0}
+        )
+
+    def _allocations(self, payment):
+        return sorted(
+            (a.bill_id.id, a.service_type_id.code, a.amount) for a in payment.allocation_ids
+        )
+
+    def test_partial_payment_pays_the_oldest_bill_first(self):
+        payment = self._payment([(self.account, 70.0)])
+        self.assertEqual(payment.state, "posted")
+        self.assertTrue(payment.name.startswith("RCPT/"))
+        self.assertEqual(self.old_bill.payment_state, "paid")
+        self.assertEqual(self.new_bill.payment_state, "partial")
+        self.assertAlmostEqual(self.new_bill.amount_residual, 35.0)
+        self.assertEqual(
+            self._allocations(payment),
+            sorted(
+                [
+                    (self.old_bill.id, "GARBAGE", 15.0),
+                    (self.old_bill.id, "WATER", 40.0),
+                    (self.new_bill.id, "SEWER", 15.0),
+                ]
+            ),
+        )
+        self.assertAlmostEqual(self.account.amount_balance, 35.0)
+        # The entry: undeposited funds debited, the receivable credited per bill.
+        move = payment.move_id
+        self.assertEqual(move.state, "posted")
+        debit = move.line_ids.filtered(lambda line: line.debit)
+        self.assertEqual(debit.account_id, self.company._get_utility_undeposited_account())
+        self.assertAlmostEqual(debit.debit, 70.0)
+        self.assertEqual(sorted(move.line_ids.filtered("credit").mapped("credit")), [15.0, 55.0])
+
+    def test_second_payment_continues_where_the_first_stopped(self):
+        self._payment([(self.account, 60.0)])
+        second = self._payment([(self.account, 45.0)])
+        self.assertEqual(self.new_bill.payment_state, "paid")
+        self.assertAlmostEqual(second.line_ids.amount_credit, 0.0)
+        # 5 left on the new bill's sewer after the first payment, then its water.
+        self.assertEqual(
+            self._allocations(second),
+            sorted([(self.new_bill.id, "SEWER", 15.0), (self.new_bill.id, "WATER", 30.0)]),
+        )
+
+    def test_overpayment_stays_as_credit_on_the_account(self):
+        payment = self._payment([(self.account, 120.0)])
+        self.assertAlmostEqual(payment.line_ids.amount_credit, 15.0)
+        self.assertAlmostEqual(self.account.amount_balance, -15.0)
+        self.assertEqual(self.new_bill.payment_state, "paid")
+        credit = payment.move_id.line_ids.filtered(
+            lambda line: line.credit and not line.utility_paid_item_id
+        )
+        self.assertAlmostEqual(credit.credit, 15.0)
+        self.assertEqual(credit.utility_account_id, self.account)
+        self.assertFalse(credit.reconciled)
+
+    def test_service_priority_policy(self):
+        self.company.utility_payment_allocation = "priority"
+        payment = self._payment([(self.account, 40.0)])
+        # Sewer (10) on every bill, then garbage (20), then water (30).
+        self.assertEqual(
+            self._allocations(payment),
+            sorted(
+                [
+                    (self.new_bill.id, "SEWER", 20.0),
+                    (self.old_bill.id, "GARBAGE", 15.0),
+                    (self.old_bill.id, "WATER", 5.0),
+                ]
+            ),
+        )
+        self.assertAlmostEqual(self.new_bill.amount_residual, 30.0)
+        self.assertAlmostEqual(self.old_bill.amount_residual, 35.0)
+
+    def test_several_accounts_and_a_misc_receipt_in_one_transaction(self):
+        bill2 = self._post_bill(self.account2, date(2025, 2, 15), {self.garbage: 15.0})
+        permit_account = self.env["account.account"].create(
+            {"code": "42900", "name": "Permit revenue", "account_type": "income_other"}
+        )
+        permit = self.env["utility.misc.receipt.type"].create(
+            {"name": "Building permit", "code": "PERMIT", "account_id": permit_account.id}
+        )
+        payment = self._payment(
+            [(self.account, 55.0), (self.account2, 15.0), (permit, 25.0)], tender="check"
+        )
+        self.assertAlmostEqual(payment.amount, 95.0)
+        self.assertEqual(self.old_bill.payment_state, "paid")
+        self.assertEqual(bill2.payment_state, "paid")
+        permit_line = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id == permit_account
+        )
+        self.assertAlmostEqual(permit_line.credit, 25.0)
+        self.assertEqual(
+            set(payment.move_id.line_ids.filtered("credit").utility_account_id.ids),
+            {self.account.id, self.account2.id},
+        )
+
+    def test_grouped_payments_share_one_entry(self):
+        Payment = type(self.env["utility.payment"])
+        bill2 = self._post_bill(self.account2, date(2025, 2, 15), {self.garbage: 15.0})
+        payments = self._payment(
+            [(self.account, 10.0)],
+            post=False,
+            source="lockbox",
+            journal_id=self.company_data["default_journal_bank"].id,
+        )
+        payments |= self._payment(
+            [(self.account2, 15.0)],
+            post=False,
+            source="lockbox",
+            journal_id=self.company_data["default_journal_bank"].id,
+        )
+        # A lockbox file groups its payments (see utility.payment.file).
+        with patch.object(Payment, "_get_move_group_key", lambda payment: ("lockbox", 1)):
+            payments.action_post()
+        self.assertEqual(len(payments.move_id), 1)
+        self.assertEqual(bill2.payment_state, "paid")
+        bank_line = payments.move_id.line_ids.filtered("debit")
+        self.assertAlmostEqual(bank_line.debit, 25.0)
+        self.assertNotEqual(bank_line.account_id, self.company._get_utility_undeposited_account())
+        self.assertEqual(len(set(payments.mapped("name"))), 2)
+
+    def test_bad_payments_are_refused_with_every_reason(self):
+        with self.assertRaisesRegex(ValidationError, "either a utility account"), \
+                self.cr.savepoint():  # fmt: skip
+            self.env["utility.payment"].create({"line_ids": [(0, 0, {"amount": 10.0})]})
+        with self.assertRaisesRegex(ValidationError, "positive amount"), self.cr.savepoint():
+            self._payment([(self.account, -5.0)], post=False)
+        empty = self.env["utility.payment"].create({})
+        done = self._payment([(self.account, 5.0)])
+        with self.assertRaisesRegex(UserError, r"(?s)pays nothing.*already posted"), \
+                self.cr.savepoint():  # fmt: skip
+            (empty | done).action_post()
+        with self.assertRaisesRegex(UserError, "never deleted"), self.cr.savepoint():
+            done.unlink()
+        self.assertAlmostEqual(self.account.amount_balance, 100.0)
