@@ -344,3 +344,93 @@ class UtilityPaymentPoster(models.AbstractModel):
                 for bucket, amount in result
             ]
         self.env["utility.payment.allocation"].sudo().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Credits
+    # ------------------------------------------------------------------
+    @api.model
+    def _apply_open_credits(self, accounts):
+        """Settle open bills of ``accounts`` with their open credits.
+
+        An overpayment (or a credit note) leaves a credit on the account; when
+        the next bill posts, the credit pays it, oldest bill first, so the
+        bill shows paid and the aging reports do not list both an open bill
+        and an open credit. What a payment's credit paid is recorded in its
+        allocations like the rest of the payment.
+
+        :return: the bills (account.move) that credits paid something on
+        """
+        AML = self.env["account.move.line"]
+        if not accounts:
+            return self.env["account.move"]
+        AML.flush_model()
+        self.env.cr.execute(
+            """
+            SELECT l.utility_account_id FROM account_move_line l
+              JOIN account_account a ON a.id = l.account_id
+             WHERE l.utility_account_id = ANY(%s)
+               AND a.account_type = 'asset_receivable'
+               AND l.parent_state = 'posted' AND NOT l.reconciled
+             GROUP BY l.utility_account_id
+            HAVING bool_or(l.amount_residual < 0) AND bool_or(l.amount_residual > 0)
+            """,
+            [accounts.ids],
+        )
+        with_both = self.env["utility.account"].browse([row[0] for row in self.env.cr.fetchall()])
+        if not with_both:
+            return self.env["account.move"]
+        buckets = self._get_open_buckets(with_both)
+        credits = AML.search(
+            [
+                ("utility_account_id", "in", with_both.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", "<", 0),
+            ],
+            order="date, id",
+        )
+        items = AML.browse(
+            {bucket.key[0] for account_buckets in buckets.values() for bucket in account_buckets}
+        )
+        before = {item.id: item.amount_residual for item in items}
+        old_partials = credits.matched_debit_ids
+        plan = [
+            credits.filtered(lambda c, a=account: c.utility_account_id == a)
+            | items.filtered(lambda i, a=account: i.utility_account_id == a)
+            for account in with_both
+        ]
+        AML.sudo()._reconcile_plan(plan)
+        items.invalidate_recordset(["amount_residual"])
+        credits.invalidate_recordset(["matched_debit_ids"])
+        new_partials = credits.matched_debit_ids - old_partials
+        self._write_credit_allocations(new_partials, buckets)
+        return items.filtered(lambda i: i.amount_residual != before[i.id]).move_id
+
+    @api.model
+    def _write_credit_allocations(self, partials, buckets):
+        """Allocations of the payments whose credit paid bills (by service)."""
+        policy = partials.company_id[:1].utility_payment_allocation or allocation.OLDEST
+        item_buckets = defaultdict(list)
+        for account_buckets in buckets.values():
+            for bucket in account_buckets:
+                item_buckets[bucket.key[0]].append(bucket)
+        vals_list = []
+        for partial in partials.filtered("credit_move_id.utility_payment_id"):
+            credit = partial.credit_move_id
+            result, _left = allocation.allocate(
+                _dec(partial.amount, credit.company_currency_id),
+                item_buckets[partial.debit_move_id.id],
+                policy,
+            )
+            vals_list += [
+                {
+                    "payment_id": credit.utility_payment_id.id,
+                    "account_id": credit.utility_account_id.id,
+                    "bill_id": partial.debit_move_id.move_id.id,
+                    "service_type_id": bucket.key[1] or False,
+                    "amount": float(amount),
+                }
+                for bucket, amount in result
+            ]
+        self.env["utility.payment.allocation"].sudo().create(vals_list)

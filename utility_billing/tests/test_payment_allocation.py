@@ -153,3 +153,20 @@ class TestPaymentAllocation(PaymentCommon):
         with self.assertRaisesRegex(UserError, "never deleted"), self.cr.savepoint():
             done.unlink()
         self.assertAlmostEqual(self.account.amount_balance, 100.0)
+
+    def test_credit_pays_the_next_bill(self):
+        payment = self._payment([(self.account, 120.0)])
+        self.assertAlmostEqual(payment.line_ids.amount_credit, 15.0)
+        third = self._post_bill(
+            self.account, date(2025, 3, 15), {self.water: 10.0, self.sewer: 8.0}
+        )
+        paid = self.env["utility.payment.poster"]._apply_open_credits(self.accounts)
+        self.assertEqual(paid, third)
+        self.assertAlmostEqual(third.amount_residual, 3.0)
+        self.assertAlmostEqual(self.account.amount_balance, 3.0)
+        # Sewer (priority 10) before water inside the bill.
+        self.assertIn((third.id, "SEWER", 8.0), self._allocations(payment))
+        self.assertIn((third.id, "WATER", 7.0), self._allocations(payment))
+        # Nothing left to apply: a second call changes nothing.
+        self.assertFalse(self.env["utility.payment.poster"]._apply_open_credits(self.accounts))
+        self.assertEqual(len(payment.allocation_ids), 6)
