@@ -2,36 +2,59 @@
 """Billing run end to end against the standard Odoo way of posting the same bills.
 
     .venv/bin/python benchmarks/bench_billing_run.py --db <db> [-n 10000] [--chunk 500]
+        [--batch 100] [--baseline-n 10000] [--sample 50] [--hash] [--keep-bench-db]
 
-Needs a database where utility_billing is installed. In one transaction, rolled
-back at the end (the database is left as it was): generates a cycle of N
-accounts with water (metered, kgal), sewer on water and garbage (one cart),
-an initial and a current reading per meter, then
+Needs a database where utility_billing is installed. The set-up goes to a
+throw-away copy ``<db>_run<N>`` (``--keep-bench-db`` keeps it for the next
+runs): N accounts with water (metered, kgal), sewer on water and garbage (one
+cart), an initial and a current reading per meter (a different usage for
+nearly every account), committed by batches of 5,000 accounts through the
+product's own code and VACUUM ANALYZEd. Then each path runs in its own process,
+on its own fresh copy of that set-up (dropped afterwards):
 
-1. the billing run: Compute + Post Bills, the queue jobs run synchronously in
-   this process (``queue_job__no_delay``; the chunk commit point only flushes);
-2. the baseline: the same invoices (the run's own invoice values, in a journal
-   of their own) created with ``account.move.create`` (invoice_line_ids) and
-   ``action_post`` in batches of 100.
+1. the billing run: Compute + Post Bills of a run of the cycle, the queue jobs
+   run in this process (``queue_job__no_delay``), each chunk committing at the
+   run's own commit point, timed end to end;
+2. the baseline: the same run computed (not timed), then the same invoices
+   (the run's own invoice values, the same journal and numbering) created with
+   ``account.move.create`` (invoice_line_ids) and ``action_post`` in batches of
+   ``--batch``, a commit after each batch, timed; on the first
+   ``--baseline-n`` ready accounts only (the standard path needs about 13
+   minutes for 10,000 bills on this machine).
 
-Prints invoices/s for both, the ratio, the peak memory, and checks that the two
-ledgers are identical per GL account.
+The parent prints both rates, the ratio, the peak memory of the run process
+(max RSS during the run, and the Python allocations peak with
+``--tracemalloc``), then compares the two ledgers on the accounts both paths
+billed: amounts per utility account and per GL account, the partner ledger
+(debit, credit, balance and residual per customer on the receivable), aged
+receivables (residual per customer and bucket of days past due), payment
+states, invoice numbers per account (and that each path's numbers are gapless),
+the hash chain when the journal has one (``--hash``: every bill hashed, and
+Odoo's integrity report verifies each path's chain; the hashes themselves
+differ, Odoo hashes the line ids), a sale lock date (neither path accounts a
+bill inside the locked period), and a sample of invoices field by field (every
+stored column of account.move and account.move.line but ids and create/write
+dates).
 """
 
 import argparse
 import datetime as dt
+import json
 import os
+import random
 import resource
+import subprocess
 import sys
 import time
-from collections import defaultdict
-from unittest.mock import patch
+import tracemalloc
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
 # The venv imports Odoo already; ODOO_SOURCE only matters when run with another Python.
 ODOO = os.environ.get("ODOO_SOURCE", "/opt/odoo")
 PREVIOUS_READ = dt.date(2025, 1, 3)
 CURRENT_READ = dt.date(2025, 2, 3)
+RUN_NAME = "BENCH/RUN"
+SETUP_BATCH = 5000
 
 
 def _env(args):
@@ -48,7 +71,10 @@ def _env(args):
     return cr, api.Environment(cr, admin.id, context)
 
 
-def _setup(env, n):
+# ----------------------------------------------------------------------
+# Set-up (committed in the throw-away copy)
+# ----------------------------------------------------------------------
+def _schedules(env):
     from odoo import Command
 
     types = {
@@ -80,7 +106,7 @@ def _setup(env, n):
             )
         )
 
-    schedules = {
+    return {
         "water": schedule(
             "W",
             types["water"],
@@ -113,150 +139,646 @@ def _setup(env, n):
             [{"name": "Cart", "sequence": 10, "component": "cart", "price_unit": 16.75}],
         ),
     }
-    cycle = env["utility.billing.cycle"].create(
-        {"name": "Bench cycle", "code": "BENCH", "read_day_start": 1, "read_day_end": 10}
-    )
-    route = env["utility.route"].create({"name": "Bench", "code": "BENCH", "cycle_id": cycle.id})
-    _accounts, meters = env["utility.demo.town"]._create_billable_accounts(
-        n, route, schedules, "BENCH", dt.date(2024, 1, 1)
-    )
-    Reading = env["utility.meter.reading"]
-    Reading.create(
-        [
-            {"meter_id": m.id, "date": PREVIOUS_READ, "value": 100.0, "read_type": "initial"}
-            for m in meters
-        ]
-    )
-    Reading.create(
-        [
-            {"meter_id": m.id, "date": CURRENT_READ, "value": 100.0 + 3 + (i % 17) * 0.731}
-            for i, m in enumerate(meters)
-        ]
-    )
-    env.flush_all()
-    return cycle
 
 
-def _analyze(env):
-    """Planner statistics of the tables this transaction fills: without them
-    PostgreSQL plans Odoo's posting queries for the empty tables it last saw
-    (one of action_post's queries took 40 s a batch on a fresh database)."""
-    env.flush_all()
-    env.cr.execute(
-        "ANALYZE account_move, account_move_line, account_partial_reconcile, "
-        "utility_meter_reading, utility_account, utility_account_service, "
-        "utility_billing_run_line, utility_billing_run_charge, utility_service_period"
-    )
+def setup_commit(args):
+    """N accounts by batches of SETUP_BATCH, each batch committed (bounded memory).
 
-
-def _ledger(env, moves):
-    env.flush_all()
-    return {
-        account.code: round(balance, 2)
-        for account, balance in env["account.move.line"]._read_group(
-            [("move_id", "in", moves.ids)], ["account_id"], ["balance:sum"]
-        )
-    }
-
-
-def main():  # noqa: PLR0915 (a benchmark reads best top to bottom)
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--config", default=os.path.join(ROOT, "var", "dev.conf"))
-    parser.add_argument("-n", type=int, default=10000)
-    parser.add_argument("--chunk", type=int, default=500)
-    parser.add_argument("--batch", type=int, default=100)
-    args = parser.parse_args()
-
+    Without chatter (creation messages, followers), as a data migration loads
+    a city: the set-up of 100,000 accounts takes minutes instead of an hour.
+    """
     cr, env = _env(args)
+    env = env(
+        context=dict(
+            env.context,
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_create_nosubscribe=True,
+            mail_notrack=True,
+        )
+    )
     try:
         started = time.perf_counter()
-        cycle = _setup(env, args.n)
-        _analyze(env)
-        print(f"setup: {args.n} accounts and readings in {time.perf_counter() - started:.1f} s")
-        Run = env["utility.billing.run"]
-        writer = "utility.move.writer" in env
-        print(f"invoice path of the run: {'utility.move.writer' if writer else 'standard ORM'}")
-        run = Run.create(
-            {
-                "cycle_id": cycle.id,
-                "date_from": dt.date(2025, 2, 1),
-                "date_to": dt.date(2025, 2, 10),
-                "chunk_size": args.chunk,
-            }
+        schedules = _schedules(env)
+        cycle = env["utility.billing.cycle"].create(
+            {"name": "Bench cycle", "code": "BENCH", "read_day_start": 1, "read_day_end": 10}
         )
-
-        def flush_only(run):
-            run.env.flush_all()
-
-        with patch.object(type(Run), "_commit_chunk", flush_only):
-            t0 = time.perf_counter()
-            run.action_compute()
-            env.flush_all()
-            t_rate = time.perf_counter() - t0
+        route = env["utility.route"].create(
+            {"name": "Bench", "code": "BENCH", "cycle_id": cycle.id}
+        )
+        journal = env["utility.billing.run"]._default_journal()
+        journal.restrict_mode_hash_table = args.hash
+        cr.commit()
+        Reading = env["utility.meter.reading"]
+        for start in range(0, args.n, SETUP_BATCH):
+            count = min(SETUP_BATCH, args.n - start)
+            _accounts, meters = env["utility.demo.town"]._create_billable_accounts(
+                count, route, schedules, f"B{start // SETUP_BATCH:03d}", dt.date(2024, 1, 1)
+            )
+            Reading.create(
+                [
+                    {
+                        "meter_id": m.id,
+                        "date": PREVIOUS_READ,
+                        "value": 100.0,
+                        "read_type": "initial",
+                    }
+                    for m in meters
+                ]
+            )
+            Reading.create(
+                [
+                    {
+                        "meter_id": m.id,
+                        "date": CURRENT_READ,
+                        # 3 to 20 kgal, a different usage for (nearly) every account.
+                        "value": 100.0 + 3 + ((start + i) * 7919 % 17000) / 1000,
+                    }
+                    for i, m in enumerate(meters)
+                ]
+            )
+            cr.commit()
+            env.invalidate_all()
             print(
-                f"compute: {run.ok_count} ready, {run.exception_count} exceptions, {t_rate:.1f} s"
+                f"  set-up: {start + count} accounts, {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
             )
-
-            # The baseline posts the very invoices the run will post, in a journal of its own.
-            builder = env["utility.bill.builder"]
-            journal = env["account.journal"].create(
-                {"name": "Bench baseline", "code": "BBASE", "type": "sale"}
-            )
-            lines = run.line_ids.filtered(lambda line: line.state == "ok")
-            charges = defaultdict(list)
-            for charge in env["utility.billing.run.charge"].search([("run_id", "=", run.id)]):
-                charges[charge.line_id.id].append(run._charge_dict(charge))
-            vals_list = [
-                builder._prepare_invoice_vals(
-                    dict(
-                        run._prepare_invoice_header(line),
-                        journal_id=journal.id,
-                        utility_billing_run_id=False,
-                    ),
-                    charges[line.id],
-                )
-                for line in lines
-            ]
-            t0 = time.perf_counter()
-            baseline = env["account.move"]
-            for start in range(0, len(vals_list), args.batch):
-                baseline |= builder._create_posted_moves_standard(
-                    vals_list[start : start + args.batch]
-                )
-                if start % 1000 == 0:
-                    _analyze(env)
-            env.flush_all()
-            t_base = time.perf_counter() - t0
-
-            _analyze(env)
-            t0 = time.perf_counter()
-            run.action_post()
-            env.flush_all()
-            t_post = time.perf_counter() - t0
-        count = len(run.move_ids)
-        print(f"run state {run.state}: {count} invoices posted")
-        run_rate = count / (t_rate + t_post)
-        post_rate = count / t_post
-        base_rate = len(baseline) / t_base
-        print(f"billing run (compute + post): {t_rate + t_post:.1f} s, {run_rate:.0f} invoices/s")
-        print(f"  post alone: {t_post:.1f} s, {post_rate:.0f} invoices/s")
-        print(f"baseline (create + action_post, batches of {args.batch}): {t_base:.1f} s, "
-              f"{base_rate:.0f} invoices/s")  # fmt: skip
-        ratio, post_ratio = run_rate / base_rate, post_rate / base_rate
-        print(f"ratio run/baseline: {ratio:.2f} (post alone: {post_ratio:.2f})")
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak memory (max RSS): {peak:.0f} MB")
-        same = _ledger(env, run.move_ids) == _ledger(env, baseline)
-        print(f"ledger per GL account identical: {same}")
-        print(f"  {_ledger(env, run.move_ids)}")
-        if not same:
-            print(f"  baseline {_ledger(env, baseline)}")
-            sys.exit(1)
     finally:
-        cr.rollback()
         cr.close()
 
 
+def prepare_bench_db(args, env_vars):
+    bench_db = f"{args.db}_run{args.n}{'h' if args.hash else ''}"
+    exists = subprocess.run(
+        ["psql", "-At", "-d", "postgres", "-c",
+         f"SELECT 1 FROM pg_database WHERE datname = '{bench_db}'"],
+        check=True, capture_output=True, text=True, env=env_vars,
+    ).stdout.strip()  # fmt: skip
+    if exists:
+        return bench_db
+    print(f"preparing {bench_db}: copy of {args.db} with {args.n} billable accounts ...")
+    started = time.perf_counter()
+    subprocess.run(["createdb", "-T", args.db, bench_db], check=True, env=env_vars)
+    try:
+        command = [sys.executable, __file__, "--db", bench_db, "--config", args.config,
+                   "-n", str(args.n), "--child", "setup", "--out", os.devnull]  # fmt: skip
+        if args.hash:
+            command.append("--hash")
+        subprocess.run(command, check=True)
+        subprocess.run(["psql", "-q", "-d", bench_db, "-c", "VACUUM ANALYZE"], check=True,
+                       env=env_vars, stderr=subprocess.DEVNULL)  # fmt: skip
+    except BaseException:
+        subprocess.run(["dropdb", "--if-exists", bench_db], check=False, env=env_vars)
+        raise
+    print(f"set-up: {args.n} accounts and readings in {time.perf_counter() - started:.0f} s")
+    return bench_db
+
+
+# ----------------------------------------------------------------------
+# Children: one path each, one transaction, rolled back
+# ----------------------------------------------------------------------
+def _memory(key):
+    """Resident memory of this process in kB (VmRSS now, VmHWM peak)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _reset_peak_rss():
+    # Linux: writing 5 to clear_refs resets VmHWM, so the peak is the run's own.
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass
+
+
+def _analyze(env):
+    """Planner statistics of the tables this transaction fills (ANALYZE sees
+    the transaction's own rows): a database in use has them."""
+    env.flush_all()
+    env.cr.execute(
+        "ANALYZE account_move, account_move_line, utility_billing_run_line, "
+        "utility_billing_run_charge, utility_service_period"
+    )
+
+
+def _new_run(env, args):
+    """The run both paths bill, committed (its jobs commit at each chunk)."""
+    cycle = env["utility.billing.cycle"].search([("code", "=", "BENCH")], limit=1)
+    run = env["utility.billing.run"].create(
+        {
+            "name": RUN_NAME,
+            "cycle_id": cycle.id,
+            "date_from": dt.date(2025, 2, 1),
+            "date_to": dt.date(2025, 2, 10),
+            "date_invoice": dt.date(2025, 2, 15),
+            "date_due": dt.date(2025, 3, 7),
+            "date_penalty": dt.date(2025, 3, 12),
+            "chunk_size": args.chunk,
+        }
+    )
+    env.cr.commit()
+    return run
+
+
+def child_run(args):
+    cr, env = _env(args)
+    try:
+        run = _new_run(env, args)
+        env.invalidate_all()
+        rss_before = _memory("VmRSS")
+        _reset_peak_rss()
+        if args.tracemalloc:
+            tracemalloc.start()
+        cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        # The product's own path: each chunk commits (queue_job__no_delay).
+        run.action_compute()
+        env.cr.commit()
+        t_compute = time.perf_counter() - t0
+        cpu_compute = time.process_time() - cpu0
+        # A clerk reviews the register between the two: the planner has
+        # the statistics of the new lines by then (autovacuum).
+        _analyze(env)
+        env.cr.commit()
+        cpu1 = time.process_time()
+        t1 = time.perf_counter()
+        run.action_post()
+        env.cr.commit()
+        t_post = time.perf_counter() - t1
+        cpu = cpu_compute + time.process_time() - cpu1
+        python_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
+        tracemalloc.stop()
+        rss_peak = _memory("VmHWM")
+        result = {
+            "state": run.state,
+            "ready": run.posted_count,
+            "exceptions": run.exception_count,
+            "n": len(run.move_ids),
+            "compute_seconds": t_compute,
+            "post_seconds": t_post,
+            "seconds": t_compute + t_post,
+            "cpu_seconds": cpu,
+            "rss_before_kb": rss_before,
+            "rss_peak_kb": rss_peak,
+            "python_peak_kb": python_peak and python_peak // 1024,
+        }
+        lines = env["utility.billing.run.line"].browse(_subset(env, run, args))
+        result.update(_facts(env, run, set(lines.mapped("account_id").ids), args))
+        result["lock_date"] = _lock_date_check(env, run, args, "run")
+    finally:
+        cr.rollback()
+        cr.close()
+    with open(args.out, "w") as file:
+        json.dump(result, file, default=str)
+
+
+def child_baseline(args):
+    cr, env = _env(args)
+    try:
+        run = _new_run(env, args)
+        run.action_compute()
+        _analyze(env)
+        env.cr.commit()
+        builder = env["utility.bill.builder"]
+        lines = env["utility.billing.run.line"].browse(_subset(env, run, args))
+        charges = run._read_charges(lines.ids)
+        vals_list = [
+            builder._prepare_invoice_vals(run._prepare_invoice_header(line), charges[line.id])
+            for line in lines
+        ]
+        env.invalidate_all()
+        rss_before = _memory("VmRSS")
+        _reset_peak_rss()
+        cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        count = 0
+        for start in range(0, len(vals_list), args.batch):
+            batch = vals_list[start : start + args.batch]
+            count += len(builder._create_posted_moves_standard(batch))
+            # As a script posting by batches would: one transaction a batch.
+            env.cr.commit()
+            if start and start % 2000 == 0:
+                _analyze(env)
+                if args.verbose:
+                    print(f"baseline {start} {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        elapsed = time.perf_counter() - t0
+        result = {
+            "n": count,
+            "seconds": elapsed,
+            "cpu_seconds": time.process_time() - cpu0,
+            "rss_before_kb": rss_before,
+            "rss_peak_kb": _memory("VmHWM"),
+        }
+        result.update(_facts(env, run, set(lines.mapped("account_id").ids), args))
+        result["lock_date"] = _lock_date_check(env, run, args, "standard")
+    finally:
+        cr.rollback()
+        cr.close()
+    with open(args.out, "w") as file:
+        json.dump(result, file, default=str)
+
+
+def _subset(env, run, args):
+    """Lines of the accounts the baseline bills: the first --baseline-n ready
+    ones (posted, in the run's process), in the order the run posts them."""
+    env.flush_all()
+    env.cr.execute(
+        """
+        SELECT id FROM utility_billing_run_line
+         WHERE run_id = %s AND state IN ('ok', 'posted') ORDER BY id LIMIT %s
+        """,
+        [run.id, args.baseline_n],
+    )
+    return [row[0] for row in env.cr.fetchall()]
+
+
+# ----------------------------------------------------------------------
+# What both paths must agree on
+# ----------------------------------------------------------------------
+def _facts(env, run, account_ids, args):
+    """Ledger facts of the bills of ``account_ids`` (and checks of every bill
+    of the journal posted in this transaction)."""
+    env.flush_all()
+    cr = env.cr
+    accounts = sorted(account_ids)
+    journal = run.journal_id
+    facts = {"accounts": len(accounts)}
+    # The accounts compared, as a table the planner knows (statistics too:
+    # the ledger grew by N bills in this transaction).
+    cr.execute("CREATE TEMP TABLE bench_accounts (id int PRIMARY KEY) ON COMMIT DROP")
+    cr.execute("INSERT INTO bench_accounts SELECT unnest(%s::int[])", [accounts])
+    _analyze(env)
+    cr.execute("ANALYZE bench_accounts")
+    # Numbering: each path's bills are numbered without gap or duplicate.
+    cr.execute(
+        """
+        SELECT count(*), count(DISTINCT name), min(sequence_number), max(sequence_number),
+               count(DISTINCT sequence_prefix)
+          FROM account_move
+         WHERE journal_id = %s AND state = 'posted' AND utility_billing_run_id = %s
+        """,
+        [journal.id, run.id],
+    )
+    count, distinct, low, high, prefixes = cr.fetchone()
+    facts["numbering"] = {
+        "count": count,
+        "gapless": bool(count) and count == distinct == high - low + 1 and prefixes == 1,
+        "first": low,
+        "last": high,
+    }
+    cr.execute(
+        """
+        SELECT utility_account_id, name, amount_total, amount_residual, payment_state, state,
+               inalterable_hash
+          FROM account_move m
+          JOIN bench_accounts b ON b.id = m.utility_account_id
+         WHERE utility_billing_run_id = %s
+        """,
+        [run.id],
+    )
+    per_account = {}
+    payment_states = {}
+    for account_id, name, total, residual, payment_state, state, move_hash in cr.fetchall():
+        # Odoo's hash covers the line ids, which differ between the paths:
+        # the chains are checked by Odoo's integrity report, not compared.
+        per_account[str(account_id)] = [name, round(total, 2), round(residual, 2), state]
+        if args.hash:
+            per_account[str(account_id)].append(bool(move_hash))
+        payment_states[payment_state] = payment_states.get(payment_state, 0) + 1
+    facts["per_account"] = per_account
+    facts["payment_states"] = payment_states
+    lines = """
+          FROM account_move_line l
+          JOIN account_move m ON m.id = l.move_id
+          JOIN bench_accounts b ON b.id = m.utility_account_id
+          JOIN account_account a ON a.id = l.account_id
+         WHERE m.utility_billing_run_id = %(run)s AND l.parent_state = 'posted'
+    """
+    params = {"run": run.id}
+    cr.execute(
+        f"""
+        SELECT l.account_id, SUM(l.debit), SUM(l.credit), SUM(l.balance), COUNT(*) {lines}
+         GROUP BY l.account_id
+        """,
+        params,
+    )
+    codes = env["account.account"]
+    facts["gl"] = {
+        codes.browse(account_id).code: [round(d, 2), round(c, 2), round(b, 2), n]
+        for account_id, d, c, b, n in cr.fetchall()
+    }
+    # Partner ledger: the receivable of each customer.
+    cr.execute(
+        f"""
+        SELECT l.partner_id, SUM(l.debit), SUM(l.credit), SUM(l.balance),
+               SUM(l.amount_residual) {lines} AND a.account_type = 'asset_receivable'
+         GROUP BY l.partner_id
+        """,
+        params,
+    )
+    facts["partner_ledger"] = {
+        str(p): [round(d, 2), round(c, 2), round(b, 2), round(r, 2)]
+        for p, d, c, b, r in cr.fetchall()
+    }
+    # Aged receivables 60 days after the bill date, by customer and bucket.
+    params["as_of"] = run.date_invoice + dt.timedelta(days=60)
+    cr.execute(
+        f"""
+        SELECT l.partner_id,
+               CASE WHEN %(as_of)s - l.date_maturity <= 0 THEN 'current'
+                    WHEN %(as_of)s - l.date_maturity <= 30 THEN '1-30'
+                    WHEN %(as_of)s - l.date_maturity <= 60 THEN '31-60'
+                    WHEN %(as_of)s - l.date_maturity <= 90 THEN '61-90'
+                    ELSE '90+' END,
+               SUM(l.amount_residual) {lines}
+           AND a.account_type = 'asset_receivable' AND NOT l.reconciled
+         GROUP BY 1, 2
+        """,
+        params,
+    )
+    facts["aged"] = sorted([str(p), bucket, round(r, 2)] for p, bucket, r in cr.fetchall())
+    if args.hash:
+        facts["hash_integrity"] = _hash_integrity(env, journal)
+    rng = random.Random(7)
+    sample = sorted(rng.sample(accounts, min(args.sample, len(accounts))))
+    facts["sample"] = _snapshot(env, run, sample)
+    cr.execute("DROP TABLE bench_accounts")
+    return facts
+
+
+def _hash_integrity(env, journal):
+    """Odoo's own check of the journal's hash chain."""
+    # Odoo shows the report to accountants only (this transaction is rolled back).
+    env.user.sudo().groups_id += env.ref("account.group_account_user")
+    report = env.company._check_hash_integrity()
+    return sorted(
+        {result["status"] for result in report["results"] if journal.name in result["journal_name"]}
+    )
+
+
+def _lock_date_check(env, run, args, path):
+    """Post one more bill dated in a locked sales period through ``path``.
+
+    Neither path may account it inside the locked period: the writer refuses
+    it with Odoo's lock date message, the standard ``action_post`` accounts it
+    after the lock date (``_get_accounting_date``).
+    """
+    from odoo.exceptions import UserError, ValidationError
+
+    line = env["utility.billing.run.line"].browse(_subset(env, run, args)[:1])
+    if not line:
+        return None
+    builder = env["utility.bill.builder"]
+    vals = builder._prepare_invoice_vals(
+        run._prepare_invoice_header(line), run._read_charges(line.ids)[line.id]
+    )
+    env.flush_all()
+    env.cr.execute("SAVEPOINT bench_lock_date")
+    try:
+        env.company.sale_lock_date = run.date_invoice
+        env.flush_all()
+        if path == "run":
+            move = builder._create_posted_moves([vals])
+        else:
+            move = builder._create_posted_moves_standard([vals])
+        env.flush_all()
+        outcome = f"posted on {move.date} (bill date {move.invoice_date})"
+    except (UserError, ValidationError) as error:
+        outcome = "refused: " + str(error).splitlines()[0]
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_lock_date")
+    env.transaction.clear()
+    env.invalidate_all()
+    return outcome
+
+
+def _normalize(value, column, run_id):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if column == "utility_billing_run_id" and value == run_id:
+        return "run"
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def _snapshot(env, run, account_ids):
+    cr = env.cr
+    skip = {
+        "id", "move_id", "create_date", "write_date", "full_reconcile_id", "matching_number",
+        "inalterable_hash",
+    }  # fmt: skip
+    result = {}
+    cr.execute(
+        "SELECT id, utility_account_id FROM account_move "
+        "WHERE utility_billing_run_id = %s AND utility_account_id = ANY(%s)",
+        [run.id, list(account_ids)],
+    )
+    for move_id, account_id in cr.fetchall():
+        cr.execute("SELECT * FROM account_move WHERE id = %s", [move_id])
+        columns = [d[0] for d in cr.description]
+        move = {
+            c: _normalize(v, c, run.id)
+            for c, v in zip(columns, cr.fetchone(), strict=True)
+            if c not in skip
+        }
+        cr.execute(
+            "SELECT * FROM account_move_line WHERE move_id = %s "
+            "ORDER BY display_type, account_id, name, balance",
+            [move_id],
+        )
+        columns = [d[0] for d in cr.description]
+        lines = [
+            {
+                c: _normalize(v, c, run.id)
+                for c, v in zip(columns, row, strict=True)
+                if c not in skip
+            }
+            for row in cr.fetchall()
+        ]
+        result[str(account_id)] = {"move": move, "lines": lines}
+    return result
+
+
+# ----------------------------------------------------------------------
+# Parent
+# ----------------------------------------------------------------------
+def _spawn(args, mode, env_vars):
+    """Run ``mode`` in its own process, on its own copy of the set-up."""
+    out = f"/tmp/bench_billing_run_{os.getpid()}_{mode}.json"
+    work_db = f"{args.db}_{mode}"
+    subprocess.run(
+        ["dropdb", "--if-exists", work_db], check=True, env=env_vars, stderr=subprocess.DEVNULL
+    )
+    subprocess.run(["createdb", "-T", args.db, work_db], check=True, env=env_vars)
+    command = [sys.executable, __file__, "--db", work_db, "--config", args.config,
+               "-n", str(args.n), "--chunk", str(args.chunk), "--batch", str(args.batch),
+               "--baseline-n", str(args.baseline_n), "--sample", str(args.sample),
+               "--child", mode, "--out", out]  # fmt: skip
+    for flag in ("hash", "tracemalloc", "verbose"):
+        if getattr(args, flag):
+            command.append(f"--{flag}")
+    try:
+        subprocess.run(command, check=True)
+    finally:
+        subprocess.run(["dropdb", "--if-exists", work_db], check=False, env=env_vars)
+    with open(out) as file:
+        result = json.load(file)
+    os.unlink(out)
+    return result
+
+
+def _diff(a, b, path=""):
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            yield from _diff(a.get(key), b.get(key), f"{path}.{key}")
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            yield from _diff(x, y, f"{path}[{index}]")
+    elif a != b:
+        yield f"{path}: {a!r} != {b!r}"
+
+
+def _restrict(facts, accounts):
+    """The run's facts on the accounts the baseline billed."""
+    keep = {str(a) for a in accounts}
+    restricted = dict(facts)
+    restricted["per_account"] = {k: v for k, v in facts["per_account"].items() if k in keep}
+    return restricted
+
+
+def _outside_lock(outcome):
+    if not outcome:
+        return False
+    if outcome.startswith("refused"):
+        return True
+    accounted = dt.date.fromisoformat(outcome.split()[2])
+    return accounted > dt.date.fromisoformat(outcome.split()[-1].rstrip(")"))
+
+
+def compare(run, base):
+    checks = {}
+    run_accounts = set(run["per_account"])
+    base_accounts = set(base["per_account"])
+    checks["same accounts billed"] = not (base_accounts - run_accounts)
+    run_facts = _restrict(run, base_accounts)
+    for key, label in (
+        ("per_account", "number, amount, residual and state of each bill"),
+        ("gl", "ledger per GL account (debit, credit, balance, lines)"),
+        ("partner_ledger", "partner ledger (receivable per customer)"),
+        ("aged", "aged receivables per customer and bucket"),
+        ("payment_states", "payment states"),
+        ("sample", f"{len(base['sample'])} sampled bills, every stored column"),
+    ):
+        differences = list(_diff(run_facts[key], base[key]))
+        checks[label] = not differences
+        for line in differences[:10]:
+            print("    ", key, line)
+    checks["numbers gapless in both paths"] = (
+        run["numbering"]["gapless"] and base["numbering"]["gapless"]
+    )
+    checks["nothing accounted in a locked sales period by either path"] = all(
+        _outside_lock(result["lock_date"]) for result in (run, base)
+    )
+    if "hash_integrity" in run:
+        checks["hash chain verified by Odoo in both paths"] = (
+            run["hash_integrity"] == base["hash_integrity"] == ["verified"]
+        )
+    return checks
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--config", default=os.path.join(ROOT, "var", "dev.conf"))
+    parser.add_argument("-n", type=int, default=10000)
+    parser.add_argument("--chunk", type=int, default=500, help="accounts per job")
+    parser.add_argument("--batch", type=int, default=100, help="baseline: bills per create+post")
+    parser.add_argument(
+        "--baseline-n", type=int, default=10000, help="baseline: bills of the first N accounts"
+    )
+    parser.add_argument("--sample", type=int, default=50, help="bills compared column by column")
+    parser.add_argument("--hash", action="store_true", help="journal with a hash chain")
+    parser.add_argument("--only", choices=("run", "baseline"))
+    parser.add_argument("--keep-bench-db", action="store_true", help="keep <db>_run<N>")
+    parser.add_argument("--tracemalloc", action="store_true", help="trace Python allocations")
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "setup":
+        return setup_commit(args)
+    if args.child == "run":
+        return child_run(args)
+    if args.child == "baseline":
+        return child_baseline(args)
+
+    env_vars = dict(os.environ, PGHOST="localhost", PGUSER="odoo", PGPASSWORD="odoo")
+    bench_db = prepare_bench_db(args, env_vars)
+    args.db = bench_db
+    print(
+        f"{args.n} accounts (water, sewer on water, garbage), chunks of {args.chunk}, "
+        f"db {bench_db}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
+    )
+    try:
+        results = {}
+        if args.only in (None, "run"):
+            run = results["run"] = _spawn(args, "run", env_vars)
+            rate = run["n"] / run["seconds"]
+            print(
+                f"billing run (compute + post): {run['n']} invoices ({run['exceptions']} "
+                f"exceptions), state {run['state']}, {run['seconds']:.1f} s = "
+                f"{rate:.0f} invoices/s "
+                f"({run['n'] / run['cpu_seconds']:.0f} per CPU second of the process)"
+            )
+            print(
+                f"  compute {run['compute_seconds']:.1f} s "
+                f"({run['n'] / run['compute_seconds']:.0f} accounts/s), "
+                f"post {run['post_seconds']:.1f} s "
+                f"({run['n'] / run['post_seconds']:.0f} invoices/s)"
+            )
+            print(
+                f"  memory: RSS {run['rss_before_kb'] / 1024:.0f} MB before the run, peak "
+                f"{run['rss_peak_kb'] / 1024:.0f} MB during it "
+                f"(+{(run['rss_peak_kb'] - run['rss_before_kb']) / 1024:.0f} MB)"
+                + (
+                    f", Python allocations peak {run['python_peak_kb'] / 1024:.1f} MB"
+                    if run.get("python_peak_kb")
+                    else ""
+                )
+            )
+        if args.only in (None, "baseline"):
+            base = results["baseline"] = _spawn(args, "baseline", env_vars)
+            print(
+                f"baseline (create + action_post, batches of {args.batch}): {base['n']} invoices "
+                f"in {base['seconds']:.1f} s = {base['n'] / base['seconds']:.1f} invoices/s "
+                f"({base['n'] / base['cpu_seconds']:.1f} per CPU second)"
+            )
+        if len(results) < 2:
+            return 0
+        run, base = results["run"], results["baseline"]
+        run_rate, base_rate = run["n"] / run["seconds"], base["n"] / base["seconds"]
+        post_rate = run["n"] / run["post_seconds"]
+        print(
+            f"ratio run / baseline: {run_rate / base_rate:.1f}x end to end "
+            f"(posting alone: {post_rate / base_rate:.1f}x)"
+        )
+        checks = compare(run, base)
+        print(f"compared on the {base['accounts']} accounts both paths billed:")
+        for label, ok in checks.items():
+            print(f"  {'OK ' if ok else 'BAD'} {label}")
+        print(f"  run numbers {run['numbering']}, baseline numbers {base['numbering']}")
+        print(f"  lock date: run {run['lock_date']!r}; baseline {base['lock_date']!r}")
+        return 0 if all(checks.values()) else 1
+    finally:
+        if not args.keep_bench_db:
+            subprocess.run(["dropdb", "--if-exists", bench_db], check=False, env=env_vars)
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

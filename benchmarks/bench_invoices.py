@@ -2,7 +2,7 @@
 """Posting utility bills: utility.move.writer against the standard ORM path.
 
     .venv/bin/python benchmarks/bench_invoices.py --db <db> [-n 2000] [--batch 100]
-        [--chunk 1000] [--sample 50] [--only fast|standard] [--concurrency]
+        [--chunk 1000] [--sample 50] [--only fast|standard] [--concurrency] [--hash]
 
 Needs a database where utility_billing is installed (with the writer loaded:
 ``--addons-path`` if it comes from another folder). The runs use a throw-away
@@ -18,7 +18,12 @@ pre-commit hooks). The parent then checks that the two ledgers are identical
 (per GL account, and per customer and account) and compares a sample of
 invoices column by column (every stored column of account.move and
 account.move.line but ids and create/write dates; the numbers are the same
-since both start from the same state).
+since both start from the same state). Each path's numbers must be gapless,
+and both paths must agree on payment states and aged receivables (residual per
+customer and bucket of days past due); a bill dated in a locked sales period
+is posted once more by each path (neither may account it inside the lock).
+``--hash`` gives the journal a hash chain: Odoo's integrity report must verify
+each path's chain (the hashes themselves differ: Odoo hashes the line ids).
 
 ``--concurrency`` also runs two writer processes at once on a throw-away copy
 of the database (``<db>_conc``, dropped afterwards), each committing its own
@@ -199,18 +204,31 @@ def _run_path(env, mode, values, args):
     return move_ids
 
 
+# The records each process creates for itself, by the columns pointing to them
+# (ids differ between the processes; a partner and an account may share one).
+_KEYED_COLUMNS = {
+    "partner_id": "res.partner",
+    "commercial_partner_id": "res.partner",
+    "partner_shipping_id": "res.partner",
+    "account_id": "account.account",
+    "product_id": "product.product",
+    "journal_id": "account.journal",
+}
+
+
 def _normalize(value, column, keys):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    for model in ("res.partner", "account.account", "product.product", "account.journal"):
-        if (model, value) in keys and column.endswith("_id"):
-            return keys[(model, value)]
+    model = _KEYED_COLUMNS.get(column)
+    if model and (model, value) in keys:
+        return keys[(model, value)]
     return value
 
 
 def _snapshot(env, move_ids, keys):
     cr = env.cr
-    skip = {"id", "move_id", "create_date", "write_date", "full_reconcile_id"}
+    # Odoo's hash covers the line ids, which differ between the two processes.
+    skip = {"id", "move_id", "create_date", "write_date", "full_reconcile_id", "inalterable_hash"}
     result = []
     for move_id in move_ids:
         cr.execute("SELECT * FROM account_move WHERE id = %s", [move_id])
@@ -257,6 +275,84 @@ def _ledger(env, keys):
     return {"by_account": by_account, "by_partner": by_partner}
 
 
+def _checks(env, args, move_ids, keys):
+    """Payment states, aged receivables and (``--hash``) the journal's hash chain."""
+    cr = env.cr
+    cr.execute(
+        "SELECT payment_state, count(*) FROM account_move WHERE id = ANY(%s) GROUP BY 1",
+        [move_ids],
+    )
+    checks = {"payment_states": dict(cr.fetchall())}
+    # Aged receivables 60 days after the bill date, by customer and bucket.
+    cr.execute(
+        """
+        SELECT l.partner_id,
+               CASE WHEN %(as_of)s - l.date_maturity <= 0 THEN 'current'
+                    WHEN %(as_of)s - l.date_maturity <= 30 THEN '1-30'
+                    WHEN %(as_of)s - l.date_maturity <= 60 THEN '31-60'
+                    WHEN %(as_of)s - l.date_maturity <= 90 THEN '61-90'
+                    ELSE '90+' END,
+               SUM(l.amount_residual)
+          FROM account_move_line l
+          JOIN account_account a ON a.id = l.account_id
+         WHERE l.move_id = ANY(%(moves)s) AND a.account_type = 'asset_receivable'
+           AND NOT l.reconciled
+         GROUP BY 1, 2
+        """,
+        {"as_of": dt.date(2026, 3, 31), "moves": move_ids},
+    )
+    checks["aged"] = sorted(
+        [keys[("res.partner", p)], bucket, float(residual)] for p, bucket, residual in cr.fetchall()
+    )
+    if args.hash:
+        # Odoo shows the report to accountants only (this transaction is rolled back).
+        env.user.sudo().groups_id += env.ref("account.group_account_user")
+        report = env.company._check_hash_integrity()
+        checks["hash_integrity"] = sorted(
+            {r["status"] for r in report["results"] if JOURNAL_CODE in r["journal_name"]}
+        )
+    return checks
+
+
+def _lock_date_check(env, args, vals):
+    """Post one more bill dated in a locked sales period through this path.
+
+    Neither path may account it inside the locked period: the writer refuses
+    it with Odoo's lock date message, the standard ``action_post`` accounts it
+    after the lock date (``_get_accounting_date``).
+    """
+    from odoo.exceptions import UserError, ValidationError
+
+    env.flush_all()
+    env.cr.execute("SAVEPOINT bench_lock_date")
+    try:
+        env.company.sale_lock_date = vals["invoice_date"]
+        env.flush_all()
+        if args.child == "fast":
+            move = env["utility.move.writer"]._create_posted_invoices([vals])
+        else:
+            move = env["account.move"].create(
+                env["utility.move.writer"]._prepare_standard_move_vals(vals)
+            )
+            move.action_post()
+        env.flush_all()
+        outcome = f"posted on {move.date} (bill date {move.invoice_date})"
+    except (UserError, ValidationError) as error:
+        outcome = "refused: " + str(error).splitlines()[0]
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_lock_date")
+    env.transaction.clear()
+    return outcome
+
+
+def _outside_lock(outcome):
+    if not outcome:
+        return False
+    if outcome.startswith("refused"):
+        return True
+    accounted = dt.date.fromisoformat(outcome.split()[2])
+    return accounted > dt.date.fromisoformat(outcome.split()[-1].rstrip(")"))
+
+
 def _memory(key):
     """Resident memory of this process in kB (VmRSS now, VmHWM peak)."""
     with open("/proc/self/status") as status:
@@ -279,6 +375,7 @@ def child(args):
     cr, env = _odoo_env(args)
     try:
         journal, accounts, products, partners, keys = _setup(env, args.n)
+        journal.restrict_mode_hash_table = args.hash
         values = _invoice_values(journal, accounts, products, partners)
         env.invalidate_all()
         rss_before = _memory("VmRSS")
@@ -312,9 +409,14 @@ def child(args):
             "rss_peak_kb": rss_peak,
             "python_peak_kb": python_peak and python_peak // 1024,
             "numbers": [seq_min, seq_max, distinct],
+            "gapless": distinct == len(move_ids) == seq_max - seq_min + 1,
             "ledger": _ledger(env, keys),
             "sample": _snapshot(env, [move_ids[i] for i in sample], keys),
         }
+        result.update(_checks(env, args, move_ids, keys))
+        result["lock_date"] = _lock_date_check(
+            env, args, next(_invoice_values(journal, accounts, products, partners))
+        )
     finally:
         cr.rollback()
         cr.close()
@@ -438,6 +540,8 @@ def _spawn(args, mode):
         command.append("--verbose")
     if args.tracemalloc:
         command.append("--tracemalloc")
+    if args.hash:
+        command.append("--hash")
     if args.addons_path:
         command.append(f"--addons-path={args.addons_path}")
     subprocess.run(command, check=True)
@@ -491,6 +595,7 @@ def main():
     parser.add_argument("--sample", type=int, default=50, help="invoices compared column by column")
     parser.add_argument("--only", choices=("fast", "standard"))
     parser.add_argument("--concurrency", action="store_true")
+    parser.add_argument("--hash", action="store_true", help="journal with a hash chain")
     parser.add_argument(
         "--history",
         type=int,
@@ -582,6 +687,24 @@ def run_all(args, env_vars):
         for line in (ledger_diff + sample_diff)[:20]:
             print("    ", line)
         ok = not ledger_diff and not sample_diff
+        checks = {
+            "numbers gapless in both paths": fast["gapless"] and standard["gapless"],
+            "payment states identical": fast["payment_states"] == standard["payment_states"],
+            "aged receivables identical (per customer and bucket)": fast["aged"]
+            == standard["aged"],
+            "nothing accounted in a locked sales period by either path": _outside_lock(
+                fast["lock_date"]
+            )
+            and _outside_lock(standard["lock_date"]),
+        }
+        if args.hash:
+            checks["hash chain verified by Odoo in both paths"] = (
+                fast["hash_integrity"] == standard["hash_integrity"] == ["verified"]
+            )
+        for label, passed in checks.items():
+            print(f"  {'OK ' if passed else 'BAD'} {label}")
+        print(f"  lock date: fast {fast['lock_date']!r}; standard {standard['lock_date']!r}")
+        ok = ok and all(checks.values())
     if args.concurrency:
         ok = run_concurrency(args, env_vars) and ok
     return 0 if ok else 1

@@ -29,7 +29,9 @@ Versions and proration
     ``period_factor`` is how many standard periods the bill covers: 1 for an
     ordinary monthly bill whatever the month length, 2 for a 60-day bill on a
     monthly schedule, days / standard days for a partial (final) bill. The
-    caller decides it; this module never guesses it from the day count.
+    caller decides it; this module never guesses it from the day count. A
+    ``fractions.Fraction`` factor (17/28 for 17 days of a 28-day period) is
+    kept exact, so a prorated charge is rounded once, to the cent.
 
 Volume, outside city, discounts
     The volume a schedule prices comes from its basis (own meter, the
@@ -339,7 +341,11 @@ class RatingInput:
     discount_program: str | None = None
 
     def __post_init__(self):
-        _coerce(self, ("usage", "period_factor", "eru_count", "water_usage", "winter_average"))
+        names = ("usage", "eru_count", "water_usage", "winter_average")
+        # A day-prorated factor stays an exact Fraction (see "Service period").
+        if not isinstance(self.period_factor, Fraction):
+            names += ("period_factor",)
+        _coerce(self, names)
 
     @property
     def days(self):
@@ -538,6 +544,12 @@ def billed_volume(plan, rating_input):
     quantity quantum.
     """
     inp = rating_input
+    if plan.volume_percent == HUNDRED and not plan.volume_cap:
+        # The common case, without leaving Decimal: the usage itself.
+        if plan.volume_basis == "meter":
+            return _quantity(inp.usage)
+        if plan.volume_basis == "water" and inp.water_usage is not None:
+            return _quantity(inp.water_usage)
     if plan.volume_basis == "water":
         if inp.water_usage is None:
             raise ValueError(_problem_text(plan, ["this schedule bills on water usage: give it"]))

@@ -44,10 +44,23 @@ class AccountMove(models.Model):
             ("demand", "Bill on Demand"),
             ("back", "Back-Bill"),
             ("rebill", "Corrected Bill"),
+            ("cancel", "Bill Cancellation"),
         ],
         string="Bill Kind",
         copy=False,
         readonly=True,
+        help="Bill Cancellation: the credit note of a cancel-and-rebill, crediting the "
+        "whole cancelled bill.",
+    )
+    # Cancel-and-rebill: the credit note links the old bill by reversed_entry_id,
+    # the corrected bill by this field.
+    utility_corrected_move_id = fields.Many2one(
+        "account.move",
+        string="Corrects Bill",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="The bill this corrected bill replaces; a credit note cancelled it.",
     )
 
 

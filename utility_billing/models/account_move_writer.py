@@ -659,6 +659,7 @@ class UtilityMoveWriter(models.AbstractModel):
             [(line_id, *row) for line_id, row in zip(line_ids, line_rows, strict=True)],
         )
         lines = Line.browse(line_ids)
+        context["line_rows"] = (context["line_columns"], line_rows)
 
         # 3. What Odoo does around posting.
         self._finalize_fast_invoices(moves, lines, move_rows, context)
@@ -1266,6 +1267,13 @@ class UtilityMoveWriter(models.AbstractModel):
         Line.invalidate_model()
         for model_name, fnames in self._get_one2many_to_moves():
             env[model_name].invalidate_model(list(fnames))
+        # The dependency walk below reads the relations of the new records:
+        # give it the values just written (and the empty one2many lists of
+        # the new lines, which no row can reference yet) instead of fetching
+        # every column of every new line back from the database.
+        self._cache_written_relations(moves, ctx["move_columns"], move_rows)
+        if "line_rows" in ctx:
+            self._cache_written_relations(lines, *ctx["line_rows"], new_one2many_empty=True)
         # Stored fields of other models depending on the new records; the new
         # records themselves are complete and must not be recomputed. With
         # before=True the marking happens after the traversal, so nothing of
@@ -1297,6 +1305,30 @@ class UtilityMoveWriter(models.AbstractModel):
         )
         if zero:
             zero._invoice_paid_hook()
+
+    @api.model
+    def _cache_written_relations(self, records, columns, rows, new_one2many_empty=False):
+        """Put the many2one values of rows just written for ``records`` in the cache.
+
+        :param rows: dicts by column, or tuples in ``columns`` order, aligned
+            with ``records``
+        :param new_one2many_empty: also cache the records' one2many fields as
+            empty (true of rows nothing has had the time to reference)
+        """
+        cache = self.env.cache
+        for index, column in enumerate(columns):
+            field = records._fields.get(column)
+            if not field or field.type != "many2one" or not field.store or field.company_dependent:
+                continue
+            if rows and isinstance(rows[0], dict):
+                values = [row.get(column) or None for row in rows]
+            else:
+                values = [row[index] or None for row in rows]
+            cache.update(records, field, values)
+        if new_one2many_empty:
+            for field in records._fields.values():
+                if field.type == "one2many":
+                    cache.update(records, field, [()] * len(records))
 
     @api.model
     @tools.ormcache()

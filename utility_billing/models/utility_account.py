@@ -105,9 +105,12 @@ class UtilityAccount(models.Model):
     # ------------------------------------------------------------------
     # Money
     # ------------------------------------------------------------------
+    # compute_sudo: a cashier quotes the balance due at the counter but has no
+    # right on the ledger (journal items).
     amount_balance = fields.Monetary(
         string="Balance",
         compute="_compute_amount_balance",
+        compute_sudo=True,
         help="Open receivable of this account in the general ledger.",
     )
     amount_deposit = fields.Monetary(

@@ -17,10 +17,12 @@ cancel-and-rebill), all go through :class:`UtilityBillBuilder`:
 
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, models
+from odoo.exceptions import UserError
 
 from ..lib import rating
 from ..lib.units import convert
@@ -91,6 +93,7 @@ class UtilityBillBuilder(models.AbstractModel):
                 "cart_size",
                 "eru_count",
                 "date_start",
+                "date_end",
             ]
         )
         services.meter_id.fetch(["name", "size", "unit"])
@@ -103,6 +106,8 @@ class UtilityBillBuilder(models.AbstractModel):
             "date_from": date_from,
             "date_to": date_to,
             "period_factor": period_factor,
+            # (schedule id, rating input) -> result, see _rate_service
+            "rated": {},
         }
         services_by_account = defaultdict(list)
         for service in services:
@@ -201,8 +206,11 @@ class UtilityBillBuilder(models.AbstractModel):
             "meter_size": meter_size,
             "period_factor": period_factor,
         }
+        months = account.cycle_id.frequency_months or 1
         for service in services:
-            period = periods.get(service.id)
+            period, factor = self._prorate_service(
+                service, periods.get(service.id), period_factor, months
+            )
             if not period:
                 continue
             bill["services"].append(
@@ -216,7 +224,9 @@ class UtilityBillBuilder(models.AbstractModel):
                 # One problem is enough to hold the bill; rating the rest only
                 # adds noise to the register.
                 continue
-            bill["charges"] += self._rate_service(service, period, inputs, ctx, problems)
+            bill["charges"] += self._rate_service(
+                service, period, dict(inputs, period_factor=factor), ctx, problems
+            )
         if water_gallons is not None:
             bill["consumption"] = convert(water_gallons, GALLON, bill["unit"])
         if bill["services"]:
@@ -232,7 +242,20 @@ class UtilityBillBuilder(models.AbstractModel):
 
     def _get_unmetered_period(self, account, service, read_period, ctx):
         """Period of a service without meter: the account's read period, else
-        from the end of its last billed period to the end of the window."""
+        from the end of its last billed period to the end of the window.
+
+        A bill prorated to the day (final bill, back-bill: see
+        :meth:`_build_special_bills`) bills the window itself, ``[date_from,
+        date_to)``: its caller chose it; from the end of the service's last bill
+        when that falls inside the window (a final bill after a back-bill that
+        reached further than the other services' bills).
+        """
+        if self.env.context.get("utility_prorate_to_day"):
+            start = ctx["date_from"]
+            last = ctx["last_billed"].get(service.id)
+            if last and start < last < ctx["date_to"]:
+                start = last
+            return {"date_from": start, "date_to": ctx["date_to"]}
         if read_period[0]:
             return {"date_from": read_period[0], "date_to": read_period[1]}
         months = account.cycle_id.frequency_months or 1
@@ -303,6 +326,79 @@ class UtilityBillBuilder(models.AbstractModel):
             "reading_id": readings[-1].id,
         }
 
+    def _prorate_service(self, service, period, period_factor, months):
+        """The part of ``period`` the service was delivered, and its period factor.
+
+        The service runs from its start date to its end date, excluded (like a
+        read date, the end date is the first day without service).
+
+        * A bill prorated to the day (final bill, back-bill) counts each
+          service's own days: :meth:`_get_period_factor`.
+        * Other bills keep ``period_factor``, unless the service starts or stops
+          inside the period or on its edges: then its charges per period (base,
+          minimum, carts, ERUs) are ``period_factor x days of service / days of
+          the period``, or over the days of the standard cycle period (``months``
+          from the period's start) when the period is shorter than that (a
+          first bill after a move-in).
+
+        Usage is never prorated: it is what the meter read.
+
+        :return: (period dict, factor: Decimal or exact Fraction), or (None, None)
+            without period, or when an unmetered service was not delivered on any
+            day of the period
+        """
+        if not period:
+            return None, None
+        date_from, date_to = period["date_from"], period["date_to"]
+        start = max(date_from, service.date_start or date_from)
+        end = min(date_to, service.date_end or date_to)
+        if end <= start:
+            if not service.service_type_id.is_metered:
+                return None, None
+            # Usage read outside the service's dates (the read edits flag it) is
+            # billed as read, with the bill's own factor.
+            return period, period_factor
+        if self.env.context.get("utility_prorate_to_day"):
+            factor = self._get_period_factor(start, end, months)
+            return dict(period, date_from=start, date_to=end), factor
+        starts_inside = bool(service.date_start) and service.date_start >= date_from
+        stops_inside = bool(service.date_end) and service.date_end <= date_to
+        if not (starts_inside or stops_inside):
+            return period, period_factor
+        standard = (date_from + relativedelta(months=months) - date_from).days
+        factor = Fraction(period_factor) * Fraction(
+            (end - start).days, max((date_to - date_from).days, standard)
+        )
+        return dict(period, date_from=start, date_to=end), self._exact_factor(factor)
+
+    @api.model
+    def _get_period_factor(self, date_from, date_to, months=1):
+        """Standard cycle periods in ``[date_from, date_to)``, prorated to the day.
+
+        Whole periods of ``months`` months counted from ``date_from``, plus the
+        days left over the days of the period they fall in: on a monthly cycle,
+        February 3 to 20 is 17/28, January 1 to April 15 is 3 + 14/30.
+
+        :return: a Decimal when exact (1, 0.5), else the exact Fraction
+        """
+        whole = 0
+        while date_from + relativedelta(months=months * (whole + 1)) <= date_to:
+            whole += 1
+        start = date_from + relativedelta(months=months * whole)
+        end = date_from + relativedelta(months=months * (whole + 1))
+        return self._exact_factor(whole + Fraction((date_to - start).days, (end - start).days))
+
+    @staticmethod
+    def _exact_factor(factor):
+        """``factor`` as a Decimal when it has an exact one, else as a Fraction.
+
+        The rating engine keeps a Fraction exact (17/28 is never 0.607143), and
+        takes its fast Decimal path for the common 1 or 0.5.
+        """
+        factor = Fraction(factor)
+        decimal = rating.round_fraction(factor, Decimal("1e-12"))
+        return decimal.normalize() if Fraction(decimal) == factor else factor
+
     def _rate_service(self, service, period, inputs, ctx, problems):
         """Charge dicts of one service; a problem is appended instead of raising.
 
@@ -335,25 +431,30 @@ class UtilityBillBuilder(models.AbstractModel):
             own = Decimal(0)
             if service.service_type_id.is_metered:
                 own = convert(period["gallons"], GALLON, plan.usage_unit)
-            result = rating.rate(
-                plan,
-                rating.RatingInput(
-                    date_from=period["date_from"],
-                    date_to=period["date_to"],
-                    usage=rating.round_fraction(own, rating.QUANTITY_QUANTUM),
-                    period_factor=inputs["period_factor"],
-                    meter_size=service.meter_id.size or inputs["meter_size"] or None,
-                    customer_class=account.customer_class or None,
-                    is_inside_city=account.location_id.is_inside_city,
-                    cart_count=service.cart_count or 0,
-                    cart_size=service.cart_size or None,
-                    eru_count=rating.to_decimal(service.eru_count or 0.0),
-                    water_usage=None
-                    if water is None
-                    else rating.round_fraction(water, rating.QUANTITY_QUANTUM),
-                    discount_program=account.discount_program or None,
-                ),
+            rating_input = rating.RatingInput(
+                date_from=period["date_from"],
+                date_to=period["date_to"],
+                usage=rating.round_fraction(own, rating.QUANTITY_QUANTUM),
+                period_factor=inputs["period_factor"],
+                meter_size=service.meter_id.size or inputs["meter_size"] or None,
+                customer_class=account.customer_class or None,
+                is_inside_city=account.location_id.is_inside_city,
+                cart_count=service.cart_count or 0,
+                cart_size=service.cart_size or None,
+                eru_count=rating.to_decimal(service.eru_count or 0.0),
+                water_usage=None
+                if water is None
+                else rating.round_fraction(water, rating.QUANTITY_QUANTUM),
+                discount_program=account.discount_program or None,
             )
+            # The engine is pure: equal inputs under the same schedule give the
+            # same result, and a cycle holds many (every cart, every ERU, the
+            # same read dates), so a batch rates each distinct input once.
+            rated = ctx.setdefault("rated", {})
+            key = (schedule.id, rating_input)
+            result = rated.get(key)
+            if result is None:
+                result = rated[key] = rating.rate(plan, rating_input)
         except ValueError as error:
             problems.append(f"{label}: {error}")
             return []
@@ -519,4 +620,148 @@ class UtilityBillBuilder(models.AbstractModel):
             vals_list.append(move_vals)
         moves = Move.create(vals_list)
         moves.action_post()
+        return moves
+
+    # ------------------------------------------------------------------
+    # Special bills: final bill, bill on demand, back-bill, rebill
+    # ------------------------------------------------------------------
+    @api.model
+    def _build_special_bills(
+        self, accounts, date_from, date_to, services=None, prorate_to_day=False
+    ):
+        """Rate bills outside a billing run: :meth:`_build_bills` with one option.
+
+        :param prorate_to_day: bill the window ``[date_from, date_to)`` itself,
+            each service for its own days in it, charges per period prorated to
+            the day (:meth:`_get_period_factor`): final bills and back-bills.
+            Otherwise the bill is rated as a run rates it (bill on demand).
+        """
+        builder = self.with_context(utility_prorate_to_day=prorate_to_day)
+        return builder._build_bills(accounts, date_from, date_to, services=services)
+
+    @api.model
+    def _get_billed_overlaps(self, service_periods):
+        """Why service periods cannot be billed: the billed periods they overlap.
+
+        The unique index of ``utility.service.period`` refuses a second bill
+        starting on the same day; a special bill can start any day, so it is
+        checked against every billed day.
+
+        :param service_periods: iterable of (service_id, date_from, date_to), the
+            end excluded
+        :return: one message per overlapped billed period, naming its bill (one query)
+        """
+        service_periods = list(service_periods)
+        if not service_periods:
+            return []
+        billed = (
+            self.env["utility.service.period"]
+            .sudo()
+            .search(
+                [
+                    ("service_id", "in", list({key[0] for key in service_periods})),
+                    ("state", "=", "billed"),
+                    ("date_from", "<=", max(key[2] for key in service_periods)),
+                    ("date_to", ">=", min(key[1] for key in service_periods)),
+                ],
+                order="date_from, id",
+            )
+        )
+        by_service = defaultdict(list)
+        for period in billed:
+            by_service[period.service_id.id].append(period)
+        found = {}
+        for service_id, date_from, date_to in service_periods:
+            for period in by_service[service_id]:
+                if period.date_from == date_from or (
+                    period.date_from < date_to and period.date_to > date_from
+                ):
+                    found[period.id] = period
+        return [
+            self.env._(
+                "%(service)s is already billed from %(date_from)s to %(date_to)s on %(bill)s.",
+                service=period.service_id.display_name,
+                date_from=period.date_from,
+                date_to=period.date_to,
+                bill=period.move_id.name or period.run_id.name or "",
+            )
+            for period in found.values()
+        ]
+
+    @api.model
+    def _post_special_bills(self, bills, headers):
+        """Post bills built outside a run, with the run's exactly-once bookkeeping.
+
+        The whole batch is checked before anything is written, and one error
+        lists every problem: a bill that is not ready (held reading, rate
+        problem...), that has no charge, or whose service periods overlap a
+        period already billed by any bill or run. The services are locked
+        first, so two clerks cannot bill the same service at the same time.
+        Then, like the run: the invoices are posted, each service period gets
+        its ``utility.service.period`` row and the readings are marked billed.
+
+        :param bills: bill dicts of :meth:`_build_special_bills`
+        :param headers: invoice headers aligned with ``bills`` (see
+            :meth:`_prepare_invoice_vals`)
+        :return: the posted invoices, aligned with ``bills``
+        :raise UserError: nothing is posted
+        """
+        accounts = self.env["utility.account"].browse([bill["account_id"] for bill in bills])
+        names = {account.id: account.display_name for account in accounts}
+        service_ids = sorted({s["service_id"] for bill in bills for s in bill["services"]})
+        if service_ids:
+            self.env.cr.execute(
+                "SELECT id FROM utility_account_service WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                [service_ids],
+            )
+        problems = []
+        for bill in bills:
+            if bill["state"] != "ok":
+                problems.append(f"{names[bill['account_id']]}: {bill['message']}")
+            elif not bill["charges"]:
+                problems.append(
+                    self.env._(
+                        "%(account)s: the rates give no charge: nothing to bill.",
+                        account=names[bill["account_id"]],
+                    )
+                )
+        problems += self._get_billed_overlaps(
+            (s["service_id"], s["date_from"], s["date_to"])
+            for bill in bills
+            for s in bill["services"]
+        )
+        if problems:
+            raise UserError(
+                self.env._(
+                    "Nothing was billed:\n%(problems)s",
+                    problems="\n".join(f"- {problem}" for problem in problems),
+                )
+            )
+        # As the run: the billing role was checked by the caller, and a billing
+        # specialist needs no accounting rights to bill.
+        invoice_vals = [
+            self.sudo()._prepare_invoice_vals(header, bill["charges"])
+            for bill, header in zip(bills, headers, strict=True)
+        ]
+        moves = self.sudo()._create_posted_moves(invoice_vals).with_env(self.env)
+        self.env["utility.service.period"].sudo().create(
+            [
+                {
+                    "service_id": s["service_id"],
+                    "date_from": s["date_from"],
+                    "date_to": s["date_to"],
+                    "move_id": move.id,
+                }
+                for bill, move in zip(bills, moves, strict=True)
+                for s in bill["services"]
+            ]
+        )
+        readings = self.env["utility.meter.reading"].browse(
+            [reading_id for bill in bills for reading_id in bill["reading_ids"]]
+        )
+        readings.with_context(mail_notrack=True).write({"state": "billed"})
+        # A credit on the account (overpayment, credited bill) pays the new bill.
+        self.env["utility.payment.poster"].sudo()._apply_open_credits(
+            self.env["utility.account"].browse([bill["account_id"] for bill in bills])
+        )
         return moves

@@ -1,13 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount
+from odoo.tools import float_repr, float_round, format_amount
 
 from odoo.addons.queue_job.utils import must_run_without_delay
 
@@ -407,10 +408,11 @@ class UtilityBillingRun(models.Model):
         clerk released a reading, fixed a rate...); ready lines stay.
         """
         self._check_state(("draft", "rated"), self.env._("Compute"))
+        Line = self.env["utility.billing.run.line"]
         for run in self:
-            run.line_ids.filtered(lambda line: line.state == "exception").unlink()
+            Line.search([("run_id", "=", run.id), ("state", "=", "exception")]).unlink()
             accounts = run._get_accounts()
-            done = set(run.line_ids.account_id.ids)
+            done = run._get_rated_account_ids()
             vals = {"account_count": len(accounts)}
             todo = [account_id for account_id in accounts.ids if account_id not in done]
             if todo:
@@ -513,24 +515,31 @@ class UtilityBillingRun(models.Model):
             )
             getattr(delayed, method)(chunk)
 
+    def _get_rated_account_ids(self, account_ids=None):
+        """Accounts that already have a line in the run (of ``account_ids``)."""
+        self.ensure_one()
+        self.env["utility.billing.run.line"].flush_model(["run_id", "account_id"])
+        query = "SELECT account_id FROM utility_billing_run_line WHERE run_id = %s"
+        params = [self.id]
+        if account_ids is not None:
+            query += " AND account_id = ANY(%s)"
+            params.append(list(account_ids))
+        self.env.cr.execute(query, params)
+        return {row[0] for row in self.env.cr.fetchall()}
+
     def _rate_chunk(self, account_ids):
         """Rate one chunk of accounts and store their lines (job)."""
         self.ensure_one()
         if self.state != "draft":
             return
-        Line = self.env["utility.billing.run.line"]
-        done = set(
-            Line.search(
-                [("run_id", "=", self.id), ("account_id", "in", account_ids)]
-            ).account_id.ids
-        )
+        done = self._get_rated_account_ids(account_ids)
         accounts = self.env["utility.account"].browse(
             [account_id for account_id in account_ids if account_id not in done]
         )
         builder = self.env["utility.bill.builder"]
         bills = builder._build_bills(accounts, self.date_from, self.date_to)
         comparisons = self._get_comparisons(bills)
-        Line.create([self._prepare_line_vals(bill, comparisons) for bill in bills])
+        self._insert_lines([self._prepare_line_vals(bill, comparisons) for bill in bills])
         self._update_rating_state()
         self._commit_chunk()
 
@@ -559,16 +568,21 @@ class UtilityBillingRun(models.Model):
             by_account[service.account_id.id].append(service.id)
         result = {}
         for bill in bills:
+            service_ids = by_account.get(bill["account_id"])
+            if not service_ids:
+                result[bill["account_id"]] = dict.fromkeys(windows, 0.0)
+                continue
             totals = {}
             for key in windows:
-                gallons = sum(
-                    (history.get((sid, key), 0) for sid in by_account[bill["account_id"]]), 0
-                )
-                totals[key] = float(convert(gallons, "gallon", bill["unit"]))
+                gallons = sum((history.get((sid, key), 0) for sid in service_ids), 0)
+                totals[key] = float(convert(gallons, "gallon", bill["unit"])) if gallons else 0.0
             result[bill["account_id"]] = totals
         return result
 
     def _prepare_line_vals(self, bill, comparisons):
+        """Values of the run line of ``bill``, with its charges (``charge_ids``:
+        charge dicts) and readings (``reading_ids``: ids) as plain lists, for
+        :meth:`_insert_lines`."""
         company = self.company_id
         consumption = float(bill["consumption"])
         last = comparisons.get(bill["account_id"], {}).get("last", 0.0)
@@ -585,45 +599,213 @@ class UtilityBillingRun(models.Model):
             state, message = "exception", self.env._("The rates give no charge: nothing to bill.")
         return {
             "run_id": self.id,
+            "company_id": company.id,
             "account_id": bill["account_id"],
             "partner_id": bill["partner_id"],
             "location_id": bill["location_id"],
+            "customer_class": bill["customer_class"],
             "state": state,
             "message": message or False,
             "date_from": bill["date_from"],
             "date_to": bill["date_to"],
-            "amount_total": float(bill["amount_total"]),
-            "consumption": consumption,
+            "amount_total": bill["amount_total"],
+            "consumption": bill["consumption"],
             "consumption_unit": bill["unit"],
             "consumption_last": last,
             "consumption_last_year": comparisons.get(bill["account_id"], {}).get("year", 0.0),
             "change_percent": change,
             "is_high_change": high,
-            "reading_ids": [Command.set(bill["reading_ids"])] if state == "ok" else [],
-            "charge_ids": [
-                Command.create(
-                    {
-                        "service_id": c["service_id"],
-                        "service_type_id": c["service_type_id"],
-                        "rate_line_id": c["rate_line_id"] or False,
-                        "component": c["component"],
-                        "name": c["name"],
-                        "quantity": float(c["quantity"]),
-                        "price_unit": float(c["price_unit"]),
-                        "amount": float(c["amount"]),
-                        "date_from": c["date_from"],
-                        "date_to": c["date_to"],
-                        "consumption": float(c["consumption"] or 0.0),
-                        "has_consumption": c["consumption"] is not None,
-                        "unit": c["unit"],
-                        "reading_id": c["reading_id"],
-                    }
-                )
-                for c in bill["charges"]
-            ]
-            if state == "ok"
-            else [],
+            "reading_ids": bill["reading_ids"] if state == "ok" else [],
+            "charge_ids": bill["charges"] if state == "ok" else [],
         }
+
+    def _insert_lines(self, vals_list):
+        """Store the lines of a chunk with their charges and readings: a few
+        COPY statements instead of an ORM create per line and charge.
+
+        The rows get what ``create`` would store (see :meth:`_bulk_insert`):
+        the stored related fields (company, class, run of a charge) are given
+        from the run and the bill, which is where the ORM would read them.
+        """
+        Line = self.env["utility.billing.run.line"]
+        Charge = self.env["utility.billing.run.charge"]
+        if not vals_list:
+            return Line
+        for model in (Line, Charge):
+            model.check_access("create")
+        line_rows = [
+            {k: v for k, v in vals.items() if k not in ("charge_ids", "reading_ids")}
+            for vals in vals_list
+        ]
+        currency = self.company_id.currency_id
+        lines = self._bulk_insert("utility.billing.run.line", line_rows, currency)
+        charge_rows = []
+        reading_rows = []
+        for line_id, vals in zip(lines.ids, vals_list, strict=True):
+            reading_rows += [(line_id, reading_id) for reading_id in vals["reading_ids"]]
+            charge_rows += [
+                {
+                    "line_id": line_id,
+                    "run_id": vals["run_id"],
+                    "company_id": vals["company_id"],
+                    "service_id": c["service_id"],
+                    "service_type_id": c["service_type_id"],
+                    "rate_line_id": c["rate_line_id"],
+                    "component": c["component"],
+                    "name": c["name"],
+                    "quantity": c["quantity"],
+                    "price_unit": c["price_unit"],
+                    "amount": c["amount"],
+                    "date_from": c["date_from"],
+                    "date_to": c["date_to"],
+                    "consumption": c["consumption"] or 0.0,
+                    "has_consumption": c["consumption"] is not None,
+                    "unit": c["unit"],
+                    "reading_id": c["reading_id"],
+                }
+                for c in vals["charge_ids"]
+            ]
+        self._bulk_insert("utility.billing.run.charge", charge_rows, currency)
+        if reading_rows:
+            self.env.cr.execute_values(
+                "INSERT INTO utility_billing_run_line_reading_rel (line_id, reading_id) "
+                "VALUES %s ON CONFLICT DO NOTHING",
+                reading_rows,
+                page_size=len(reading_rows),
+            )
+            lines.modified(["reading_ids"], create=True)
+        return lines
+
+    @api.model
+    def _bulk_insert(self, model_name, vals_list, currency=None):
+        """Insert records of ``model_name`` with one COPY; return them.
+
+        What ``create`` would store: ids from the table's sequence, every
+        stored field converted and rounded as the ORM does (Float digits,
+        Monetary in the company currency), defaults for the stored fields
+        not given, create/write uid and date; stored computed fields not given
+        (added by other modules) are handed to the ORM to compute. The caller
+        gives the stored related fields and checks access; no record refers
+        to the new rows yet, so the caches to drop are the one2many lists of
+        their comodel and the fields depending on them (``modified``).
+
+        :param vals_list: dicts with the same keys (stored columns, no x2many)
+        :param currency: of the Monetary values (default: the company's)
+        """
+        Model = self.env[model_name]
+        if not vals_list:
+            return Model
+        writer = self.env["utility.move.writer"]
+        given = list(vals_list[0])
+        converters = self._get_column_converters(
+            model_name, given, currency or self.env.company.currency_id
+        )
+        missing = [
+            field
+            for fname, field in Model._fields.items()
+            if field.store
+            and field.column_type
+            and fname not in given
+            and fname not in models.MAGIC_COLUMNS
+            and fname not in models.LOG_ACCESS_COLUMNS
+        ]
+        to_compute = [field for field in missing if field.compute]
+        defaults = Model.default_get([field.name for field in missing if not field.compute])
+        constant = {
+            fname: Model._fields[fname].convert_to_column(value, Model)
+            for fname, value in defaults.items()
+            if Model._fields[fname].store and Model._fields[fname].column_type
+        }
+        now = self.env.cr.now()
+        if Model._log_access:
+            constant.update(create_uid=self.env.uid, write_uid=self.env.uid)
+            constant.update(create_date=now, write_date=now)
+        ids = writer._reserve_ids(Model._table, len(vals_list))
+        columns = ["id", *given, *constant]
+        tail = tuple(constant.values())
+        writer._copy_rows(
+            Model._table,
+            columns,
+            [
+                (record_id, *(convert(vals[fname]) for fname, convert in converters), *tail)
+                for record_id, vals in zip(ids, vals_list, strict=True)
+            ],
+        )
+        records = Model.browse(ids)
+        Model.invalidate_model()
+        for comodel_name, fnames in self._get_inverse_x2many(model_name):
+            self.env[comodel_name].invalidate_model(list(fnames))
+        # Marks what depends on the new rows elsewhere (the run's progress...);
+        # their own stored related fields were given and must not be recomputed.
+        records.modified(given, create=True)
+        tocompute = self.env.transaction.tocompute
+        for fname in given:
+            field = Model._fields[fname]
+            if field in tocompute:
+                tocompute[field].difference_update(ids)
+                if not tocompute[field]:
+                    del tocompute[field]
+        for field in to_compute:
+            self.env.add_to_compute(field, records)
+        return records
+
+    @api.model
+    @tools.ormcache("model_name")
+    def _get_inverse_x2many(self, model_name):
+        """(model, fields) of the registry's one2many / many2many to ``model_name``."""
+        result = []
+        for other_name, other in self.env.registry.items():
+            fnames = tuple(
+                fname
+                for fname, field in other._fields.items()
+                if field.type in ("one2many", "many2many") and field.comodel_name == model_name
+            )
+            if fnames and not other._abstract:
+                result.append((other_name, fnames))
+        return tuple(result)
+
+    @api.model
+    def _get_column_converters(self, model_name, fnames, currency):
+        """(field name, value -> column value) of each of ``fnames``, built once a chunk."""
+        Model = self.env[model_name]
+
+        def numeric(scale):
+            quantum = Decimal(1).scaleb(-scale)
+
+            def convert(value):
+                if isinstance(value, Decimal):
+                    return value.quantize(quantum, ROUND_HALF_UP)
+                return float_repr(float_round(float(value or 0.0), precision_digits=scale), scale)
+
+            return convert
+
+        converters = []
+        for fname in fnames:
+            field = Model._fields[fname]
+            if field.type in ("many2one", "char", "text", "selection", "date", "datetime"):
+                convert = _or_none
+            elif field.type == "boolean":
+                convert = bool
+            elif field.type == "integer":
+                convert = _int_or_zero
+            elif field.type == "monetary":
+                convert = numeric(currency.decimal_places)
+            elif field.type == "float" and field.get_digits(self.env):
+                convert = numeric(field.get_digits(self.env)[1])
+            elif field.type == "float":
+                convert = _float_or_zero
+            else:
+
+                def convert(value, field=field):
+                    return field.convert_to_column(value, Model)
+
+            if field.type in ("char", "text") and field.translate:
+
+                def convert(value, field=field):
+                    return field.convert_to_column(value, Model)
+
+            converters.append((fname, convert))
+        return converters
 
     def _update_rating_state(self):
         self.ensure_one()
@@ -662,38 +844,21 @@ class UtilityBillingRun(models.Model):
         self._commit_chunk()
 
     def _post_lines(self, lines):
-        charges = self.env["utility.billing.run.charge"].search_fetch(
-            [("line_id", "in", lines.ids)],
-            [
-                "line_id",
-                "service_id",
-                "service_type_id",
-                "rate_line_id",
-                "component",
-                "name",
-                "quantity",
-                "price_unit",
-                "amount",
-                "date_from",
-                "date_to",
-                "consumption",
-                "has_consumption",
-                "unit",
-                "reading_id",
-            ],
-            order="line_id, id",
-        )
+        """Post the bills of ``lines`` (locked, ready): refuse the lines whose
+        period is billed already or whose readings changed, post the rest in
+        one call of the writer, record their billed periods and readings."""
+        charges_by_line = self._read_charges(lines.ids)
         lines.fetch(["account_id", "partner_id", "location_id", "date_from", "date_to"])
-        charges_by_line = defaultdict(list)
-        for charge in charges:
-            charges_by_line[charge.line_id.id].append(charge)
         billed = (
             self.env["utility.service.period"]
             .sudo()
-            ._get_billed((c.service_id.id, c.date_from) for c in charges)
+            ._get_billed(
+                (c["service_id"], c["date_from"])
+                for charges in charges_by_line.values()
+                for c in charges
+            )
         )
-        readings = lines.reading_ids
-        readings.fetch(["state", "display_name"])
+        readings_by_line, stale = self._read_line_readings(lines.ids)
         refused = {}
         for line in lines:
             problems = [
@@ -704,19 +869,18 @@ class UtilityBillingRun(models.Model):
                     bill=period.move_id.name or period.run_id.name or "",
                 )
                 for period in {
-                    billed[(c.service_id.id, c.date_from)]
+                    billed[(c["service_id"], c["date_from"])]
                     for c in charges_by_line[line.id]
-                    if (c.service_id.id, c.date_from) in billed
+                    if (c["service_id"], c["date_from"]) in billed
                 }
             ]
             problems += [
                 self.env._(
                     "Reading %(reading)s is no longer valid (%(state)s): compute the run again.",
-                    reading=reading.display_name,
-                    state=reading.state,
+                    reading=name,
+                    state=state,
                 )
-                for reading in line.reading_ids
-                if reading.state != "valid"
+                for name, state in stale.get(line.id, ())
             ]
             if problems:
                 refused[line] = "\n".join(problems)
@@ -724,8 +888,7 @@ class UtilityBillingRun(models.Model):
         builder = self.env["utility.bill.builder"]
         invoice_vals = [
             builder._prepare_invoice_vals(
-                self._prepare_invoice_header(line),
-                [self._charge_dict(c) for c in charges_by_line[line.id]],
+                self._prepare_invoice_header(line), charges_by_line[line.id]
             )
             for line in good
         ]
@@ -734,21 +897,31 @@ class UtilityBillingRun(models.Model):
         for line, move in zip(good, moves, strict=True):
             seen = set()
             for charge in charges_by_line[line.id]:
-                key = (charge.service_id.id, charge.date_from)
+                key = (charge["service_id"], charge["date_from"])
                 if key in seen:
                     continue
                 seen.add(key)
                 period_vals.append(
                     {
-                        "service_id": charge.service_id.id,
-                        "date_from": charge.date_from,
-                        "date_to": charge.date_to,
+                        "service_id": charge["service_id"],
+                        "account_id": charge["account_id"],
+                        "service_type_id": charge["service_type_id"],
+                        "company_id": charge["service_company_id"],
+                        "date_from": charge["date_from"],
+                        "date_to": charge["date_to"],
                         "move_id": move.id,
                         "run_id": self.id,
+                        "state": "billed",
                     }
                 )
-        self.env["utility.service.period"].sudo().create(period_vals)
-        good.reading_ids.with_context(mail_notrack=True).write({"state": "billed"})
+        if period_vals:
+            # The partial unique index refuses a period billed meanwhile by
+            # another transaction: the chunk fails and nothing of it stays.
+            self.sudo()._bulk_insert("utility.service.period", period_vals)
+        readings = self.env["utility.meter.reading"].browse(
+            reading_id for line in good for reading_id in readings_by_line.get(line.id, ())
+        )
+        readings.with_context(mail_notrack=True).write({"state": "billed"})
         if good:
             self.env.cr.execute_values(
                 """
@@ -766,6 +939,67 @@ class UtilityBillingRun(models.Model):
             good.modified(["state", "move_id"])
         for line, message in refused.items():
             line.write({"state": "exception", "message": message})
+
+    def _read_charges(self, line_ids):
+        """Charge dicts (see :meth:`_charge_dict`) of the lines, by line, in
+        order, with the account, type and company of their service: one query."""
+        self.env["utility.billing.run.charge"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT c.line_id, c.service_id, c.service_type_id, c.rate_line_id, c.component,
+                   c.name, c.quantity, c.price_unit, c.amount, c.date_from, c.date_to,
+                   c.consumption, c.has_consumption, c.unit, c.reading_id,
+                   s.account_id, s.company_id
+              FROM utility_billing_run_charge c
+              JOIN utility_account_service s ON s.id = c.service_id
+             WHERE c.line_id = ANY(%s)
+             ORDER BY c.line_id, c.id
+            """,
+            [list(line_ids)],
+        )
+        by_line = defaultdict(list)
+        for row in self.env.cr.fetchall():
+            by_line[row[0]].append(
+                {
+                    "service_id": row[1],
+                    "service_type_id": row[2],
+                    "rate_line_id": row[3] or False,
+                    "component": row[4],
+                    "name": row[5],
+                    "quantity": row[6] or 0.0,
+                    "price_unit": row[7] or 0.0,
+                    "amount": row[8] or 0.0,
+                    "date_from": row[9],
+                    "date_to": row[10],
+                    "consumption": (row[11] or 0.0) if row[12] else None,
+                    "unit": row[13],
+                    "reading_id": row[14] or False,
+                    "account_id": row[15],
+                    "service_company_id": row[16],
+                }
+            )
+        return by_line
+
+    def _read_line_readings(self, line_ids):
+        """Readings of the lines by line, and (name, state) of those no longer valid."""
+        self.env["utility.meter.reading"].flush_model(["state", "name"])
+        self.env.cr.execute(
+            """
+            SELECT rel.line_id, r.id, r.state, r.name
+              FROM utility_billing_run_line_reading_rel rel
+              JOIN utility_meter_reading r ON r.id = rel.reading_id
+             WHERE rel.line_id = ANY(%s)
+             ORDER BY rel.line_id, r.id
+            """,
+            [list(line_ids)],
+        )
+        readings = defaultdict(list)
+        stale = defaultdict(list)
+        for line_id, reading_id, state, name in self.env.cr.fetchall():
+            readings[line_id].append(reading_id)
+            if state != "valid":
+                stale[line_id].append((name, state))
+        return readings, stale
 
     def _prepare_invoice_header(self, line):
         return {
@@ -818,8 +1052,25 @@ class UtilityBillingRun(models.Model):
         What a chunk did is kept even when a later chunk crashes, and the run
         can resume from there. In a job worker the job's own transaction ends
         with the chunk (queue_job forbids commits inside jobs); when the jobs
-        run in-process (``queue_job__no_delay``) this commits. Tests patch it.
+        run in-process (``queue_job__no_delay``) this commits, unless the caller
+        owns the transaction and says so with ``utility_billing_run_commit=False``
+        in the context (the demo town, loaded inside the module install): the
+        chunk is then only flushed. Tests patch it.
         """
-        if must_run_without_delay(self.env):
+        if must_run_without_delay(self.env) and self.env.context.get(
+            "utility_billing_run_commit", True
+        ):
             self.env.flush_all()
             self.env.cr.commit()  # pylint: disable=invalid-commit
+
+
+def _or_none(value):
+    return value or None
+
+
+def _int_or_zero(value):
+    return int(value or 0)
+
+
+def _float_or_zero(value):
+    return float(value or 0.0)

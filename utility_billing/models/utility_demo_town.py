@@ -89,6 +89,7 @@ class UtilityDemoTown(models.AbstractModel):
         meters = self._demo_meters(rng, accounts)
         self._demo_services(rng, accounts, meters)
         self._demo_readings(rng, accounts, months)
+        self._demo_billing_runs()
         return True
 
     # ------------------------------------------------------------------
@@ -497,6 +498,41 @@ class UtilityDemoTown(models.AbstractModel):
         shift = capacity - rows[-2][1] - 1500
         plan[service] = [(d, (v + shift) % capacity, t) for d, v, t in rows]
         return next(picks)
+
+    # ------------------------------------------------------------------
+    # Billing runs
+    # ------------------------------------------------------------------
+    def _demo_billing_runs(self):
+        """The register a billing clerk opens first: North Side's last complete
+        read window billed and posted, South Side's computed and waiting for
+        review (with the current month's read exceptions when its window is
+        the current month's).
+
+        The jobs run in this transaction: no queue, and no commit while the
+        module installs.
+        """
+        Run = self.env["utility.billing.run"].with_context(
+            queue_job__no_delay=True, utility_billing_run_commit=False
+        )
+        today = date.today()
+        runs = Run.browse()
+        for xmlid in ("billing_cycle_north", "billing_cycle_south"):
+            cycle = self.env.ref(f"utility_billing.{xmlid}")
+            dates = Run._get_cycle_dates(cycle, today)
+            if dates["date_to"] >= today:
+                # Reads still coming in: the window before is the last complete one.
+                dates = Run._get_cycle_dates(cycle, today - relativedelta(months=1))
+            if dates["date_invoice"] > today:
+                # Between the last read day and the bill day: bills dated today.
+                dates["date_invoice"] = today
+                dates["date_due"] = today + relativedelta(days=cycle.due_days)
+                dates["date_penalty"] = dates["date_due"] + relativedelta(days=cycle.penalty_days)
+            runs |= Run.create(dict(dates, cycle_id=cycle.id))
+        runs.action_compute()
+        north = runs[0]
+        if north.ok_count:
+            north.action_post()
+        return runs
 
     # ------------------------------------------------------------------
     # Synthetic cycles for tests and benchmarks

@@ -200,13 +200,14 @@ class UtilityPaymentPoster(models.AbstractModel):
             {bucket.key[0] for result, _credit in allocated.values() for bucket, _amount in result}
         )
         items.fetch(["account_id", "partner_id", "move_id"])
+        # The bills' numbers go in the line labels: one query, not one per bill.
+        items.move_id.fetch(["name"])
         vals_list = []
         group_payments = []
         for group in groups.values():
             vals_list.append(self._prepare_move_vals(group, allocated))
             group_payments.append(group)
-        moves = self.env["account.move"].sudo().create(vals_list)
-        moves._post(soft=False)
+        moves = self._create_posted_moves(vals_list)
         for group, move in zip(group_payments, moves, strict=True):
             group.write(
                 {
@@ -215,6 +216,13 @@ class UtilityPaymentPoster(models.AbstractModel):
                     "state": "posted",
                 }
             )
+        return moves
+
+    @api.model
+    def _create_posted_moves(self, vals_list):
+        """Create and post the payment entries (a bulk writer may take over big ones)."""
+        moves = self.env["account.move"].sudo().create(vals_list)
+        moves._post(soft=False)
         return moves
 
     @api.model
@@ -329,9 +337,10 @@ class UtilityPaymentPoster(models.AbstractModel):
             {b.key[0] for result, _c in allocated.values() for b, _a in result}
         )
         bill_of = {item.id: item.move_id.id for item in items}
+        lines_by_credit = defaultdict(list)
         for line in lines:
             result, credit = allocated[line.id]
-            line.amount_credit = float(credit)
+            lines_by_credit[float(credit)].append(line.id)
             vals_list += [
                 {
                     "payment_id": line.payment_id.id,
@@ -343,6 +352,14 @@ class UtilityPaymentPoster(models.AbstractModel):
                 }
                 for bucket, amount in result
             ]
+        # One write per amount left as credit (most are zero), not one per line.
+        for credit, line_ids in lines_by_credit.items():
+            lines.browse(line_ids).amount_credit = credit
+        self._create_allocations(vals_list)
+
+    @api.model
+    def _create_allocations(self, vals_list):
+        """Record the allocations (a bulk writer may take over big batches)."""
         self.env["utility.payment.allocation"].sudo().create(vals_list)
 
     # ------------------------------------------------------------------

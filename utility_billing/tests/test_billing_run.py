@@ -105,6 +105,87 @@ class TestBillingRun(BillingCommon):
         self.assertEqual(len(periods), 9)
         self.assertEqual(set(periods.mapped("date_from")), {PREVIOUS_READ})
 
+    def test_lines_and_charges_store_what_create_would(self):
+        """The chunk writes its lines and charges with COPY: the rows must be
+        those an ORM create of the same values gives (related fields, rounding,
+        defaults), and the caches must show them at once."""
+        self._make_accounts(1, usage=7.123456)
+        self._make_accounts(1, usage=12.5, prefix="BIG")
+        run = self._rate(self._new_run())
+        self.assertEqual(run.ok_count, 2)
+        Line = self.env["utility.billing.run.line"]
+        Charge = self.env["utility.billing.run.charge"]
+        other = self._new_run(date_from=date(2025, 2, 2))
+        for line in run.line_ids:
+            vals = {
+                fname: line._fields[fname].convert_to_write(line[fname], line)
+                for fname in (
+                    "account_id", "partner_id", "location_id", "state", "message", "date_from",
+                    "date_to", "amount_total", "consumption", "consumption_unit",
+                    "consumption_last", "consumption_last_year", "change_percent",
+                    "is_high_change", "move_id",
+                )
+            }  # fmt: skip
+            twin = Line.create(dict(vals, run_id=other.id))
+            twin.charge_ids = [
+                Command.create(
+                    {
+                        fname: charge._fields[fname].convert_to_write(charge[fname], charge)
+                        for fname in Charge._fields
+                        if Charge._fields[fname].store
+                        and Charge._fields[fname].column_type
+                        and fname not in ("id", "line_id", "run_id", "company_id")
+                    }
+                )
+                for charge in line.charge_ids
+            ]
+            self.env.flush_all()
+            self.env.invalidate_all()
+            skip = {"id", "run_id", "create_date", "write_date", "line_id"}
+            stored = [
+                f
+                for f, field in Line._fields.items()
+                if field.store and field.column_type and f not in skip
+            ]
+            self.assertEqual(
+                line.read(stored, load=None)[0] | {"id": 0},
+                twin.read(stored, load=None)[0] | {"id": 0},
+            )
+            self.assertEqual(line.company_id, run.company_id)
+            self.assertEqual(line.customer_class, line.location_id.customer_class)
+            self.assertEqual(line.create_uid, self.env.user)
+            self.assertEqual(line.reading_ids.mapped("date"), [CURRENT_READ])
+            stored = [
+                f
+                for f, field in Charge._fields.items()
+                if field.store and field.column_type and f not in skip
+            ]
+            self.assertEqual(
+                [vals | {"id": 0} for vals in line.charge_ids.read(stored, load=None)],
+                [vals | {"id": 0} for vals in twin.charge_ids.read(stored, load=None)],
+            )
+            self.assertEqual(line.charge_ids.run_id, run)
+        # Rounded as the ORM rounds: 3 decimals of consumption, cents.
+        small = run.line_ids.filtered(lambda line: line.consumption < 10)
+        self.assertEqual(small.consumption, 7.123)
+        self.assertEqual(
+            round(sum(small.charge_ids.mapped("amount")), 2), round(small.amount_total, 2)
+        )
+
+    def test_commit_point(self):
+        """The chunk commits when the jobs run in-process, except for a caller
+        owning the transaction (the demo town, during the module install)."""
+        from ..models.utility_billing_run import UtilityBillingRun
+
+        run = self._new_run()
+        commit_chunk = UtilityBillingRun._commit_chunk  # not the test's patched one
+        with patch.object(self.env.cr, "commit") as commit:
+            commit_chunk(run)
+            self.assertEqual(commit.call_count, 1)
+            commit_chunk(run.with_context(utility_billing_run_commit=False))
+            commit_chunk(run.with_context(queue_job__no_delay=False))
+            self.assertEqual(commit.call_count, 1)
+
     def test_default_dates_from_cycle(self):
         dates = self.env["utility.billing.run"]._get_cycle_dates(self.cycle, date(2025, 2, 12))
         self.assertEqual(

@@ -303,6 +303,27 @@ class TestPeriodLength:
         result = rate(water_plan(), month(5, period_factor=D("0.4")))
         assert amounts(result) == [D("7.40"), D("8.50"), D("15.30")]
 
+    def test_day_prorated_factor_stays_exact(self):
+        # 5 days of a 28-day period: 14.14 x 5/28 = 2.525 exactly, half-up 2.53. The
+        # factor rounded to six decimals (0.178571) would give 2.5249939... = 2.52.
+        plan = RatePlan(
+            "Base", versions=(RateVersion(JULY_2025, (RateLine("fixed", "Base", amount="14.14"),)),)
+        )
+        period = month(0, period_factor=Fraction(5, 28))
+        assert period.period_factor == Fraction(5, 28)
+        result = rate(plan, period)
+        assert (result.lines[0].quantity, result.amount_total) == (D("0.178571"), D("2.53"))
+        assert rate(plan, month(0, period_factor=D("0.178571"))).amount_total == D("2.52")
+
+    def test_day_prorated_factor_scales_blocks_and_carts(self):
+        # 14 days of 28 as a Fraction: blocks halve (0-2.5, 2.5-7.5...), carts halve.
+        result = rate(water_plan(scale=True), month(5, period_factor=Fraction(1, 2)))
+        assert amounts(result) == [D("9.25"), D("10.63"), D("12.75")]
+        carts = rate(
+            garbage_plan(), month(0, cart_count=1, cart_size="96", period_factor=Fraction(1, 3))
+        )
+        assert carts.amount_total == D("7.80")
+
 
 # ----------------------------------------------------------------------
 # Inside / outside city, discounts

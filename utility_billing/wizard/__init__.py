@@ -4,3 +4,13 @@ from . import utility_meter_reading_correct
 from . import utility_rate_calculator
 from . import utility_reading_missing_check
 from . import utility_bill_print
+from . import utility_bill_special
+from . import utility_account_final_bill
+from . import utility_account_bill_demand
+from . import utility_account_back_bill
+from . import utility_bill_rebill
+from . import utility_payment_file_import
+from . import utility_payment_receive
+from . import utility_payment_void
+from . import utility_cashier_session_close
+from . import utility_payment_return

@@ -1,0 +1,450 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Lockbox payment file import against the standard Odoo way of registering the same payments.
+
+    .venv/bin/python benchmarks/bench_payment_file.py --db <db> [-n 10000] [--batch 100]
+        [--config var/dev.conf] [--keep-bench-db] [--profile FILE]
+
+Needs a database where utility_billing is installed. The runs use a throw-away
+copy ``<db>_bench_pf`` (dropped at the end unless ``--keep-bench-db``) where a
+set-up process creates N active accounts (water, sewer, garbage) with one open
+three-line bill each, through the product's invoice writer, commits and runs
+``VACUUM ANALYZE`` (real planner statistics). Then, each in its own process and
+its own transaction, rolled back, from the same committed state:
+
+* **baseline**: the fastest standard way: ``account.payment.register`` on the
+  bills by batches of ``--batch`` (one payment per bill, each posted in the bank
+  journal and reconciled with its bill by the wizard itself);
+* **file**: a 10,000-row lockbox CSV (half the rows with the account number,
+  half with the stub's scan line only) through ``utility.payment.file.import``:
+  Check File, then Import (payments allocated per service, one journal entry
+  for the file, every bill reconciled).
+
+Prints payments per second for both, the ratio, each process's peak memory,
+and checks that both ledgers agree: the residual of every bill, the receivable
+of every utility account and of every customer, the money in Outstanding
+Receipts.
+"""
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
+# The venv imports Odoo already; ODOO_SOURCE only matters when run with another Python.
+ODOO = os.environ.get("ODOO_SOURCE", "/opt/odoo")
+PREFIX = "PFB"
+BILL_DATE = dt.date(2025, 2, 15)
+DUE_DATE = dt.date(2025, 3, 7)
+DEPOSIT_DATE = dt.date(2025, 3, 10)
+JOURNAL_CODE = "UBPF"
+
+
+def _env(args, db):
+    sys.path.insert(0, ODOO)
+    import odoo
+    from odoo import api
+
+    odoo.tools.config.parse_config(["-c", args.config, "-d", db, "--log-level=warn"])
+    registry = odoo.modules.registry.Registry(db)
+    cr = registry.cursor()
+    env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    admin = env.ref("base.user_admin")
+    return cr, api.Environment(cr, admin.id, {"lang": "en_US", "tz": "UTC"})
+
+
+def _memory(key):
+    """Resident memory of this process in kB (VmRSS now, VmHWM peak)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reset_peak_rss():
+    # Linux: writing 5 to clear_refs resets VmHWM, so the peak is the run's own.
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass
+
+
+# ----------------------------------------------------------------------
+# Set-up (committed in the throw-away copy)
+# ----------------------------------------------------------------------
+def child_setup(args):
+    cr, env = _env(args, args.bench_db)
+    try:
+        types = {
+            code: env.ref(f"utility_billing.service_type_{code}")
+            for code in ("water", "sewer", "garbage")
+        }
+        income = {}
+        for index, (code, service_type) in enumerate(types.items()):
+            income[code] = env["account.account"].create(
+                {"code": f"4991{index}", "name": f"Bench {code}", "account_type": "income"}
+            )
+            service_type.account_income_id = income[code]
+        schedules = {
+            code: env["utility.rate.schedule"].create(
+                {"name": f"Bench {code}", "code": f"PFB-{code}", "service_type_id": st.id}
+            )
+            for code, st in types.items()
+        }
+        cycle = env["utility.billing.cycle"].create({"name": "Bench PF", "code": "PFB"})
+        route = env["utility.route"].create({"name": "PFB", "code": "PFB-1", "cycle_id": cycle.id})
+        journal = env["account.journal"].create(
+            {"name": "Utility bills (bench PF)", "code": JOURNAL_CODE, "type": "sale"}
+        )
+        t0 = time.perf_counter()
+        accounts = env["utility.account"]
+        for start in range(0, args.n, 2000):
+            count = min(2000, args.n - start)
+            chunk, _meters = env["utility.demo.town"]._create_billable_accounts(
+                count, route, schedules, f"{PREFIX}{start:06d}", dt.date(2024, 1, 1)
+            )
+            accounts |= chunk
+            env.flush_all()
+        print(f"  {args.n} accounts in {time.perf_counter() - t0:.0f} s", flush=True)
+        rng = random.Random(5)
+        t0 = time.perf_counter()
+        vals_list = []
+        for account in accounts:
+            lines = [
+                {
+                    "name": f"{service_type.name} charges",
+                    "product_id": service_type.product_id.id,
+                    "account_id": income[code].id,
+                    "quantity": 1.0,
+                    "price_unit": round(rng.uniform(*bounds), 2),
+                    "utility_service_type_id": service_type.id,
+                }
+                for (code, service_type), bounds in zip(
+                    types.items(), ((20, 90), (15, 70), (16.75, 16.75)), strict=True
+                )
+            ]
+            vals_list.append(
+                {
+                    "partner_id": account.partner_id.id,
+                    "journal_id": journal.id,
+                    "invoice_date": BILL_DATE,
+                    "invoice_date_due": DUE_DATE,
+                    "utility_account_id": account.id,
+                    "utility_location_id": account.location_id.id,
+                    "utility_bill_kind": "cycle",
+                    "lines": lines,
+                }
+            )
+        Builder = env["utility.bill.builder"]
+        for start in range(0, len(vals_list), 1000):
+            Builder._create_posted_moves(vals_list[start : start + 1000])
+            env.flush_all()
+        print(f"  {args.n} bills in {time.perf_counter() - t0:.0f} s", flush=True)
+        cr.commit()
+    finally:
+        cr.close()
+
+
+# ----------------------------------------------------------------------
+# The two paths: one process each, one transaction, rolled back
+# ----------------------------------------------------------------------
+def _bills(env):
+    journal = env["account.journal"].search([("code", "=", JOURNAL_CODE)], limit=1)
+    return env["account.move"].search(
+        [("journal_id", "=", journal.id), ("state", "=", "posted")], order="id"
+    )
+
+
+def _bank(env):
+    return env["account.journal"].search(
+        [*env["account.journal"]._check_company_domain(env.company), ("type", "=", "bank")],
+        limit=1,
+    )
+
+
+def _lockbox_file(env, bills):
+    """The lockbox CSV of the bills: every customer pays the bill in full; half the
+    stubs are keyed with their account number, half come with the scan line only."""
+    from odoo.addons.utility_billing.lib.scan_line import build_scan_line
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["Deposit Date", "Batch", "Item", "Account Number", "Scan Line", "Amount",
+         "Check Number", "Remitter"]
+    )  # fmt: skip
+    bills.fetch(["utility_account_id", "amount_residual", "partner_id"])
+    for index, bill in enumerate(bills):
+        account = bill.utility_account_id
+        amount = Decimal(str(bill.amount_residual)).quantize(Decimal("0.01"))
+        by_stub = index % 2
+        writer.writerow(
+            [
+                DEPOSIT_DATE.strftime("%m/%d/%Y"),
+                index // 100 + 1,
+                index % 100 + 1,
+                "" if by_stub else account.name,
+                build_scan_line(account.name, amount, DUE_DATE) if by_stub else "",
+                f"{amount:.2f}",
+                f"{100000 + index}",
+                bill.partner_id.name,
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def _run_file(env, bills, args):
+    import base64
+
+    data = _lockbox_file(env, bills)
+    layout = env.ref("utility_billing.payment_file_layout_lockbox_csv")
+    bank = _bank(env)
+    env.flush_all()
+    env.invalidate_all()
+    _reset_peak_rss()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    wizard = env["utility.payment.file.import"].create(
+        {
+            "file_data": base64.b64encode(data),
+            "file_name": "lockbox-bench.csv",
+            "layout_id": layout.id,
+            "journal_id": bank.id,
+            "date": DEPOSIT_DATE,
+        }
+    )
+    wizard.action_check()
+    t_check = time.perf_counter() - t0
+    action = wizard.action_import()
+    env.flush_all()
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    file = env["utility.payment.file"].browse(action["res_id"])
+    return {
+        "seconds": seconds,
+        "check_seconds": t_check,
+        "cpu_seconds": cpu,
+        "payments": len(file.payment_ids),
+        "suspense": file.suspense_count,
+        "moves": len(file.payment_ids.move_id),
+    }
+
+
+def _run_baseline(env, bills, args):
+    bank = _bank(env)
+    env.flush_all()
+    env.invalidate_all()
+    _reset_peak_rss()
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    payments = env["account.payment"]
+    Register = env["account.payment.register"]
+    for start in range(0, len(bills), args.batch):
+        batch = bills[start : start + args.batch]
+        wizard = Register.with_context(active_model="account.move", active_ids=batch.ids).create(
+            {"payment_date": DEPOSIT_DATE, "journal_id": bank.id, "group_payment": False}
+        )
+        payments |= wizard._create_payments()
+    env.flush_all()
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "payments": len(payments),
+        "moves": len(payments.move_id),
+    }
+
+
+def _ledger(env, bills):
+    """What both paths must agree on, keyed by things both share."""
+    env.flush_all()
+    env.invalidate_all()
+    bills.fetch(["name", "amount_residual", "payment_state", "utility_account_id"])
+    AML = env["account.move.line"]
+    accounts = {
+        account.name: round(total, 2)
+        for account, total in AML._read_group(
+            [
+                ("utility_account_id", "in", bills.utility_account_id.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+            ],
+            ["utility_account_id"],
+            ["amount_residual:sum"],
+        )
+    }
+    partners = {
+        partner.name: round(total, 2)
+        for partner, total in AML._read_group(
+            [
+                ("partner_id", "in", bills.partner_id.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+            ],
+            ["partner_id"],
+            ["balance:sum"],
+        )
+    }
+    outstanding = env["utility.payment.poster"]._get_outstanding_receipts_account(_bank(env))
+    [(received,)] = AML._read_group(
+        [("account_id", "=", outstanding.id), ("parent_state", "=", "posted")],
+        [],
+        ["balance:sum"],
+    )
+    return {
+        "bills": {
+            bill.name: [round(bill.amount_residual, 2), bill.payment_state] for bill in bills
+        },
+        "accounts": accounts,
+        "partners": partners,
+        "outstanding": round(received or 0.0, 2),
+    }
+
+
+def child_path(args):
+    cr, env = _env(args, args.bench_db)
+    try:
+        bills = _bills(env)
+        before = _ledger(env, bills)
+        run = _run_file if args.child == "file" else _run_baseline
+        result = run(env, bills, args)
+        result["rss_peak_kb"] = _memory("VmHWM")
+        result["n"] = len(bills)
+        result["before"] = before
+        result["after"] = _ledger(env, bills)
+    finally:
+        cr.rollback()
+        cr.close()
+    with open(args.out, "w") as out:
+        json.dump(result, out)
+
+
+# ----------------------------------------------------------------------
+# Parent
+# ----------------------------------------------------------------------
+def _child(args, role, out):
+    command = [sys.executable, __file__, "--db", args.db, "--config", args.config, "-n",
+               str(args.n), "--batch", str(args.batch), "--child", role, "--out", out]  # fmt: skip
+    if args.profile and role == "file":
+        command += ["--profile", args.profile]
+    subprocess.run(command, check=True)
+    with open(out) as result:
+        return json.load(result)
+
+
+def _prepare_bench_db(args, env_vars):
+    exists = subprocess.run(
+        ["psql", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{args.bench_db}'",
+         "-d", "postgres"],
+        capture_output=True, text=True, env=env_vars, check=True,
+    ).stdout.strip()  # fmt: skip
+    if exists:
+        print(f"reusing {args.bench_db}")
+        return
+    print(f"preparing {args.bench_db}: copy of {args.db} with {args.n} accounts and bills ...")
+    started = time.perf_counter()
+    subprocess.run(["createdb", "-T", args.db, args.bench_db], check=True, env=env_vars)
+    try:
+        command = [sys.executable, __file__, "--db", args.db, "--config", args.config,
+                   "-n", str(args.n), "--child", "setup", "--out", os.devnull]  # fmt: skip
+        subprocess.run(command, check=True)
+        subprocess.run(["psql", "-q", "-d", args.bench_db, "-c", "VACUUM ANALYZE"], check=True,
+                       env=env_vars, stderr=subprocess.DEVNULL)  # fmt: skip
+    except BaseException:
+        subprocess.run(["dropdb", "--if-exists", args.bench_db], check=False, env=env_vars)
+        raise
+    print(f"set-up: {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _compare(base, mine):
+    problems = []
+    for key in ("bills", "accounts", "partners"):
+        differ = [
+            k for k in base["after"][key] if base["after"][key][k] != mine["after"][key].get(k)
+        ]
+        if differ or len(base["after"][key]) != len(mine["after"][key]):
+            problems.append(f"{key}: {len(differ)} differ, e.g. {differ[:3]}")
+    received = (base["after"]["outstanding"], mine["after"]["outstanding"])
+    if received[0] != received[1]:
+        problems.append(f"outstanding receipts: {received[0]} vs {received[1]}")
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--config", default=os.path.join(ROOT, "var", "dev.conf"))
+    parser.add_argument("-n", type=int, default=10000)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--keep-bench-db", action="store_true")
+    parser.add_argument("--profile", help="write a cProfile of the file import to this file")
+    parser.add_argument("--child", choices=("setup", "baseline", "file"), help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.bench_db = f"{args.db}_bench_pf"
+    if args.child == "setup":
+        return child_setup(args)
+    if args.child:
+        return child_path(args)
+
+    env_vars = dict(os.environ)
+    for key, default in (("PGHOST", "localhost"), ("PGUSER", "odoo"), ("PGPASSWORD", "odoo")):
+        env_vars.setdefault(key, default)
+    os.environ.update(env_vars)
+    _prepare_bench_db(args, env_vars)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"baseline: account.payment.register by batches of {args.batch} ...", flush=True)
+            base = _child(args, "baseline", os.path.join(tmp, "baseline.json"))
+            print("file: lockbox import (check + import) ...", flush=True)
+            mine = _child(args, "file", os.path.join(tmp, "file.json"))
+    finally:
+        if not args.keep_bench_db:
+            subprocess.run(["dropdb", "--if-exists", args.bench_db], check=False, env=env_vars)
+    n = mine["n"]
+    base_rate, file_rate = base["payments"] / base["seconds"], mine["payments"] / mine["seconds"]
+    print(f"bills: {n}, paid in full by {mine['payments']} file payments "
+          f"({mine['suspense']} in suspense, {mine['moves']} journal entry) and by "
+          f"{base['payments']} standard payments ({base['moves']} entries)")  # fmt: skip
+    print(
+        f"baseline  account.payment.register: {base_rate:7.1f} payments/s wall "
+        f"({base['seconds']:.1f} s, {base['payments'] / base['cpu_seconds']:.1f} per CPU second), "
+        f"peak RSS {base['rss_peak_kb'] / 1024:.0f} MB"
+    )
+    print(
+        f"file      check + import:           {file_rate:7.1f} payments/s wall "
+        f"({mine['seconds']:.1f} s, of which check {mine['check_seconds']:.1f} s; "
+        f"{mine['payments'] / mine['cpu_seconds']:.1f} per CPU second), "
+        f"peak RSS {mine['rss_peak_kb'] / 1024:.0f} MB"
+    )
+    print(f"ratio     {file_rate / base_rate:.1f}x")
+    problems = _compare(base, mine)
+    paid = sum(1 for residual, _state in mine["after"]["bills"].values() if residual == 0)
+    print(f"bills left with nothing to pay: {paid} of {n} (file path)")
+    if problems:
+        print("LEDGERS DIFFER: " + "; ".join(problems))
+        sys.exit(1)
+    print(
+        "ledgers agree: residual of every bill, receivable of every utility account and "
+        f"customer, outstanding receipts {mine['after']['outstanding']:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

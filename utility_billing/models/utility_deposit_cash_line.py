@@ -1,0 +1,37 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class UtilityDepositCashLine(models.Model):
+    """How many notes or coins of one denomination go into the deposit bag."""
+
+    _name = "utility.deposit.cash.line"
+    _description = "Deposit Cash Count"
+    _order = "deposit_id, sequence, id"
+
+    deposit_id = fields.Many2one("utility.deposit", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(
+        related="deposit_id.company_id", store=True, precompute=True, index=True
+    )
+    currency_id = fields.Many2one(related="deposit_id.currency_id")
+    sequence = fields.Integer(default=10)
+    kind = fields.Selection([("bill", "Bill"), ("coin", "Coin")], required=True, default="bill")
+    denomination = fields.Float(required=True, digits=(12, 2))
+    count = fields.Integer()
+    amount = fields.Monetary(compute="_compute_amount", store=True)
+
+    _sql_constraints = [
+        ("count_positive", "CHECK(count >= 0)", "A count cannot be negative."),
+        ("denomination_positive", "CHECK(denomination > 0)", "A denomination is more than zero."),
+    ]
+
+    @api.depends("denomination", "count")
+    def _compute_amount(self):
+        for line in self:
+            line.amount = line.currency_id.round(line.denomination * line.count)
+
+    @api.depends("denomination", "kind")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for line in self:
+            line.display_name = f"{line.denomination:,.2f} {kinds.get(line.kind, '')}"
