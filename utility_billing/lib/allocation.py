@@ -17,8 +17,8 @@ A lower ``priority`` number is paid first. All amounts are Decimal, in the
 currency's smallest unit already (cents): allocation never rounds.
 """
 
+import datetime
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 OLDEST = "oldest"
@@ -40,8 +40,8 @@ class Bucket:
 
     key: object
     bill: object
-    date_due: date
-    date: date
+    date_due: datetime.date
+    date: datetime.date
     priority: int
     amount: Decimal
 

@@ -81,7 +81,6 @@ class AccountMoveLine(models.Model):
     )
     utility_payment_id = fields.Many2one(
         "utility.payment",
-        string="Utility Payment",
         index="btree_not_null",
         copy=False,
         readonly=True,

@@ -2,9 +2,8 @@
 from odoo import fields, models
 
 
-class AccountMove(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "account.move"
-
+class AccountMove(models.Model):
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
     # Returned payment (NSF) fees are small invoices of their own on the account.
     utility_bill_kind = fields.Selection(
         selection_add=[("fee", "Fee")], ondelete={"fee": "set null"}

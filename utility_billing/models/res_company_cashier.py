@@ -2,9 +2,8 @@
 from odoo import fields, models
 
 
-class ResCompany(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "res.company"
-
+class ResCompany(models.Model):
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
     # ------------------------------------------------------------------
     # Cashiering: drawer count and voids
     # ------------------------------------------------------------------

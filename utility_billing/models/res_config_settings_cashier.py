@@ -2,9 +2,8 @@
 from odoo import fields, models
 
 
-class ResConfigSettings(models.TransientModel):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "res.config.settings"
-
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
     utility_cash_over_short_account_id = fields.Many2one(
         related="company_id.utility_cash_over_short_account_id", readonly=False
     )

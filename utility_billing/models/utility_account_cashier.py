@@ -2,8 +2,8 @@
 from odoo import models
 
 
-class UtilityAccount(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "utility.account"
+class UtilityAccount(models.Model):
+    _inherit = "utility.account"  # pylint: disable=consider-merging-classes-inherited
 
     def action_take_payment(self):
         """Open the counter on these accounts, each with its balance due."""

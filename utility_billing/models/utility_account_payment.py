@@ -10,9 +10,8 @@ from odoo import fields, models
 from .utility_payment_return import COUNTED_REASONS
 
 
-class UtilityAccount(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "utility.account"
-
+class UtilityAccount(models.Model):
+    _inherit = "utility.account"  # pylint: disable=consider-merging-classes-inherited
     # is_cash_only (tracked) is declared on utility.account itself; returns set it.
     autopay_enrollment_ids = fields.One2many(
         "utility.autopay.enrollment", "account_id", string="Autopay Enrollments"

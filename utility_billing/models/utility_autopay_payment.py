@@ -4,9 +4,8 @@
 from odoo import fields, models
 
 
-class UtilityPayment(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "utility.payment"
-
+class UtilityPayment(models.Model):
+    _inherit = "utility.payment"  # pylint: disable=consider-merging-classes-inherited
     autopay_file_id = fields.Many2one(
         "utility.autopay.file",
         readonly=True,

@@ -9,9 +9,8 @@ from odoo.exceptions import UserError
 from ..lib import nacha
 
 
-class ResCompany(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "res.company"
-
+class ResCompany(models.Model):
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
     # ------------------------------------------------------------------
     # Autopay: the city as the originator of the NACHA debit file
     # ------------------------------------------------------------------
@@ -166,9 +165,8 @@ class ResCompany(models.Model):  # pylint: disable=consider-merging-classes-inhe
         return self.utility_nsf_fee_amount
 
 
-class ResConfigSettings(models.TransientModel):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "res.config.settings"
-
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
     utility_ach_immediate_destination = fields.Char(
         related="company_id.utility_ach_immediate_destination", readonly=False
     )

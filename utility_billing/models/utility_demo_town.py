@@ -90,6 +90,9 @@ class UtilityDemoTown(models.AbstractModel):
         self._demo_services(rng, accounts, meters)
         self._demo_readings(rng, accounts, months)
         self._demo_billing_runs()
+        self._generate_cashiering()
+        self._generate_payment_files()
+        self._generate_autopay()
         return True
 
     # ------------------------------------------------------------------

@@ -13,8 +13,8 @@ from odoo.exceptions import UserError
 DEMO_ROUTINGS = ("071000013", "021000021", "091000019", "011000015", "122000247")
 
 
-class UtilityDemoTown(models.AbstractModel):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "utility.demo.town"
+class UtilityDemoTown(models.AbstractModel):
+    _inherit = "utility.demo.town"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _generate_autopay(self):

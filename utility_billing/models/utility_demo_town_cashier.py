@@ -41,8 +41,8 @@ def _breakdown(amount):
     return counts
 
 
-class UtilityDemoTown(models.AbstractModel):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "utility.demo.town"
+class UtilityDemoTown(models.AbstractModel):
+    _inherit = "utility.demo.town"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _generate_cashiering(self):

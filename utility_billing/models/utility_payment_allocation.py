@@ -22,7 +22,7 @@ class UtilityPaymentAllocation(models.Model):
     )
     currency_id = fields.Many2one(related="payment_id.currency_id")
     account_id = fields.Many2one("utility.account", required=True, index=True)
-    bill_id = fields.Many2one("account.move", string="Bill", required=True, index=True)
+    bill_id = fields.Many2one("account.move", required=True, index=True)
     service_type_id = fields.Many2one("utility.service.type", string="Service")
     amount = fields.Monetary(required=True)
     is_active = fields.Boolean(

@@ -40,9 +40,8 @@ VOID_FIELDS = {
 }
 
 
-class UtilityPayment(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "utility.payment"
-
+class UtilityPayment(models.Model):
+    _inherit = "utility.payment"  # pylint: disable=consider-merging-classes-inherited
     # ------------------------------------------------------------------
     # Tender details
     # ------------------------------------------------------------------

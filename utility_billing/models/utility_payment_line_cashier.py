@@ -3,8 +3,8 @@ from odoo import api, models
 from odoo.exceptions import ValidationError
 
 
-class UtilityPaymentLine(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "utility.payment.line"
+class UtilityPaymentLine(models.Model):
+    _inherit = "utility.payment.line"  # pylint: disable=consider-merging-classes-inherited
 
     @api.constrains("name", "payment_id")
     def _check_no_card_number(self):

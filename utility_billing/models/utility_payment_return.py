@@ -56,9 +56,8 @@ RETURN_FIELDS = frozenset(
 )
 
 
-class UtilityPayment(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class UtilityPayment(models.Model):
     _inherit = "utility.payment"  # pylint: disable=consider-merging-classes-inherited
-
     return_reason = fields.Selection(RETURN_REASONS, readonly=True, copy=False, tracking=True)
     ach_return_code = fields.Char(string="ACH Return Code", readonly=True, copy=False)
     return_note = fields.Char(readonly=True, copy=False)

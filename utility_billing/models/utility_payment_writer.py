@@ -18,10 +18,12 @@ This writer gives the same rows with a few statements per batch:
   modules) are handed back to the ORM to compute. Journals that hash their
   entries take the ORM path;
 * **reconciliation**: each credit line pays exactly one bill item (the poster
-  allocated it): Odoo's pre- and post-reconciliation hooks run, the partials
-  are inserted in one statement, the residual amounts, payment states and all
-  their dependents are recomputed by the ORM in batch, the full reconciles are
-  created by ``account.full.reconcile.create`` (which numbers the matchings);
+  allocated it): Odoo's pre- and post-reconciliation hooks run; the partials,
+  the lines' new residuals, the full reconciles of the groups now settled and
+  the matching numbers (as ``_update_matching_number`` gives them) are written
+  in a few statements; the bills' residual and payment state, and whatever
+  else depends on the lines' reconciliation, are recomputed by the ORM in
+  batch;
 * **allocations**: ``COPY``.
 
 The poster uses it only where its results are Odoo's: one currency, no cash
@@ -261,7 +263,27 @@ class UtilityPaymentWriter(models.AbstractModel):
     @api.model
     def _can_reconcile_fast(self, pairs):
         """Each credit pays one bill item of the same account, company and currency,
-        for at most what the item still owes."""
+        for at most what the item still owes; and the reconcile models have no
+        column the writer does not know."""
+        for model, known in (
+            ("account.full.reconcile", {"exchange_move_id"}),
+            (
+                "account.partial.reconcile",
+                {
+                    "debit_move_id", "credit_move_id", "full_reconcile_id", "exchange_move_id",
+                    "debit_currency_id", "credit_currency_id", "amount", "debit_amount_currency",
+                    "credit_amount_currency", "company_id", "max_date",
+                },
+            ),
+        ):  # fmt: skip
+            Model = self.env[model]
+            stored = {
+                fname
+                for fname, field in Model._fields.items()
+                if field.store and field.column_type and fname not in models.MAGIC_COLUMNS
+            }
+            if stored - known:
+                return False
         for credit, item in pairs:
             if (
                 credit.account_id != item.account_id
@@ -285,28 +307,23 @@ class UtilityPaymentWriter(models.AbstractModel):
         """
         AML = self.env["account.move.line"].sudo()
         all_lines = AML.union(*(credit | item for credit, item in pairs))
-        all_lines.fetch(["move_id", "date", "company_id", "amount_residual"])
+        all_lines.fetch(["move_id", "date", "company_id", "amount_residual", "currency_id"])
         pre_hook_data = all_lines._reconcile_pre_hook()
+        self.env.flush_all()
         now, uid = self.env.cr.now(), self.env.uid
-        rows = [
-            (
-                item.id,
-                credit.id,
-                -credit.amount_residual,
-                -credit.amount_residual,
-                -credit.amount_residual,
-                item.currency_id.id,
-                credit.currency_id.id,
-                item.company_id.id,
-                max(item.date, credit.date),
-                uid,
-                uid,
-                now,
-                now,
-            )
-            for credit, item in pairs
-        ]
-        self.env["account.partial.reconcile"].flush_model()
+        residual = {line.id: line.amount_residual for line in all_lines}
+        rows = []
+        for credit, item in pairs:
+            amount = -credit.amount_residual
+            residual[item.id] -= amount
+            residual[credit.id] += amount
+            rows.append(
+                (
+                    item.id, credit.id, amount, amount, amount, item.currency_id.id,
+                    credit.currency_id.id, item.company_id.id, max(item.date, credit.date),
+                    uid, uid, now, now,
+                )
+            )  # fmt: skip
         self.env.cr.execute_values(
             """
             INSERT INTO account_partial_reconcile
@@ -314,26 +331,49 @@ class UtilityPaymentWriter(models.AbstractModel):
                     credit_amount_currency, debit_currency_id, credit_currency_id, company_id,
                     max_date, create_uid, write_uid, create_date, write_date)
             VALUES %s
-            RETURNING id
             """,
             rows,
             page_size=len(rows),
         )
-        # Residuals, reconciled flags, the bills' residual and payment state, and
-        # whatever depends on them: computed by the ORM, in batch.
-        all_lines.invalidate_recordset(["matched_debit_ids", "matched_credit_ids"], flush=False)
-        all_lines.modified(["matched_debit_ids", "matched_credit_ids"])
+        # The residuals _compute_amount_residual would give (one currency).
+        values = []
+        for line in all_lines:
+            amount = line.currency_id.round(residual[line.id])
+            values.append((line.id, amount, line.currency_id.is_zero(amount), uid, now))
+        self.env.cr.execute_values(
+            """
+            UPDATE account_move_line l
+               SET amount_residual = v.residual, amount_residual_currency = v.residual,
+                   reconciled = v.reconciled, write_uid = v.uid, write_date = v.now
+              FROM (VALUES %s) AS v(id, residual, reconciled, uid, now)
+             WHERE l.id = v.id
+            """,
+            values,
+            page_size=len(values),
+        )
+        self._create_full_reconciles(all_lines)
+        # What depends on the lines' reconciliation (the bills' residual and payment
+        # state, other modules' fields) is recomputed by the ORM, in batch; the
+        # lines' own residuals are written above.
+        fnames = [
+            "matched_debit_ids", "matched_credit_ids", "amount_residual",
+            "amount_residual_currency", "reconciled", "full_reconcile_id", "matching_number",
+        ]  # fmt: skip
+        all_lines.invalidate_recordset(fnames, flush=False)
+        self.env["account.partial.reconcile"].invalidate_model(flush=False)
+        all_lines.modified(fnames)
+        for fname in ("amount_residual", "amount_residual_currency", "reconciled"):
+            self.env.remove_to_compute(AML._fields[fname], all_lines)
         self.env.flush_all()
-        self._create_full_reconciles(all_lines.filtered("reconciled"))
         all_lines._reconcile_post_hook(pre_hook_data)
 
     @api.model
     def _create_full_reconciles(self, lines):
-        """A full reconcile for every group of lines linked by partials that are all
-        reconciled now (one ``account.full.reconcile.create``)."""
-        if not lines:
-            return
-        Partial = self.env["account.partial.reconcile"]
+        """What ``account.full.reconcile.create`` and ``_update_matching_number`` do,
+        in a few statements: a full reconcile for every group of lines linked by
+        partials that are all reconciled now, and the matching number of every
+        group the lines belong to (the full reconcile's id, else ``P`` and the
+        group's smallest partial id)."""
         cr = self.env.cr
         partials, seen, frontier = {}, set(lines.ids), set(lines.ids)
         while frontier:
@@ -350,7 +390,6 @@ class UtilityPaymentWriter(models.AbstractModel):
                 partials[partial_id] = (debit_id, credit_id)
                 frontier |= {debit_id, credit_id} - seen
             seen |= frontier
-        # Groups: union-find over the partials.
         parent = {}
 
         def find(node):
@@ -366,21 +405,59 @@ class UtilityPaymentWriter(models.AbstractModel):
             groups[find(debit_id)][1].append(partial_id)
         for line_id in seen:
             groups[find(line_id)][0].append(line_id)
-        AML = self.env["account.move.line"].sudo()
-        reconciled = set(AML.browse(list(seen)).filtered("reconciled").ids)
-        vals_list = [
-            {
-                "partial_reconcile_ids": [Command.link(pid) for pid in partial_ids],
-                "reconciled_line_ids": [Command.link(lid) for lid in line_ids],
-            }
-            for line_ids, partial_ids in groups.values()
-            if partial_ids and all(line_id in reconciled for line_id in line_ids)
-        ]
-        self.env["account.full.reconcile"].sudo().create(vals_list)
-        Partial.invalidate_model(["full_reconcile_id"])
-        AML.browse(list(seen)).invalidate_recordset(["full_reconcile_id", "matching_number"])
-        # Lines of partial groups number their matching too.
-        Partial._update_matching_number(AML.browse(list(seen)))
+        groups = [group for group in groups.values() if group[1]]
+        cr.execute(
+            "SELECT id FROM account_move_line WHERE id = ANY(%s) AND reconciled", [list(seen)]
+        )
+        reconciled = {row[0] for row in cr.fetchall()}
+        full_groups = [g for g in groups if all(line_id in reconciled for line_id in g[0])]
+        now, uid = cr.now(), self.env.uid
+        full_ids = []
+        if full_groups:
+            cr.execute_values(
+                """
+                INSERT INTO account_full_reconcile (create_uid, write_uid, create_date, write_date)
+                VALUES %s RETURNING id
+                """,
+                [(uid, uid, now, now)] * len(full_groups),
+                page_size=len(full_groups),
+            )
+            full_ids = sorted(row[0] for row in cr.fetchall())
+        full_of = {}
+        for (_line_ids, partial_ids), full_id in zip(full_groups, full_ids, strict=True):
+            full_of[min(partial_ids)] = full_id
+        line_values, partial_values = [], []
+        for line_ids, partial_ids in groups:
+            full_id = full_of.get(min(partial_ids))
+            number = str(full_id) if full_id else f"P{min(partial_ids)}"
+            line_values += [(line_id, full_id, number) for line_id in line_ids]
+            if full_id:
+                partial_values += [(partial_id, full_id) for partial_id in partial_ids]
+        cr.execute_values(
+            """
+            UPDATE account_move_line l
+               SET full_reconcile_id = v.full_id, matching_number = v.number
+              FROM (VALUES %s) AS v(id, full_id, number)
+             WHERE l.id = v.id
+            """,
+            line_values,
+            template="(%s, %s::int, %s)",
+            page_size=max(len(line_values), 1),
+        )
+        if partial_values:
+            cr.execute_values(
+                """
+                UPDATE account_partial_reconcile p SET full_reconcile_id = v.full_id
+                  FROM (VALUES %s) AS v(id, full_id)
+                 WHERE p.id = v.id
+                """,
+                partial_values,
+                page_size=len(partial_values),
+            )
+        linked = self.env["account.move.line"].sudo().browse(list(seen))
+        linked.invalidate_recordset(["full_reconcile_id", "matching_number"], flush=False)
+        linked.modified(["full_reconcile_id", "matching_number"])
+        self.env["account.full.reconcile"].invalidate_model(flush=False)
 
     # ------------------------------------------------------------------
     # Allocations
