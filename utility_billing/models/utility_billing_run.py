@@ -884,6 +884,11 @@ class UtilityBillingRun(models.Model):
             ]
             if problems:
                 refused[line] = "\n".join(problems)
+        refused.update(
+            self._get_overlapping_lines(
+                lines.filtered(lambda line: line not in refused), charges_by_line
+            )
+        )
         good = lines.filtered(lambda line: line not in refused)
         builder = self.env["utility.bill.builder"]
         invoice_vals = [
@@ -1000,6 +1005,34 @@ class UtilityBillingRun(models.Model):
             if state != "valid":
                 stale[line_id].append((name, state))
         return readings, stale
+
+    def _get_overlapping_lines(self, lines, charges_by_line):
+        """Lines whose service periods overlap a period billed since the run was
+        rated (a final bill or back-bill starting on another day than the run's
+        period, which the unique index does not see).
+
+        One query for the chunk; lines are looked at one by one only when the
+        chunk has an overlap.
+
+        :return: dict line -> message
+        """
+        builder = self.env["utility.bill.builder"]
+        keys = {
+            line.id: {
+                (c["service_id"], c["date_from"], c["date_to"]) for c in charges_by_line[line.id]
+            }
+            for line in lines
+        }
+        if not builder._get_billed_overlaps(
+            key for line_keys in keys.values() for key in line_keys
+        ):
+            return {}
+        result = {}
+        for line in lines:
+            problems = builder._get_billed_overlaps(keys[line.id])
+            if problems:
+                result[line] = "\n".join(problems)
+        return result
 
     def _prepare_invoice_header(self, line):
         return {

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from unittest.mock import patch
 
@@ -281,6 +281,26 @@ class TestBillingRun(BillingCommon):
         # A cancelled run frees the period.
         run.action_cancel()
         self.assertTrue(self._new_run())
+
+    def test_period_billed_meanwhile_by_a_special_bill_is_refused(self):
+        accounts = self._make_accounts(2)
+        run = self._rate(self._new_run())
+        line = run.line_ids.filtered(lambda rl: rl.account_id == accounts[0])
+        water = accounts[0].service_ids.filtered(lambda s: s.service_type_id == self.water)
+        # A back-bill posted after rating, starting a day later than the run's
+        # period: the unique index does not see it, the overlap check does.
+        self.env["utility.service.period"].sudo().create(
+            {
+                "service_id": water.id,
+                "date_from": line.date_from + timedelta(days=1),
+                "date_to": line.date_to,
+            }
+        )
+        run.action_post()
+        self.assertEqual(line.state, "exception")
+        self.assertIn("is already billed from", line.message)
+        self.assertEqual(run.posted_count, 1)
+        self.assertFalse(line.move_id)
 
     def test_service_period_billed_once_across_runs(self):
         self._make_accounts(2)
