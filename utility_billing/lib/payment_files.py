@@ -103,20 +103,9 @@ class PaymentLayoutConfig:
             missing.append("account number or scan line")
         if missing:
             problems.append("no column for: " + ", ".join(missing))
-        if len(self.delimiter or "") != 1:
-            problems.append("the delimiter must be exactly one character")
-        if self.quotechar and len(self.quotechar) != 1:
-            problems.append("the quote character must be one character")
-        for target, column in self._flat_columns().items():
-            number = reading_files._column_number(column)
-            label = TARGET_LABELS[target.split("#")[0]]
-            if number is None and not self.has_header:
-                problems.append(
-                    f"the {label} column '{column}' is a name, but the file has no header "
-                    "row: give its number"
-                )
-            elif number is not None and number < 1:
-                problems.append(f"the {label} column number must be 1 or more")
+        problems += reading_files.csv_layout_problems(
+            self, self._flat_columns(), lambda key: TARGET_LABELS[key.split("#")[0]]
+        )
         unknown = sorted(set(self.columns) - set(TARGETS))
         if unknown:
             problems.append(f"unknown fields: {', '.join(unknown)}")
@@ -261,14 +250,9 @@ def parse(content, config):
     :return: PaymentParseResult; rows in file order, each validated
     :raises LayoutError: when the layout itself is unusable
     """
-    config.validate()
-    if isinstance(content, str):
-        content = content.encode("utf-8")
-    result = PaymentParseResult(checksum=reading_files.checksum(content or b""))
-    if not content or not content.strip():
-        result.file_errors.append("the file is empty")
+    result, text = reading_files.start_parse(content, config, PaymentParseResult)
+    if text is None:
         return result
-    text, result.encoding = reading_files.decode(content)
     # The record splitter of the reading files: same CSV dialect handling,
     # same column-count checks and messages.
     records = reading_files._csv_records(text, config._record_config(), result)

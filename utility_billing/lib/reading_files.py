@@ -112,23 +112,7 @@ class LayoutConfig:
             raise LayoutError("; ".join(problems))
 
     def _csv_problems(self):
-        problems = []
-        if len(self.delimiter or "") != 1:
-            problems.append("the delimiter must be exactly one character")
-        if self.quotechar and len(self.quotechar) != 1:
-            problems.append("the quote character must be one character")
-        for target, column in self.columns.items():
-            if not column:
-                continue
-            number = _column_number(column)
-            if number is None and not self.has_header:
-                problems.append(
-                    f"the {TARGET_LABELS[target]} column '{column}' is a name, "
-                    "but the file has no header row: give its number"
-                )
-            elif number is not None and number < 1:
-                problems.append(f"the {TARGET_LABELS[target]} column number must be 1 or more")
-        return problems
+        return csv_layout_problems(self, self.columns, TARGET_LABELS.__getitem__)
 
     def _fixed_problems(self):
         return [
@@ -190,6 +174,33 @@ def to_strptime(date_format):
     if "%" in date_format:
         return date_format
     return _DATE_TOKEN_RE.sub(lambda m: _DATE_TOKENS[m.group(0).upper()], date_format)
+
+
+def csv_layout_problems(config, columns, label_of):
+    """The problems of a delimited layout's dialect and columns.
+
+    :param config: has ``delimiter``, ``quotechar`` and ``has_header``
+    :param columns: key -> header name or 1-based column number (empty: unmapped)
+    :param label_of: key -> what the column holds, as the messages name it
+    :return: list of problems, empty when the columns can be read
+    """
+    problems = []
+    if len(config.delimiter or "") != 1:
+        problems.append("the delimiter must be exactly one character")
+    if config.quotechar and len(config.quotechar) != 1:
+        problems.append("the quote character must be one character")
+    for key, column in columns.items():
+        if not column:
+            continue
+        number = _column_number(column)
+        if number is None and not config.has_header:
+            problems.append(
+                f"the {label_of(key)} column '{column}' is a name, "
+                "but the file has no header row: give its number"
+            )
+        elif number is not None and number < 1:
+            problems.append(f"the {label_of(key)} column number must be 1 or more")
+    return problems
 
 
 def _column_number(column):
@@ -339,14 +350,9 @@ def parse(content, config):
     :return: ParseResult; rows in file order, each validated
     :raises LayoutError: when the layout itself is unusable
     """
-    config.validate()
-    if isinstance(content, str):
-        content = content.encode("utf-8")
-    result = ParseResult(checksum=checksum(content or b""))
-    if not content or not content.strip():
-        result.file_errors.append("the file is empty")
+    result, text = start_parse(content, config, ParseResult)
+    if text is None:
         return result
-    text, result.encoding = decode(content)
     if config.file_format == "csv":
         records = _csv_records(text, config, result)
     else:
@@ -367,6 +373,26 @@ def parse(content, config):
         )
     _flag_duplicates(result.rows)
     return result
+
+
+def start_parse(content, config, result_class):
+    """Validate the layout, fingerprint and decode the file.
+
+    :param content: the file as bytes (or str, read as UTF-8)
+    :param result_class: the parse result to make, built from its ``checksum``
+    :return: (result, text of the file or None when it is empty: the result
+        then says so)
+    :raises LayoutError: when the layout itself is unusable
+    """
+    config.validate()
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    result = result_class(checksum=checksum(content or b""))
+    if not content or not content.strip():
+        result.file_errors.append("the file is empty")
+        return result, None
+    text, result.encoding = decode(content)
+    return result, text
 
 
 def _csv_records(text, config, result):

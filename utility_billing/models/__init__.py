@@ -13,6 +13,8 @@ from . import utility_meter_install
 from . import utility_meter_test
 from . import utility_meter_reading
 from . import utility_reading_exception
+from . import utility_import_file_mixin
+from . import utility_file_layout_mixin
 from . import utility_reading_file
 from . import utility_reading_file_layout
 from . import utility_rate_schedule

@@ -53,8 +53,8 @@ class UtilityBillBuilder(models.AbstractModel):
         :param accounts: utility.account records
         :param period_factor: standard periods the bill covers (Decimal); default
             the months of the account's billing cycle
-        :param services: bill only these services (default: every service of the
-            accounts active in the window)
+        :param services: bill only these services (default: the services of the
+            accounts delivered in the window, see :meth:`_get_billable_services`)
         :return: list of bill dicts aligned with ``accounts``::
 
             {"account_id", "partner_id", "location_id", "company_id",
@@ -76,13 +76,7 @@ class UtilityBillBuilder(models.AbstractModel):
         )
         accounts.location_id.fetch(["is_inside_city"])
         if services is None:
-            services = accounts.service_ids.filtered(
-                lambda s: (
-                    s.state == "active"
-                    and s.date_start <= date_to
-                    and (not s.date_end or s.date_end >= date_from)
-                )
-            )
+            services = self._get_billable_services(accounts, date_from, date_to)
         services.fetch(
             [
                 "account_id",
@@ -116,6 +110,36 @@ class UtilityBillBuilder(models.AbstractModel):
             self._build_bill(account, services_by_account[account.id], context)
             for account in accounts
         ]
+
+    @api.model
+    def _get_billable_services(self, accounts, date_from, date_to):
+        """Services of ``accounts`` to bill for the window: the active ones, and
+        those ended (stopped, or with an end date) whose last days were never
+        billed, as when a service is stopped without a final bill: the bill
+        takes them up to the end date, prorated.
+
+        An ended service is looked at for one cycle period before the window
+        only: a service stopped long ago (history brought from another system)
+        is never billed again. A suspended service is not billed; a pending
+        one has not started.
+        """
+        services = accounts.service_ids.filtered(
+            lambda s: s.state in ("active", "stopped") and s.date_start <= date_to
+        )
+        ended = services.filtered("date_end")
+        if not ended:
+            return services
+        last_billed = self._get_last_billed_dates(ended)
+
+        def is_billable(service):
+            if not service.date_end:
+                return True
+            months = service.account_id.cycle_id.frequency_months or 1
+            return service.date_end >= date_from - relativedelta(
+                months=months
+            ) and service.date_end > last_billed.get(service.id, service.date_start)
+
+        return services.filtered(is_billable)
 
     @api.model
     def _get_window_readings(self, services, date_from, date_to):

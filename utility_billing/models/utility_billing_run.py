@@ -846,7 +846,8 @@ class UtilityBillingRun(models.Model):
     def _post_lines(self, lines):
         """Post the bills of ``lines`` (locked, ready): refuse the lines whose
         period is billed already or whose readings changed, post the rest in
-        one call of the writer, record their billed periods and readings."""
+        one call of the writer, record their billed periods and readings, and
+        let the accounts' open credits pay the new bills."""
         charges_by_line = self._read_charges(lines.ids)
         lines.fetch(["account_id", "partner_id", "location_id", "date_from", "date_to"])
         billed = (
@@ -928,6 +929,8 @@ class UtilityBillingRun(models.Model):
         )
         readings.with_context(mail_notrack=True).write({"state": "billed"})
         if good:
+            # A credit on the account (overpayment, credit note) pays the new bill.
+            self.env["utility.payment.poster"].sudo()._apply_open_credits(good.account_id)
             self.env.cr.execute_values(
                 """
                 UPDATE utility_billing_run_line l

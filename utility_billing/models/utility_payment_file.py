@@ -1,8 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
 
+from .utility_import_file_mixin import CHECKSUM_CONSTRAINTS
 from .utility_payment import TENDERS
 from .utility_payment_file_layout import FILE_SOURCES
 
@@ -24,28 +24,15 @@ class UtilityPaymentFile(models.Model):
     """
 
     _name = "utility.payment.file"
+    _inherit = ["utility.import.file.mixin", "mail.thread"]
     _description = "Imported Payment File"
-    _inherit = ["mail.thread"]
-    _order = "date_import desc, id desc"
-    _check_company_auto = True
+    _sql_constraints = CHECKSUM_CONSTRAINTS
 
-    name = fields.Char(string="File Name", required=True, readonly=True)
-    checksum = fields.Char(
-        string="SHA-256",
-        required=True,
-        readonly=True,
-        copy=False,
-        index=True,
-        help="Fingerprint of the file's bytes: the same file cannot be imported twice.",
-    )
     layout_id = fields.Many2one(
         "utility.payment.file.layout", readonly=True, check_company=True, ondelete="restrict"
     )
     source = fields.Selection(FILE_SOURCES, required=True, readonly=True)
     tender = fields.Selection(TENDERS, required=True, readonly=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, default=lambda self: self.env.company
-    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     journal_id = fields.Many2one(
         "account.journal", string="Bank Journal", required=True, readonly=True, check_company=True
@@ -56,25 +43,6 @@ class UtilityPaymentFile(models.Model):
         readonly=True,
         help="The day the bank credited the file: the date of its payments and entry.",
     )
-    date_import = fields.Datetime(
-        string="Imported On", required=True, readonly=True, default=fields.Datetime.now
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        string="Imported By",
-        required=True,
-        readonly=True,
-        default=lambda self: self.env.user,
-    )
-    state = fields.Selection(
-        [("imported", "Imported"), ("partial", "Partially Imported")],
-        required=True,
-        readonly=True,
-        default="imported",
-        tracking=True,
-        help="Partially imported: the rows with errors were left out on request; they "
-        "are listed under Rejected Rows.",
-    )
     move_id = fields.Many2one(
         "account.move", string="Journal Entry", readonly=True, copy=False, check_company=True
     )
@@ -82,17 +50,13 @@ class UtilityPaymentFile(models.Model):
     payment_ids = fields.One2many("utility.payment", "payment_file_id", string="Payments")
 
     # As they were at import time: the file's own record of what happened.
-    row_count = fields.Integer(string="Rows", readonly=True)
-    rejected_count = fields.Integer(string="Rejected Rows", readonly=True)
     skipped_count = fields.Integer(
         string="Skipped Rows",
         readonly=True,
         help="Rows whose status says they are not money received (declined, voided...).",
     )
     rejected_rows = fields.Text(
-        string="Rejection Report",
-        readonly=True,
-        help="Every row left out of the import, with its line, column and reason.",
+        help="Every row left out of the import, with its line, column and reason."
     )
     amount_total = fields.Monetary(
         string="Total", readonly=True, tracking=True, help="Money the bank received."
@@ -101,14 +65,6 @@ class UtilityPaymentFile(models.Model):
     suspense_count = fields.Integer(string="In Suspense", compute="_compute_line_counts")
     amount_suspense = fields.Monetary(string="Amount in Suspense", compute="_compute_line_counts")
     payment_count = fields.Integer(string="Payments Posted", compute="_compute_line_counts")
-
-    _sql_constraints = [
-        (
-            "checksum_company_uniq",
-            "unique(checksum, company_id)",
-            "This file was already imported.",
-        ),
-    ]
 
     def _compute_line_counts(self):
         groups = self.env["utility.payment.file.line"]._read_group(
@@ -123,42 +79,12 @@ class UtilityPaymentFile(models.Model):
                 counts.get((file.id, state), (0, 0.0))[0] for state in ("matched", "resolved")
             )
 
-    @api.model
-    def _check_not_imported(self, checksums, company):
-        """Refuse files already imported, naming when and by whom.
-
-        The SQL constraint is the guarantee; this gives the clerk a message
-        worth reading.
-
-        :raises UserError: one message for every file already imported
-        """
-        done = self.sudo().search(
-            [("checksum", "in", list(checksums)), ("company_id", "=", company.id)]
+    def _get_already_imported_message(self):
+        return self.env._(
+            "This file was already imported on %(date)s by %(user)s "
+            "(%(file)s, %(count)s transactions).",
+            **self._get_already_imported_values(),
         )
-        if done:
-            raise UserError(
-                "\n".join(
-                    self.env._(
-                        "This file was already imported on %(date)s by %(user)s "
-                        "(%(file)s, %(count)s transactions).",
-                        date=format_datetime(self.env, file.date_import),
-                        user=file.user_id.name,
-                        file=file.name,
-                        count=file.row_count - file.rejected_count,
-                    )
-                    for file in done
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        by_company = {}
-        for vals in vals_list:
-            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            by_company.setdefault(company, set()).add(vals.get("checksum"))
-        for company, checksums in by_company.items():
-            self._check_not_imported(checksums, company)
-        return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_imported(self):

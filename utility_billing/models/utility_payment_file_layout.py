@@ -1,10 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import fields, models
 
 from ..lib import payment_files, reading_files
 from .utility_payment import SOURCES, TENDERS
-from .utility_reading_file_layout import DELIMITER_ALIASES
 
 FILE_SOURCES = [source for source in SOURCES if source[0] in ("lockbox", "online")]
 
@@ -20,18 +18,10 @@ class UtilityPaymentFileLayout(models.Model):
     """
 
     _name = "utility.payment.file.layout"
+    _inherit = ["utility.file.layout.mixin"]
     _description = "Payment File Layout"
-    _order = "sequence, name, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company",
-        default=lambda self: self.env.company,
-        help="Leave empty to share the layout between companies.",
-    )
     source = fields.Selection(
         FILE_SOURCES,
         required=True,
@@ -56,17 +46,10 @@ class UtilityPaymentFileLayout(models.Model):
     has_header = fields.Boolean(
         string="Header Row", default=True, help="The first line names the columns."
     )
-    delimiter = fields.Char(
-        default=",", trim=False, help="One character; type 'tab' for tab-separated files."
-    )
-    quotechar = fields.Char(string="Quote Character", default='"', size=1, trim=False)
     date_format = fields.Char(
         default="MM/DD/YYYY",
         help="YYYY, YY, MM, DD, HH, MI (minutes), SS and any separators; several formats "
         "separated by ';' are tried in order.",
-    )
-    decimal_separator = fields.Selection(
-        [(".", "Point (1234.5)"), (",", "Comma (1234,5)")], required=True, default="."
     )
     is_amount_in_cents = fields.Boolean(
         string="Amounts in Cents",
@@ -77,7 +60,6 @@ class UtilityPaymentFileLayout(models.Model):
         "commas (e.g. Settled). Rows with another status (declined, voided, refunded) are "
         "skipped.",
     )
-    note = fields.Text()
 
     # ------------------------------------------------------------------
     # Columns: a header name, or a column number (1 = first column)
@@ -103,28 +85,12 @@ class UtilityPaymentFileLayout(models.Model):
     status_column = fields.Char()
     note_column = fields.Char()
 
-    @api.constrains(
-        "has_header",
-        "delimiter",
-        "quotechar",
-        "date_format",
-        "decimal_separator",
-        "accepted_statuses",
-        *(f"{target}_column" for target in payment_files.TARGETS),
-    )
-    def _check_parser_config(self):
-        problems = []
-        for layout in self:
-            try:
-                layout._get_parser_config()
-            except reading_files.LayoutError as error:
-                problems.append(f"{layout.name}: {error}")
-        if problems:
-            raise ValidationError(
-                self.env._(
-                    "The layout cannot read a file:\n%(problems)s", problems="\n".join(problems)
-                )
-            )
+    def _get_parser_config_fields(self):
+        return [
+            *super()._get_parser_config_fields(),
+            "accepted_statuses",
+            *(f"{target}_column" for target in payment_files.TARGETS),
+        ]
 
     def _get_parser_config(self):
         """The pure parser configuration of this layout.
@@ -132,8 +98,6 @@ class UtilityPaymentFileLayout(models.Model):
         :raises reading_files.LayoutError: listing every problem of the layout
         """
         self.ensure_one()
-        delimiter = self.delimiter or ","
-        delimiter = DELIMITER_ALIASES.get(delimiter.strip().lower(), delimiter)
         columns = {}
         for target in payment_files.TARGETS:
             column = (self[f"{target}_column"] or "").strip()
@@ -144,7 +108,7 @@ class UtilityPaymentFileLayout(models.Model):
             elif column:
                 columns[target] = column
         config = payment_files.PaymentLayoutConfig(
-            delimiter=delimiter,
+            delimiter=self._get_delimiter(),
             quotechar=self.quotechar or "",
             has_header=self.has_header,
             date_formats=reading_files.split_date_formats(self.date_format),

@@ -306,17 +306,7 @@ class UtilityPaymentFileLine(models.Model):
     @api.model
     def _get_outstanding_payments_account(self, journal):
         """Where money paid out of ``journal`` waits for the bank statement."""
-        account = journal.outbound_payment_method_line_ids.payment_account_id[:1]
-        if account:
-            return account
-        company = journal.company_id or self.env.company
-        template = self.with_context(allowed_company_ids=company.root_id.ids).env[
-            "account.chart.template"
-        ]
-        account = (
-            template.ref("account_journal_payment_credit_account_id", raise_if_not_found=False)
-            or company.transfer_account_id
-        )
+        account = self.env["utility.payment.poster"]._find_outstanding_account(journal, "outbound")
         if not account:
             raise UserError(
                 self.env._(

@@ -170,17 +170,7 @@ class UtilityPaymentPoster(models.AbstractModel):
     def _get_outstanding_receipts_account(self, journal):
         """The account money received on ``journal`` waits on until the bank
         statement reconciles it (Odoo's Outstanding Receipts)."""
-        account = journal.inbound_payment_method_line_ids.payment_account_id[:1]
-        if account:
-            return account
-        company = journal.company_id or self.env.company
-        template = self.with_context(allowed_company_ids=company.root_id.ids).env[
-            "account.chart.template"
-        ]
-        account = (
-            template.ref("account_journal_payment_debit_account_id", raise_if_not_found=False)
-            or company.transfer_account_id
-        )
+        account = self._find_outstanding_account(journal, "inbound")
         if not account:
             raise UserError(
                 self.env._(
@@ -190,6 +180,31 @@ class UtilityPaymentPoster(models.AbstractModel):
                 )
             )
         return account
+
+    @api.model
+    def _find_outstanding_account(self, journal, direction):
+        """Where money moving on ``journal`` waits for the bank statement, as
+        Odoo's payments find it: the journal's payment method of that
+        direction, else the chart's default, else the company's transfer
+        account.
+
+        :param direction: "inbound" (Outstanding Receipts) or "outbound"
+            (Outstanding Payments)
+        :return: account.account, empty when there is none
+        """
+        method_lines = journal[f"{direction}_payment_method_line_ids"]
+        account = method_lines.payment_account_id[:1]
+        if account:
+            return account
+        company = journal.company_id or self.env.company
+        template = self.with_context(allowed_company_ids=company.root_id.ids).env[
+            "account.chart.template"
+        ]
+        default = {
+            "inbound": "account_journal_payment_debit_account_id",
+            "outbound": "account_journal_payment_credit_account_id",
+        }[direction]
+        return template.ref(default, raise_if_not_found=False) or company.transfer_account_id
 
     @api.model
     def _create_moves(self, payments, allocated):

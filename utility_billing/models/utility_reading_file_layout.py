@@ -1,10 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 from ..lib import reading_files
-
-DELIMITER_ALIASES = {"tab": "\t", "\\t": "\t", "space": " "}
 
 
 class UtilityReadingFileLayout(models.Model):
@@ -17,17 +14,9 @@ class UtilityReadingFileLayout(models.Model):
     """
 
     _name = "utility.reading.file.layout"
+    _inherit = ["utility.file.layout.mixin"]
     _description = "Reading File Layout"
-    _order = "sequence, name, id"
 
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company",
-        default=lambda self: self.env.company,
-        help="Leave empty to share the layout between companies.",
-    )
     file_format = fields.Selection(
         [("csv", "Delimited (CSV)"), ("fixed", "Fixed Width")],
         required=True,
@@ -38,12 +27,6 @@ class UtilityReadingFileLayout(models.Model):
         default=True,
         help="The first line names the columns (CSV) or is a title line to skip (fixed width).",
     )
-    delimiter = fields.Char(
-        default=",",
-        trim=False,
-        help="One character; type 'tab' for tab-separated files.",
-    )
-    quotechar = fields.Char(string="Quote Character", default='"', size=1, trim=False)
     date_format = fields.Char(
         required=True,
         default="MM/DD/YYYY",
@@ -51,17 +34,11 @@ class UtilityReadingFileLayout(models.Model):
         "YYYYMMDD or YYYY-MM-DD HH:MI:SS (the time is ignored). Several formats separated "
         "by ';' are tried in order.",
     )
-    decimal_separator = fields.Selection(
-        [(".", "Point (1234.5)"), (",", "Comma (1234,5)")],
-        required=True,
-        default=".",
-    )
     read_type_codes = fields.Char(
         default="A=actual,E=estimated,C=customer,K=check",
         help="How the file writes read types: CODE=type separated by commas. Types: "
         "actual, estimated, customer, check, final, initial. A row without a code is actual.",
     )
-    note = fields.Text()
 
     # ------------------------------------------------------------------
     # CSV columns: a header name, or a column number (1 = first column)
@@ -114,33 +91,17 @@ class UtilityReadingFileLayout(models.Model):
             else:
                 layout.has_account = bool(layout.account_start and layout.account_length)
 
-    @api.constrains(
-        "file_format",
-        "has_header",
-        "delimiter",
-        "quotechar",
-        "date_format",
-        "decimal_separator",
-        "read_type_codes",
-        *(f"{target}_column" for target in reading_files.TARGETS),
-        *(f"{target}_start" for target in reading_files.TARGETS),
-        *(f"{target}_length" for target in reading_files.TARGETS),
-        "record_type_start",
-        "record_type_length",
-    )
-    def _check_parser_config(self):
-        problems = []
-        for layout in self:
-            try:
-                layout._get_parser_config()
-            except reading_files.LayoutError as error:
-                problems.append(f"{layout.name}: {error}")
-        if problems:
-            raise ValidationError(
-                self.env._(
-                    "The layout cannot read a file:\n%(problems)s", problems="\n".join(problems)
-                )
-            )
+    def _get_parser_config_fields(self):
+        return [
+            *super()._get_parser_config_fields(),
+            "file_format",
+            "read_type_codes",
+            *(f"{target}_column" for target in reading_files.TARGETS),
+            *(f"{target}_start" for target in reading_files.TARGETS),
+            *(f"{target}_length" for target in reading_files.TARGETS),
+            "record_type_start",
+            "record_type_length",
+        ]
 
     def _get_parser_config(self):
         """The pure parser configuration of this layout.
@@ -148,8 +109,6 @@ class UtilityReadingFileLayout(models.Model):
         :raises reading_files.LayoutError: listing every problem of the layout
         """
         self.ensure_one()
-        delimiter = self.delimiter or ","
-        delimiter = DELIMITER_ALIASES.get(delimiter.strip().lower(), delimiter)
         columns, positions = {}, {}
         for target in reading_files.TARGETS:
             if self.file_format == "csv":
@@ -166,7 +125,7 @@ class UtilityReadingFileLayout(models.Model):
             record_type = self.record_type_value or ""
         config = reading_files.LayoutConfig(
             file_format=self.file_format,
-            delimiter=delimiter,
+            delimiter=self._get_delimiter(),
             quotechar=self.quotechar or "",
             has_header=self.has_header,
             date_formats=reading_files.split_date_formats(self.date_format),

@@ -1,16 +1,25 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+NO_OVERLAP = "utility_service_period_billed_no_overlap"
 
 
 class UtilityServicePeriod(models.Model):
     """The exactly-once ledger of billing: one row per service and billed period.
 
-    A service is billed at most once for a period: a partial unique index on
+    A service is billed at most once for any day: a partial unique index on
     ``(service_id, date_from) WHERE state = 'billed'`` makes the database refuse
-    a second bill for the same period, whatever run, job or user tries it. A
-    credited period (cancel-and-rebill) leaves the index and can be billed again.
-    Rows are written by the billing code only (users read them).
+    a second bill for the same period, and an exclusion constraint (btree_gist)
+    refuses a billed period overlapping another one of the same service (a
+    final bill or back-bill starting on another day), whatever run, job or user
+    tries it. A credited period (cancel-and-rebill) leaves both and can be
+    billed again. Rows are written by the billing code only (users read them).
     """
 
     _name = "utility.service.period"
@@ -68,6 +77,37 @@ class UtilityServicePeriod(models.Model):
              WHERE state = 'billed'
             """
         )
+        self._init_no_overlap_constraint()
+
+    def _init_no_overlap_constraint(self):
+        """Two billed periods of a service never share a day (periods are
+        half-open: one ends on the read date the next starts from).
+
+        btree_gist is a trusted extension: the owner of the database creates
+        it. Where it cannot be created, the billing code's own check remains
+        and a warning says so.
+        """
+        cr = self.env.cr
+        cr.execute("SELECT 1 FROM pg_constraint WHERE conname = %s", [NO_OVERLAP])
+        if cr.fetchone():
+            return
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+                cr.execute(
+                    """
+                    ALTER TABLE utility_service_period
+                    ADD CONSTRAINT utility_service_period_billed_no_overlap
+                    EXCLUDE USING gist (service_id WITH =, daterange(date_from, date_to) WITH &&)
+                    WHERE (state = 'billed')
+                    """
+                )
+        except psycopg2.Error as error:
+            _logger.warning(
+                "Overlapping billed periods are refused by the billing code only: "
+                "the database constraint could not be added (%s).",
+                error,
+            )
 
     @api.model
     def _get_billed(self, keys):

@@ -67,6 +67,16 @@ class AutopayCommon(PaymentCommon):
             enrollment.action_confirm()
         return enrollment
 
+    def _online_payment(self, account, amount, day):
+        """A posted online payment of ``amount`` on ``account``."""
+        return self._payment(
+            [(account, amount)],
+            date=day,
+            source="online",
+            tender="online",
+            journal_id=self.bank_journal.id,
+        )
+
     def _check_payment(self, account, amount, day, number="1001"):
         """A check taken at the counter, in the current user's open session."""
         Session = self.env["utility.cashier.session"]

@@ -35,15 +35,6 @@ class TestAutopay(AutopayCommon):
             account_type="savings",
         )
 
-    def _online_payment(self, account, amount, day):
-        return self._payment(
-            [(account, amount)],
-            date=day,
-            source="online",
-            tender="online",
-            journal_id=self.bank_journal.id,
-        )
-
     # ------------------------------------------------------------------
     # Enrollment
     # ------------------------------------------------------------------

@@ -328,6 +328,25 @@ class TestBillingRun(BillingCommon):
                 }
             )
             self.env.flush_all()
+        # Nor a billed period sharing a day with it, starting on another day.
+        Period = self.env["utility.service.period"].sudo()
+        inside = {"service_id": period.service_id.id, "date_to": period.date_to}
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.ExclusionViolation),
+            self.env.cr.savepoint(),
+        ):
+            Period.create(dict(inside, date_from=period.date_from + timedelta(days=10)))
+            self.env.flush_all()
+        # The next period starts on the day this one ends (excluded), and a
+        # credited period may be billed again.
+        Period.create(
+            dict(inside, date_from=period.date_to, date_to=period.date_to + timedelta(days=30))
+        )
+        Period.create(
+            dict(inside, date_from=period.date_from + timedelta(days=10), state="credited")
+        )
+        self.env.flush_all()
         # A third run finds the readings billed: nothing to bill again.
         third = self._rate(self._new_run(date_from=date(2025, 2, 3)))
         self.assertEqual(third.ok_count, 0)

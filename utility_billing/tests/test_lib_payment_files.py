@@ -69,6 +69,18 @@ def test_layout_problems_are_listed_together():
     assert "a status column needs the statuses that are payments" in message
 
 
+def test_layout_names_the_reference_part_that_needs_a_number():
+    config = PaymentLayoutConfig(
+        has_header=False, columns={"reference": (1, "Batch"), "amount": 3, "account": 4}
+    )
+    with pytest.raises(LayoutError) as error:
+        config.validate()
+    assert str(error.value) == (
+        "the transaction reference column 'Batch' is a name, but the file has no header "
+        "row: give its number"
+    )
+
+
 def test_split_helpers():
     assert split_columns(" Deposit Date, Batch ,Item,") == ("Deposit Date", "Batch", "Item")
     assert split_columns("") == ()

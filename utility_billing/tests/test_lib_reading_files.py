@@ -530,6 +530,17 @@ class TestLayout:
         assert result.is_valid
         assert [row.read_type for row in result.rows] == ["final", None]
 
+    def test_headerless_layout_needs_column_numbers(self):
+        config = LayoutConfig(
+            has_header=False, columns={"meter": 1, "date": "Read Date", "value": "0"}
+        )
+        with pytest.raises(LayoutError) as error:
+            config.validate()
+        assert str(error.value) == (
+            "the read date column 'Read Date' is a name, but the file has no header row: "
+            "give its number; the reading column number must be 1 or more"
+        )
+
     def test_every_layout_problem_at_once(self):
         config = LayoutConfig(
             delimiter=";;",

@@ -170,3 +170,23 @@ class TestPaymentAllocation(PaymentCommon):
         # Nothing left to apply: a second call changes nothing.
         self.assertFalse(self.env["utility.payment.poster"]._apply_open_credits(self.accounts))
         self.assertEqual(len(payment.allocation_ids), 6)
+
+    def test_billing_run_applies_an_open_credit_to_the_new_bill(self):
+        # A customer paid ahead, before any bill: 20.00 of credit.
+        account, other = self._make_accounts(2, prefix="CRD")
+        payment = self._payment([(account, 20.0)], date=date(2025, 1, 20))
+        self.assertAlmostEqual(payment.line_ids.amount_credit, 20.0)
+        run = self._new_run()
+        run.action_compute()
+        run.action_post()
+        bill = run.move_ids.filtered(lambda move: move.utility_account_id == account)
+        # The cycle bill (74.00: water 26.00, sewer 33.00, garbage 15.00) is paid
+        # down by the credit at once, sewer (priority 10) first.
+        self.assertAlmostEqual(bill.amount_total, 74.0)
+        self.assertAlmostEqual(bill.amount_residual, 54.0)
+        self.assertEqual(bill.payment_state, "partial")
+        self.assertAlmostEqual(account.amount_balance, 54.0)
+        self.assertEqual(self._allocations(payment), [(bill.id, "SEWER", 20.0)])
+        # The other accounts of the run had no credit: their bills stay unpaid.
+        other_bill = run.move_ids.filtered(lambda move: move.utility_account_id == other)
+        self.assertEqual(other_bill.payment_state, "not_paid")

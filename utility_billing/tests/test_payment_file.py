@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -129,6 +129,25 @@ class TestPaymentFile(PaymentCommon):
         (st_suspense + debit).reconcile()
         self.assertTrue(st_line.is_reconciled)
         self.assertTrue(debit.reconciled)
+
+    def test_changing_the_deposit_date_discards_the_preview(self):
+        wizard = self._wizard(
+            self._file(
+                (1, self.account.name, "", "60.00", "1001", "Pay One"),
+                (2, "UA999999", "", "7.50", "1003", "Somebody"),
+            )
+        )
+        wizard.action_check()
+        self.assertEqual((wizard.state, wizard.ok_count, wizard.suspense_count), ("checked", 1, 1))
+        # The payments are dated the deposit day: a preview of another day is stale.
+        wizard.date = date(2025, 3, 17)
+        self.assertEqual(wizard.state, "draft")
+        self.assertFalse(wizard.line_ids)
+        self.assertEqual((wizard.row_count, wizard.ok_count, wizard.suspense_count), (0, 0, 0))
+        file = self.env["utility.payment.file"].browse(wizard.action_import()["res_id"])
+        self.assertEqual(file.date, date(2025, 3, 17))
+        self.assertEqual(file.name, "lockbox.csv")
+        self.assertEqual((file.row_count, file.rejected_count, file.suspense_count), (2, 0, 1))
 
     def test_file_of_suspense_items_only_has_its_own_entry(self):
         file = self._import(self._file((1, "NOPE-1", "", "12.00", "", ""), batch=7))
@@ -327,6 +346,8 @@ class TestPaymentFile(PaymentCommon):
         paid_out = move.line_ids.filtered("credit")
         self.assertEqual(paid_out.account_id.account_type, "asset_current")
         self.assertNotEqual(paid_out.account_id, self.unapplied)
+        # Paid out: Odoo's Outstanding Payments of the bank, not its Outstanding Receipts.
+        self.assertNotEqual(paid_out.account_id, self.outstanding)
         self.assertAlmostEqual(paid_out.credit, 25.0)
         self.assertFalse(item.payment_id)
 
@@ -355,6 +376,23 @@ class TestPaymentFile(PaymentCommon):
         visible = self.env["utility.payment.file.layout"].with_user(self.csr).search([])
         self.assertIn(self.layout, visible)
         self.assertNotIn(theirs, visible)
+
+    def test_layout_changes_are_validated(self):
+        layout = self.layout.copy({"name": "Tabbed lockbox"})
+        layout.delimiter = "tab"
+        self.assertEqual(layout._get_parser_config().delimiter, "\t")
+        with (
+            self.assertRaisesRegex(ValidationError, "the delimiter must be exactly one character"),
+            self.cr.savepoint(),
+        ):
+            layout.delimiter = ";;"
+        with (
+            self.assertRaisesRegex(ValidationError, "a status column needs the statuses"),
+            self.cr.savepoint(),
+        ):
+            layout.status_column = "Status"
+        layout.write({"status_column": "Status", "accepted_statuses": "Settled"})
+        self.assertEqual(layout._get_parser_config().accepted_statuses, {"SETTLED"})
 
     def test_layout_is_validated(self):
         with self.assertRaisesRegex(Exception, "no column for: account number or scan line"):

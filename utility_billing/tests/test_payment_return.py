@@ -37,15 +37,6 @@ class TestPaymentReturn(AutopayCommon):
         )
         return round(sum(lines.mapped("balance")), 2)
 
-    def _online(self, account, amount, day):
-        return self._payment(
-            [(account, amount)],
-            date=day,
-            source="online",
-            tender="online",
-            journal_id=self.bank_journal.id,
-        )
-
     # ------------------------------------------------------------------
     # The money
     # ------------------------------------------------------------------
@@ -171,9 +162,9 @@ class TestPaymentReturn(AutopayCommon):
             }
         )
         self.company.utility_nsf_fee_schedule_id = schedule
-        first = self._online(self.account, 10.0, RECEIVED)
-        second = self._online(self.account2, 10.0, RECEIVED)
-        third = self._online(self.account3, 10.0, RECEIVED)
+        first = self._online_payment(self.account, 10.0, RECEIVED)
+        second = self._online_payment(self.account2, 10.0, RECEIVED)
+        third = self._online_payment(self.account3, 10.0, RECEIVED)
         first._return_payments("nsf", date_returned=RETURNED)
         self.assertAlmostEqual(first.return_fee_move_id.amount_total, 30.0)
         second._return_payments("unauthorized", date_returned=RETURNED)
@@ -206,16 +197,16 @@ class TestPaymentReturn(AutopayCommon):
 
     def test_cash_only_after_two_returns_in_twelve_months(self):
         today = date.today()
-        old = self._online(self.account3, 10.0, today - timedelta(days=420))
+        old = self._online_payment(self.account3, 10.0, today - timedelta(days=420))
         old._return_payments("nsf", date_returned=today - timedelta(days=400))
-        recent = self._online(self.account3, 10.0, today - timedelta(days=40))
+        recent = self._online_payment(self.account3, 10.0, today - timedelta(days=40))
         recent._return_payments("nsf", date_returned=today - timedelta(days=30))
         self.assertFalse(self.account3.is_cash_only, "the older return is past 12 months")
         self.assertEqual(self.account3.return_count_12m, 1)
-        disputed = self._online(self.account3, 10.0, today - timedelta(days=10))
+        disputed = self._online_payment(self.account3, 10.0, today - timedelta(days=10))
         disputed._return_payments("unauthorized", date_returned=today - timedelta(days=5))
         self.assertFalse(self.account3.is_cash_only, "an unauthorized debit is not counted")
-        last = self._online(self.account3, 10.0, today - timedelta(days=3))
+        last = self._online_payment(self.account3, 10.0, today - timedelta(days=3))
         last._return_payments("stop_payment", date_returned=today)
         self.assertTrue(self.account3.is_cash_only)
         self.assertEqual(self.account3.return_count_12m, 2)
@@ -237,11 +228,11 @@ class TestPaymentReturn(AutopayCommon):
 
     def test_the_limit_is_a_company_setting(self):
         self.company.utility_cash_only_return_count = 1
-        payment = self._online(self.account2, 20.0, RECEIVED)
+        payment = self._online_payment(self.account2, 20.0, RECEIVED)
         payment._return_payments("nsf", date_returned=RETURNED)
         self.assertTrue(self.account2.is_cash_only)
         self.company.utility_cash_only_return_count = 0  # never
-        payment = self._online(self.account3, 5.0, RECEIVED)
+        payment = self._online_payment(self.account3, 5.0, RECEIVED)
         payment._return_payments("nsf", date_returned=RETURNED)
         self.assertFalse(self.account3.is_cash_only)
 
@@ -249,7 +240,7 @@ class TestPaymentReturn(AutopayCommon):
     # Bad input, the wizard, access
     # ------------------------------------------------------------------
     def test_what_cannot_be_returned(self):
-        posted = self._online(self.account, 10.0, RECEIVED)
+        posted = self._online_payment(self.account, 10.0, RECEIVED)
         draft = self._payment([(self.account, 10.0)], post=False)
         with self.assertRaisesRegex(UserError, "cannot come back before it was received"), \
                 self.cr.savepoint():  # fmt: skip
@@ -267,7 +258,7 @@ class TestPaymentReturn(AutopayCommon):
         )
 
     def test_the_return_payment_wizard(self):
-        payment = self._online(self.account, 55.0, RECEIVED)
+        payment = self._online_payment(self.account, 55.0, RECEIVED)
         wizard = (
             self.env["utility.payment.return"]
             .with_context(active_model="utility.payment", active_ids=payment.ids)
@@ -292,7 +283,7 @@ class TestPaymentReturn(AutopayCommon):
         self.assertEqual(payment.action_return()["res_model"], "utility.payment.return")
 
     def test_a_cashier_cannot_return_a_payment(self):
-        payment = self._online(self.account, 55.0, RECEIVED)
+        payment = self._online_payment(self.account, 55.0, RECEIVED)
         cashier = new_test_user(
             self.env,
             login="nsf_cashier",

@@ -281,11 +281,19 @@ class TestReadingImport(TransactionCase):
         message = str(refused.exception)
         self.assertIn("This file was already imported on", message)
         self.assertIn(f"by {self.billing_user.name}", message)
-        self.assertIn("route12.csv", message)
+        self.assertRegex(message, r"\(route12\.csv, \d+ readings\)\.$")
         with self.assertRaisesRegex(UserError, "This file was already imported on"):
             again.action_import()
         self.assertEqual(len(self._readings()), count)
         self.assertEqual(self.env["utility.reading.file"].search_count([]), files)
+
+    def test_file_without_a_name_is_recorded_by_what_it_is(self):
+        wizard = self._wizard(self._clean_file(), name=False)
+        file = self.env["utility.reading.file"].browse(wizard.action_import()["res_id"])
+        self.assertEqual((file.name, file.state), ("Readings file", "imported"))
+        self.assertEqual(file.layout_id, self.layout)
+        self.assertEqual(file.user_id, self.billing_user)
+        self.assertEqual(file.row_count, len(file.reading_ids))
 
     def test_checksum_is_unique_in_the_database_too(self):
         vals = {"name": "a.csv", "checksum": "f" * 64}

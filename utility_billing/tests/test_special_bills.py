@@ -519,6 +519,32 @@ class TestSpecialBills(BillingCommon):
         )
         self.assertAlmostEqual(move.amount_total, 59.0 + 7.74)
 
+    def test_service_stopped_without_final_bill_is_billed_once_by_the_run(self):
+        account = self._make_accounts(1)
+        garbage_service = self._service(account, self.garbage)
+        garbage_service.date_end = date(2025, 1, 19)
+        garbage_service.action_stop()
+        self.assertEqual(garbage_service.state, "stopped")
+        run = self._new_run()
+        run.action_compute()
+        run.action_post()
+        garbage = run.move_ids.invoice_line_ids.filtered(
+            lambda line: line.utility_service_type_id == self.garbage
+        )
+        # Its last 16 days of the 31 of the period, as above: 7.74.
+        self.assertAlmostEqual(garbage.price_subtotal, 7.74)
+        self.assertEqual(
+            (garbage.utility_date_from, garbage.utility_date_to), (PREVIOUS_READ, date(2025, 1, 19))
+        )
+        # Billed up to its end date: the next period leaves it out.
+        billable = self.builder._get_billable_services(account, CURRENT_READ, FINAL_READ)
+        self.assertEqual(billable, account.service_ids - garbage_service)
+        water = self._service(account, self.water)
+        self._read_meters(water.meter_id, date(2025, 3, 3), [110.0])
+        bill = self.builder._build_bills(account, date(2025, 3, 1), date(2025, 3, 10))[0]
+        self.assertEqual(bill["state"], "ok", bill["message"])
+        self.assertNotIn(garbage_service.id, [s["service_id"] for s in bill["services"]])
+
     def test_first_bill_after_a_move_in_is_prorated_over_the_cycle_period(self):
         account = self._make_accounts(1, readings=False)
         account.service_ids.date_start = date(2025, 1, 20)

@@ -1,3 +1,4 @@
+from . import utility_file_import_mixin
 from . import utility_meter_reading_import
 from . import utility_meter_exchange
 from . import utility_meter_reading_correct

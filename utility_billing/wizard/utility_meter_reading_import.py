@@ -1,16 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
-import binascii
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 from ..lib import reading_files
 from ..models.utility_meter_reading import READ_TYPES
-
-# How many problems the refusal message lists before summing up the rest.
-MAX_LISTED_ERRORS = 30
 
 
 class UtilityMeterReadingImport(models.TransientModel):
@@ -25,14 +19,10 @@ class UtilityMeterReadingImport(models.TransientModel):
     """
 
     _name = "utility.meter.reading.import"
+    _inherit = ["utility.file.import.mixin"]
     _description = "Import Meter Readings"
-    _check_company_auto = True
+    _imported_file_model = "utility.reading.file"
 
-    file_data = fields.Binary(string="File", attachment=False)
-    file_name = fields.Char()
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
     layout_id = fields.Many2one(
         "utility.reading.file.layout",
         required=True,
@@ -40,22 +30,10 @@ class UtilityMeterReadingImport(models.TransientModel):
         default=lambda self: self._default_layout_id(),
     )
     has_account = fields.Boolean(related="layout_id.has_account")
-    state = fields.Selection(
-        [("draft", "Upload"), ("checked", "Checked")], default="draft", required=True
-    )
-    checksum = fields.Char(readonly=True)
     line_ids = fields.One2many(
         "utility.meter.reading.import.line", "import_id", string="Preview", readonly=True
     )
-    row_count = fields.Integer(string="Rows", readonly=True)
-    ok_count = fields.Integer(string="Rows OK", readonly=True)
-    error_count = fields.Integer(string="Rows with Errors", readonly=True)
     summary = fields.Char(compute="_compute_summary")
-
-    def _default_layout_id(self):
-        return self.env["utility.reading.file.layout"].search(
-            [("company_id", "in", (self.env.company.id, False))], limit=1
-        )
 
     @api.depends("state", "row_count", "ok_count", "error_count")
     def _compute_summary(self):
@@ -75,114 +53,17 @@ class UtilityMeterReadingImport(models.TransientModel):
                     "%(rows)s rows, all OK: ready to import.", rows=wizard.row_count
                 )
 
-    @api.onchange("file_data", "layout_id")
-    def _onchange_file(self):
-        # A checked preview is only true for the file and layout it was made with.
-        self.state = "draft"
-        self.line_ids = [fields.Command.clear()]
-        self.row_count = self.ok_count = self.error_count = 0
-
-    def write(self, vals):
-        if {"file_data", "layout_id"} & vals.keys():
-            # The preview lines are readonly, so the client never saves them cleared.
-            self.line_ids.unlink()
-            vals = dict(vals, state="draft", row_count=0, ok_count=0, error_count=0)
-        return super().write(vals)
-
-    # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
-    def action_check(self):
-        """Parse and match every row, show the preview."""
-        self.ensure_one()
-        self._check_file()
-        return self._reopen()
-
-    def action_import(self):
-        """Import the whole file, or nothing when any row has an error."""
-        self.ensure_one()
-        result, matches = self._check_file()
-        bad = result.invalid_rows
-        if bad:
-            raise UserError(
-                self.env._(
-                    "Nothing was imported: %(count)s of %(rows)s rows have errors.\n\n"
-                    "%(errors)s\n\n"
-                    "Fix the file and import it again, or choose "
-                    "'Import the good rows only' to leave these rows out.",
-                    count=len(bad),
-                    rows=len(result.rows),
-                    errors=self._format_errors(bad),
-                )
-            )
-        return self._import_rows(result, matches)
-
-    def action_import_valid(self):
-        """Import the rows without errors and record the file as partially imported.
-
-        The whole file is recorded, so it cannot be imported again; a
-        corrected file has another checksum and its rows already imported
-        here are refused as duplicates.
-        """
-        self.ensure_one()
-        result, matches = self._check_file()
-        if not result.valid_rows:
-            raise UserError(
-                self.env._(
-                    "No row of this file can be imported.\n\n%(errors)s",
-                    errors=self._format_errors(result.invalid_rows),
-                )
-            )
-        return self._import_rows(result, matches)
-
     # ------------------------------------------------------------------
     # Checking
     # ------------------------------------------------------------------
-    def _check_file(self):
-        """Parse the file, match its rows against the database, refresh the preview.
-
-        :return: (reading_files.ParseResult whose rows carry the database errors
-            too, dict line number -> (meter, account) found for the row)
-        :raises UserError: when the file as a whole cannot be imported (empty,
-            unreadable, wrong header, already imported)
-        """
-        self.ensure_one()
-        result = self._parse_file()
-        matches = self._match_rows(result.rows)
-        self._write_preview(result, matches)
-        return result, matches
-
-    def _parse_file(self):
+    def _check_upload(self):
         if not self.file_data:
             raise UserError(self.env._("Choose the readings file to import."))
-        try:
-            content = base64.b64decode(self.file_data, validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise UserError(self.env._("The upload is not a readable file.")) from error
-        try:
-            config = self.layout_id._get_parser_config()
-        except reading_files.LayoutError as error:
-            raise UserError(
-                self.env._(
-                    "The layout %(layout)s cannot read files: %(error)s",
-                    layout=self.layout_id.display_name,
-                    error=error,
-                )
-            ) from error
-        result = reading_files.parse(content, config)
-        self.env["utility.reading.file"]._check_not_imported({result.checksum}, self.company_id)
-        if result.file_errors:
-            raise UserError(
-                self.env._(
-                    "The file %(file)s cannot be imported with the layout %(layout)s: %(errors)s",
-                    file=self.file_name or "",
-                    layout=self.layout_id.display_name,
-                    errors="; ".join(result.file_errors),
-                )
-            )
-        return result
 
-    def _match_rows(self, rows):
+    def _parse_content(self, content, config):
+        return reading_files.parse(content, config)
+
+    def _match_rows(self, rows, _config):
         """Check every row against meters, accounts and readings in a few queries.
 
         Adds an error to each row the database refuses: unknown or uninstalled
@@ -329,22 +210,6 @@ class UtilityMeterReadingImport(models.TransientModel):
             origin=origin,
         )
 
-    def _write_preview(self, result, matches):
-        self.line_ids.unlink()
-        self.env["utility.meter.reading.import.line"].create(
-            [self._prepare_line_vals(row, *matches[row.line_number]) for row in result.rows]
-        )
-        valid = len(result.valid_rows)
-        self.write(
-            {
-                "state": "checked",
-                "checksum": result.checksum,
-                "row_count": len(result.rows),
-                "ok_count": valid,
-                "error_count": len(result.rows) - valid,
-            }
-        )
-
     def _prepare_line_vals(self, row, meter, account):
         return {
             "import_id": self.id,
@@ -362,34 +227,13 @@ class UtilityMeterReadingImport(models.TransientModel):
             "message": "\n".join(row.errors),
         }
 
-    def _format_errors(self, rows):
-        messages = [message for row in rows for message in row.error_messages()]
-        if len(messages) > MAX_LISTED_ERRORS:
-            more = len(messages) - MAX_LISTED_ERRORS
-            messages = [
-                *messages[:MAX_LISTED_ERRORS],
-                self.env._("... and %(count)s more problems (see the rows)", count=more),
-            ]
-        return "\n".join(messages)
-
     # ------------------------------------------------------------------
     # Importing
     # ------------------------------------------------------------------
     def _import_rows(self, result, matches):
         """Record the file and create the readings of its valid rows, in one call each."""
         valid, rejected = result.valid_rows, result.invalid_rows
-        file = self.env["utility.reading.file"].create(
-            {
-                "name": self.file_name or self.env._("Readings file"),
-                "checksum": result.checksum,
-                "layout_id": self.layout_id.id,
-                "company_id": self.company_id.id,
-                "state": "partial" if rejected else "imported",
-                "row_count": len(result.rows),
-                "rejected_count": len(rejected),
-                "rejected_rows": self._format_all_errors(rejected),
-            }
-        )
+        file = self.env["utility.reading.file"].create(self._prepare_file_vals(result))
         # The reading's create runs the read edits on the whole batch at once. The file's
         # chatter tells the import once; a "created" message on each of thousands of
         # readings would only bloat the database.
@@ -406,17 +250,10 @@ class UtilityMeterReadingImport(models.TransientModel):
                 rejected=len(rejected),
             )
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "utility.reading.file",
-            "res_id": file.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return self._action_open_file(file)
 
-    def _format_all_errors(self, rows):
-        return "\n".join(message for row in rows for message in row.error_messages()) or False
+    def _get_default_file_name(self):
+        return self.env._("Readings file")
 
     def _prepare_reading_vals(self, row, file, meter, _account):
         vals = {
@@ -433,17 +270,6 @@ class UtilityMeterReadingImport(models.TransientModel):
         if note:
             vals["note"] = note
         return vals
-
-    def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": self.env.context,
-        }
 
 
 class UtilityMeterReadingImportLine(models.TransientModel):

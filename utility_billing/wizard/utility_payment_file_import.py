@@ -1,17 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
-import binascii
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..lib import payment_files, reading_files
+from ..lib import payment_files
 from ..lib.scan_line import ACCOUNT_WIDTH
-
-# How many problems the refusal message lists before summing up the rest.
-MAX_LISTED_ERRORS = 30
 
 
 class UtilityPaymentFileImport(models.TransientModel):
@@ -29,14 +24,11 @@ class UtilityPaymentFileImport(models.TransientModel):
     """
 
     _name = "utility.payment.file.import"
+    _inherit = ["utility.file.import.mixin"]
     _description = "Import Payment File"
-    _check_company_auto = True
+    _imported_file_model = "utility.payment.file"
+    _preview_depends = frozenset({"file_data", "layout_id", "date"})
 
-    file_data = fields.Binary(string="File", attachment=False)
-    file_name = fields.Char()
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     layout_id = fields.Many2one(
         "utility.payment.file.layout",
@@ -61,25 +53,14 @@ class UtilityPaymentFileImport(models.TransientModel):
         default=fields.Date.context_today,
         help="The day the bank credited the file: the date of its payments.",
     )
-    state = fields.Selection(
-        [("draft", "Upload"), ("checked", "Checked")], default="draft", required=True
-    )
-    checksum = fields.Char(readonly=True)
     line_ids = fields.One2many(
         "utility.payment.file.import.line", "import_id", string="Preview", readonly=True
     )
-    row_count = fields.Integer(string="Rows", readonly=True)
-    ok_count = fields.Integer(string="Payments", readonly=True)
+    ok_count = fields.Integer(string="Payments")
     suspense_count = fields.Integer(string="To Suspense", readonly=True)
-    error_count = fields.Integer(string="Rows with Errors", readonly=True)
     skipped_count = fields.Integer(string="Skipped", readonly=True)
     amount_total = fields.Monetary(string="Total of Good Rows", readonly=True)
     summary = fields.Char(compute="_compute_summary")
-
-    def _default_layout_id(self):
-        return self.env["utility.payment.file.layout"].search(
-            [("company_id", "in", (self.env.company.id, False))], limit=1
-        )
 
     @api.depends("layout_id", "company_id")
     def _compute_journal_id(self):
@@ -116,129 +97,33 @@ class UtilityPaymentFileImport(models.TransientModel):
                 )
             wizard.summary = summary
 
-    @api.onchange("file_data", "layout_id")
-    def _onchange_file(self):
-        # A checked preview is only true for the file and layout it was made with.
-        self.state = "draft"
-        self.line_ids = [fields.Command.clear()]
-        self.row_count = self.ok_count = self.error_count = self.suspense_count = 0
-
-    def write(self, vals):
-        if {"file_data", "layout_id", "date"} & vals.keys():
-            self.line_ids.unlink()
-            vals = dict(
-                vals, state="draft", row_count=0, ok_count=0, error_count=0, suspense_count=0
-            )
-        return super().write(vals)
-
-    # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
-    def action_check(self):
-        """Parse and match every row, show the preview."""
-        self.ensure_one()
-        self._check_file()
-        return self._reopen()
-
-    def action_import(self):
-        """Import the whole file, or nothing when any row has an error."""
-        self.ensure_one()
-        result, matches = self._check_file(preview=False)
-        bad = result.invalid_rows
-        if bad:
-            raise UserError(
-                self.env._(
-                    "Nothing was imported: %(count)s of %(rows)s rows have errors.\n\n"
-                    "%(errors)s\n\n"
-                    "Fix the file and import it again, or choose "
-                    "'Import the good rows only' to leave these rows out.",
-                    count=len(bad),
-                    rows=len(result.rows),
-                    errors=self._format_errors(bad),
-                )
-            )
-        return self._import_rows(result, matches)
-
-    def action_import_valid(self):
-        """Import the rows without errors and record the file as partially imported.
-
-        The whole file is recorded, so it cannot be imported again; a corrected
-        file has another checksum and its rows already imported here are
-        refused by their reference.
-        """
-        self.ensure_one()
-        result, matches = self._check_file(preview=False)
-        if not result.valid_rows:
-            raise UserError(
-                self.env._(
-                    "No row of this file can be imported.\n\n%(errors)s",
-                    errors=self._format_errors(result.invalid_rows),
-                )
-            )
-        return self._import_rows(result, matches)
+    def _get_preview_reset_vals(self):
+        return dict(super()._get_preview_reset_vals(), suspense_count=0)
 
     # ------------------------------------------------------------------
     # Checking
     # ------------------------------------------------------------------
-    def _check_file(self, preview=True):
-        """Parse the file, match its rows against the database, refresh the preview.
-
-        :return: (payment_files.PaymentParseResult whose rows carry the database
-            errors too, dict line number -> (utility.account, suspense reason))
-        :raises UserError: when the file as a whole cannot be imported (empty,
-            unreadable, wrong header, already imported)
-        """
-        self.ensure_one()
-        result, config = self._parse_file()
-        matches = self._match_rows(result.rows, payment_files.reference_label(config))
-        if preview:
-            self._write_preview(result, matches)
-        return result, matches
-
-    def _parse_file(self):
+    def _check_upload(self):
         if not self.file_data:
             raise UserError(self.env._("Choose the payment file to import."))
         if self.journal_id.sudo().type != "bank":
             raise UserError(self.env._("The money of a payment file goes to a bank journal."))
-        try:
-            content = base64.b64decode(self.file_data, validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise UserError(self.env._("The upload is not a readable file.")) from error
-        try:
-            config = self.layout_id._get_parser_config()
-        except reading_files.LayoutError as error:
-            raise UserError(
-                self.env._(
-                    "The layout %(layout)s cannot read files: %(error)s",
-                    layout=self.layout_id.display_name,
-                    error=error,
-                )
-            ) from error
-        result = payment_files.parse(content, config)
-        self.env["utility.payment.file"]._check_not_imported({result.checksum}, self.company_id)
-        if result.file_errors:
-            raise UserError(
-                self.env._(
-                    "The file %(file)s cannot be imported with the layout %(layout)s: %(errors)s",
-                    file=self.file_name or "",
-                    layout=self.layout_id.display_name,
-                    errors="; ".join(result.file_errors),
-                )
-            )
-        return result, config
 
-    def _match_rows(self, rows, reference_label):
+    def _parse_content(self, content, config):
+        return payment_files.parse(content, config)
+
+    def _match_rows(self, rows, config):
         """Refuse transactions already imported; find each row's account.
 
         A transaction already imported (from any file, matched or in suspense,
-        or recorded as a payment of the same source) is an error of its row.
-        A readable row whose account is unknown, ambiguous or closed goes to
-        the suspense queue with the reason.
+        or recorded as a payment of the same source) is an error of its row,
+        naming the layout's reference column(s). A readable row whose account
+        is unknown, ambiguous or closed goes to the suspense queue with the
+        reason.
 
-        :param reference_label: the reference column(s), named in the errors
         :return: dict line number -> (utility.account or empty, suspense reason or "")
         """
-        self._flag_already_imported(rows, reference_label)
+        self._flag_already_imported(rows, payment_files.reference_label(config))
         accounts_by_key = self._find_accounts({key for row in rows for key in row.account_keys})
         Account = self.env["utility.account"]
         matches = {}
@@ -354,25 +239,16 @@ class UtilityPaymentFileImport(models.TransientModel):
             if row.reference in done:
                 row.add_error(reference_label, done[row.reference])
 
-    def _write_preview(self, result, matches):
-        self.line_ids.unlink()
-        self.env["utility.payment.file.import.line"].create(
-            [self._prepare_line_vals(row, *matches[row.line_number]) for row in result.rows]
+    def _prepare_preview_vals(self, result, matches):
+        vals = super()._prepare_preview_vals(result, matches)
+        suspense = [row for row in result.valid_rows if matches[row.line_number][1]]
+        vals.update(
+            ok_count=vals["ok_count"] - len(suspense),
+            suspense_count=len(suspense),
+            skipped_count=len(result.skipped),
+            amount_total=float(result.amount_total),
         )
-        valid = result.valid_rows
-        suspense = [row for row in valid if matches[row.line_number][1]]
-        self.write(
-            {
-                "state": "checked",
-                "checksum": result.checksum,
-                "row_count": len(result.rows),
-                "ok_count": len(valid) - len(suspense),
-                "suspense_count": len(suspense),
-                "error_count": len(result.rows) - len(valid),
-                "skipped_count": len(result.skipped),
-                "amount_total": float(result.amount_total),
-            }
-        )
+        return vals
 
     def _prepare_line_vals(self, row, account, reason):
         if not row.is_valid:
@@ -393,41 +269,13 @@ class UtilityPaymentFileImport(models.TransientModel):
             "message": "\n".join(row.error_messages()) if row.errors else reason,
         }
 
-    def _format_errors(self, rows):
-        messages = [message for row in rows for message in row.error_messages()]
-        if len(messages) > MAX_LISTED_ERRORS:
-            more = len(messages) - MAX_LISTED_ERRORS
-            messages = [
-                *messages[:MAX_LISTED_ERRORS],
-                self.env._("... and %(count)s more problems (see the rows)", count=more),
-            ]
-        return "\n".join(messages)
-
     # ------------------------------------------------------------------
     # Importing
     # ------------------------------------------------------------------
     def _import_rows(self, result, matches):
         """Record the file, its transactions and payments, and post them in one batch."""
         valid, rejected = result.valid_rows, result.invalid_rows
-        file = self.env["utility.payment.file"].create(
-            {
-                "name": self.file_name or self.env._("Payment file"),
-                "checksum": result.checksum,
-                "layout_id": self.layout_id.id,
-                "source": self.layout_id.source,
-                "tender": self.layout_id.tender,
-                "journal_id": self.journal_id.id,
-                "date": self.date,
-                "company_id": self.company_id.id,
-                "state": "partial" if rejected else "imported",
-                "row_count": len(result.rows),
-                "rejected_count": len(rejected),
-                "skipped_count": len(result.skipped),
-                "rejected_rows": "\n".join(m for row in rejected for m in row.error_messages())
-                or False,
-                "amount_total": float(result.amount_total),
-            }
-        )
+        file = self.env["utility.payment.file"].create(self._prepare_file_vals(result))
 
         matched = [row for row in valid if not matches[row.line_number][1]]
         payment_vals = [
@@ -465,14 +313,21 @@ class UtilityPaymentFileImport(models.TransientModel):
                 skipped=len(result.skipped),
             )
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "utility.payment.file",
-            "res_id": file.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return self._action_open_file(file)
+
+    def _prepare_file_vals(self, result):
+        return dict(
+            super()._prepare_file_vals(result),
+            source=self.layout_id.source,
+            tender=self.layout_id.tender,
+            journal_id=self.journal_id.id,
+            date=self.date,
+            skipped_count=len(result.skipped),
+            amount_total=float(result.amount_total),
+        )
+
+    def _get_default_file_name(self):
+        return self.env._("Payment file")
 
     def _prepare_payment_vals(self, file, row, account):
         vals = {
@@ -513,17 +368,6 @@ class UtilityPaymentFileImport(models.TransientModel):
             "payment_id": payment_id,
             "state": "suspense" if reason else "matched",
             "suspense_reason": reason or False,
-        }
-
-    def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": self.env.context,
         }
 
 
