@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "application": True,
     "depends": ["account", "mail", "queue_job"],
-    "external_dependencies": {"python": []},
+    "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/utility_billing_security.xml",
         "security/ir.model.access.csv",

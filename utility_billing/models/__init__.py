@@ -66,5 +66,6 @@ from . import utility_account_payment
 from . import utility_ach_return_file
 from . import utility_ach_return_line
 from . import report_utility_cashier_session
+from . import report_utility_payment_receipt
 from . import utility_demo_town_autopay
 from . import utility_account_cashier

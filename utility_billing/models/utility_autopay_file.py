@@ -51,7 +51,8 @@ class UtilityAutopayFile(models.Model):
         precompute=True,
         tracking=True,
         help="Effective entry date of the debits: the customers' accounts are drafted and "
-        "the payments dated on this day (the due date, or the next weekday).",
+        "the payments dated on this day (the due date, or the next banking day: not a "
+        "weekend nor a Federal Reserve holiday).",
     )
     journal_id = fields.Many2one(
         "account.journal",

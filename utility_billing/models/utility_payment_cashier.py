@@ -78,6 +78,13 @@ class UtilityPayment(models.Model):
     # Void
     # ------------------------------------------------------------------
     void_reason = fields.Text(tracking=True, copy=False)
+    receipt_print_count = fields.Integer(
+        string="Receipts Printed",
+        default=0,
+        readonly=True,
+        copy=False,
+        help="Every copy printed after the first says DUPLICATE and is noted in the chatter.",
+    )
     is_void_requested = fields.Boolean(
         string="Void Requested", readonly=True, copy=False, tracking=True, index=True
     )
@@ -300,6 +307,31 @@ class UtilityPayment(models.Model):
         return self.env.ref("utility_billing.action_report_utility_payment_receipt").report_action(
             posted
         )
+
+    def _register_receipt_print(self):
+        """Count a printed receipt of each payment; note each reprint in its chatter.
+
+        :return: dict payment id -> copies printed before this one (0: the original)
+        """
+        before = {payment.id: payment.receipt_print_count for payment in self}
+        if not self:
+            return before
+        # A counter, not a change of the payment: no tracking, no write access
+        # needed beyond printing, no lost increment when two clerks print at once.
+        self.env.cr.execute(
+            "UPDATE utility_payment SET receipt_print_count = COALESCE(receipt_print_count, 0) + 1 "
+            "WHERE id = ANY(%s)",
+            [self.ids],
+        )
+        self.invalidate_recordset(["receipt_print_count"])
+        for payment in self.filtered(lambda p: before[p.id]):
+            payment.sudo().message_post(
+                body=self.env._(
+                    "Receipt reprinted (copy %(copy)s), marked DUPLICATE.",
+                    copy=before[payment.id] + 1,
+                )
+            )
+        return before
 
     # ------------------------------------------------------------------
     # Void

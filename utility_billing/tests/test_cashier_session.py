@@ -485,11 +485,19 @@ class TestCashierSession(CashierCommon):
         self.assertIn("AUTH 836112", html)
         self.assertIn("Balance now", html)
         self.assertNotIn("VOID", html)
-        # Reprinted after a void, the receipt says so.
+        self.assertNotIn("DUPLICATE", html)
+        self.assertEqual((cash.receipt_print_count, card.receipt_print_count), (1, 1))
+        # Reprinted after a void, the receipt says so, and that it is a copy.
         self._void(card, reason="Wrong card")
         html = self._render("utility_billing.report_utility_payment_receipt", card)
         self.assertIn("VOID", html)
         self.assertIn("Wrong card", html)
+        self.assertRegex(html, r"DUPLICATE - copy\s*2")
+        self.assertEqual(card.receipt_print_count, 2)
+        self.assertIn(
+            "Receipt reprinted (copy 2)", card.message_ids[:1].body, "noted in the chatter"
+        )
+        self.assertEqual(card.message_ids[:1].author_id, self.cashier.partner_id)
         self.assertEqual(
             card.action_print_receipt()["report_name"],
             "utility_billing.report_utility_payment_receipt",
