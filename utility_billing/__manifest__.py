@@ -39,6 +39,7 @@
         "wizard/utility_reading_missing_check_views.xml",
         "wizard/utility_rate_calculator_views.xml",
         "views/utility_billing_run_views.xml",
+        "views/account_move_views.xml",
         "wizard/utility_account_final_bill_views.xml",
         "wizard/utility_account_bill_demand_views.xml",
         "wizard/utility_account_back_bill_views.xml",

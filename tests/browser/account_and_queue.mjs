@@ -2,7 +2,9 @@
 //
 // End-to-end check of what a clerk sees first: log in, open Utility Billing,
 // open an account from the Accounts list (customer, premise, services,
-// balance), then the read-exception review queue. Screenshots go to --out.
+// balance), the read-exception review queue, a rated billing run's review
+// register, and a bill of the posted run in Odoo's invoice form (account,
+// premise, service period, run, service per line). Screenshots go to --out.
 //
 //   node tests/browser/account_and_queue.mjs --url http://127.0.0.1:8069 --out test-output
 //
@@ -349,6 +351,106 @@ try {
             records >= MIN_EXCEPTIONS,
             `the Read Exceptions queue shows ${records} exception(s), expected at least ${MIN_EXCEPTIONS}`,
         );
+    });
+
+    const runs = await step("open Billing > Billing Runs", async () => {
+        await openMenu(
+            "utility_billing.utility_billing_menu",
+            "utility_billing.utility_billing_run_menu",
+        );
+        await waitForTitle("Billing Runs");
+        const list = await waitForController("list");
+        const states = await list.locator('.o_data_row .o_data_cell[name="state"]').allInnerTexts();
+        log(`     runs: ${states.map((s) => s.trim()).join(", ")}`);
+        for (const wanted of ["Review", "Posted"]) {
+            check(
+                states.some((s) => s.trim() === wanted),
+                `no ${wanted} run in the list (the demo town has one in review and one posted)`,
+            );
+        }
+        return list;
+    });
+
+    await step("review the run in review: register per service and class", async () => {
+        await listRows(runs)
+            .filter({ has: page.locator('.o_data_cell[name="state"]', { hasText: "Review" }) })
+            .first()
+            .locator(".o_data_cell")
+            .first()
+            .click();
+        const form = await waitForController("form");
+        const register = form.locator('.o_field_widget[name="register_html"]');
+        await register.locator("table").first().waitFor();
+        const text = await register.innerText();
+        const problems = [];
+        for (const heading of ["Totals per service", "Totals per customer class"]) {
+            if (!text.includes(heading)) problems.push(`the register has no "${heading}"`);
+        }
+        if (!/Water/.test(text)) problems.push("the register lists no Water total");
+        const ready = Number.parseInt(
+            ((await fieldText(form.locator(".o_inner_group"), "ok_count")) || "0").replace(
+                /,/g,
+                "",
+            ),
+            10,
+        );
+        if (!ready) problems.push("the run has no account ready to post");
+        const post = form.locator('.o_form_statusbar button[name="action_post"]');
+        if (!(await post.count())) problems.push('no "Post Bills" button on the run in review');
+        log(`     ${ready} account(s) ready; register ${text.split("\n").length} lines`);
+        await settle();
+        await page.screenshot({ path: path.join(OUT, "billing_run_review.png"), fullPage: true });
+        check(!problems.length, `the run review is incomplete:\n  - ${problems.join("\n  - ")}`);
+    });
+
+    await step("open a bill of the posted run from its Bills button", async () => {
+        await page
+            .locator(".o_action_manager .breadcrumb-item a", { hasText: "Billing Runs" })
+            .click();
+        const list = await waitForController("list");
+        await listRows(list)
+            .filter({ has: page.locator('.o_data_cell[name="state"]', { hasText: "Posted" }) })
+            .first()
+            .locator(".o_data_cell")
+            .first()
+            .click();
+        const form = await waitForController("form");
+        // The Bills smart button reads "80 Bills".
+        const posted = Number.parseInt(
+            ((await fieldText(form, "posted_count")) || "0").replace(/,/g, ""),
+            10,
+        );
+        await form.locator(".oe_stat_button", { hasText: "Bills" }).click();
+        const bills = await waitForController("list");
+        const rows = await listRows(bills).count();
+        check(rows > 0, "the run's Bills button opens no bill");
+        log(`     the run posted ${posted} bill(s); the list shows ${rows}`);
+        await listRows(bills).first().locator(".o_data_cell").first().click();
+        const bill = await waitForController("form");
+        const problems = [];
+        for (const name of [
+            "utility_account_id",
+            "utility_location_id",
+            "utility_period_start",
+            "utility_period_end",
+            "utility_billing_run_id",
+        ]) {
+            if (!(await fieldText(bill, name))) problems.push(`the bill shows no ${name}`);
+        }
+        const services = await bill
+            .locator(
+                '.o_field_widget[name="invoice_line_ids"] .o_data_cell[name="utility_service_type_id"]',
+            )
+            .allInnerTexts();
+        if (!services.some((s) => s.trim())) problems.push("the bill's lines name no service");
+        log(
+            `     bill of ${await fieldText(bill, "utility_account_id")}, ` +
+                `${await fieldText(bill, "utility_period_start")} to ` +
+                `${await fieldText(bill, "utility_period_end")}: ${services.join(", ")}`,
+        );
+        await settle();
+        await page.screenshot({ path: path.join(OUT, "bill_form.png"), fullPage: true });
+        check(!problems.length, `the bill form is incomplete:\n  - ${problems.join("\n  - ")}`);
     });
 
     log(`all checks passed; screenshots in ${OUT}`);

@@ -75,19 +75,40 @@ Entry hash: the sum of the 8-digit receiving DFI identifications of the entries,
 keeping its rightmost 10 digits. Blocking: the file is a whole number of blocks
 of 10 records; the last block is filled with records of 94 "9".
 
+Addenda Record (type 7), addenda type 98, of a notification of change (NOC)::
+
+     1- 1  "7"                            22-27  reserved (blank)
+     2- 3  addenda type code "98"         28-35  original receiving DFI id N
+     4- 6  change code (C01...)           36-64  corrected data A
+     7-21  original entry trace number N  65-79  reserved (blank)
+                                          80-94  trace number N
+
+The corrected data of the codes autopay applies (Appendix Five)::
+
+    C01  account number in 1-17           C05  transaction code in 1-2
+    C02  routing number in 1-9            C06  account number in 1-17,
+    C03  routing number in 1-9, account        transaction code in 21-22
+         number in 13-29                  C07  routing number in 1-9, account
+                                               number in 10-26, transaction
+                                               code in 27-28
+
 Returns come as a NACHA file (return entries, transaction code 26 / 36 / 21 /
-31..., each with its addenda type 99) or as a CSV of the bank's returns report
+31..., each with its addenda type 99; notifications of change are zero-dollar
+entries of the same codes with an addenda type 98) or as a CSV of the bank's returns report
 with a header row and the columns ``trace_number,reason_code,amount,date``
 (``date`` YYYY-MM-DD or MM/DD/YYYY, ``amount`` in dollars like 123.45).
 """
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+
+import holidays
 
 RECORD_LENGTH = 94
 BLOCKING_FACTOR = 10
@@ -144,6 +165,28 @@ RETURN_REASONS = {
 }
 _REASON_CODE = re.compile(r"^R\d\d$")
 
+# Notification of change codes (NACHA Appendix Five).
+CHANGE_CODES = {
+    "C01": "Incorrect bank account number",
+    "C02": "Incorrect routing number",
+    "C03": "Incorrect routing number and incorrect bank account number",
+    "C04": "Incorrect individual name",
+    "C05": "Incorrect transaction code (checking or savings)",
+    "C06": "Incorrect bank account number and incorrect transaction code",
+    "C07": "Incorrect routing number, bank account number and transaction code",
+    "C08": "Incorrect receiving DFI identification (international entries)",
+    "C09": "Incorrect individual identification number",
+    "C10": "Incorrect company name",
+    "C11": "Incorrect company identification",
+    "C12": "Incorrect company name and company identification",
+    "C13": "Addenda format error",
+    "C14": "Incorrect SEC code for outbound international payment",
+}
+# The codes whose corrected data is the bank account autopay drafts; the others
+# (a name, an identification, the city's own fields) need a clerk.
+BANK_CHANGE_CODES = frozenset({"C01", "C02", "C03", "C05", "C06", "C07"})
+_CHANGE_CODE = re.compile(r"^C\d\d$")
+
 # Field layouts: (name, first position, last position, kind). ``N`` numeric,
 # ``A`` alphanumeric, ``C`` constant (the name is the value).
 FILE_HEADER = (
@@ -197,6 +240,17 @@ RETURN_ADDENDA = (
     ("date_of_death", 22, 27, "A"),
     ("original_receiving_dfi_identification", 28, 35, "N"),
     ("addenda_information", 36, 79, "A"),
+    ("trace_number", 80, 94, "N"),
+)
+CHANGE_ADDENDA = (
+    ("7", 1, 1, "C"),
+    ("addenda_type_code", 2, 3, "N"),
+    ("change_code", 4, 6, "A"),
+    ("original_entry_trace_number", 7, 21, "N"),
+    ("reserved", 22, 27, "A"),
+    ("original_receiving_dfi_identification", 28, 35, "N"),
+    ("corrected_data", 36, 64, "A"),
+    ("reserved2", 65, 79, "A"),
     ("trace_number", 80, 94, "N"),
 )
 BATCH_CONTROL = (
@@ -292,18 +346,38 @@ def to_cents(amount):
     return int(value * 100)
 
 
+@functools.cache
+def federal_reserve_holidays(year):
+    """Days of ``year`` the Federal Reserve settles no ACH entry.
+
+    The eleven federal holidays (``holidays.US``: the dates in law, Juneteenth
+    from 2021); one falling on a Sunday is observed the Monday after, one on a
+    Saturday is not moved (the Fed is open on the Friday before, unlike the
+    federal government).
+    """
+    days = set()
+    for day in holidays.US(years=year, observed=False):
+        days.add(day + dt.timedelta(days=1) if day.weekday() == 6 else day)
+    return frozenset(days)
+
+
+def is_business_day(date):
+    """A banking day: a weekday the Federal Reserve is open."""
+    return date.weekday() < 5 and date not in federal_reserve_holidays(date.year)
+
+
 def add_business_days(date, days):
-    """``date`` moved ``days`` weekdays forward (bank holidays are not known here)."""
+    """``date`` moved ``days`` banking days forward."""
     while days > 0:
         date += dt.timedelta(days=1)
-        if date.weekday() < 5:
+        if is_business_day(date):
             days -= 1
     return date
 
 
 def next_business_day(date):
-    """``date`` itself on a weekday, else the Monday after."""
-    while date.weekday() >= 5:
+    """``date`` itself on a banking day, else the next banking day."""
+    while not is_business_day(date):
         date += dt.timedelta(days=1)
     return date
 
@@ -585,6 +659,8 @@ def parse_record(record):
     layout = LAYOUTS.get(record[:1])
     if record[:1] == "7" and record[1:3] == "99":
         layout = RETURN_ADDENDA
+    elif record[:1] == "7" and record[1:3] == "98":
+        layout = CHANGE_ADDENDA
     if layout is None:
         return {"record_type": record[:1]}
     values = {"record_type": record[:1]}
@@ -643,18 +719,159 @@ class ReturnItem:
     extra: dict = field(default_factory=dict)
 
 
-def parse_returns_nacha(text):
-    """Returned entries of a NACHA returns file.
+@dataclass
+class NotificationOfChange:
+    """A notification of change (NOC): the receiver's bank took the entry but
+    asks the originator to use corrected data on the next ones (within six
+    banking days or before the next entry, whichever comes later).
 
-    :return: (list of :class:`ReturnItem`, list of problems per line); a
-        notification of change (addenda type 98) is no return and is skipped
+    :param row: line of the entry record in the file
+    :param change_code: C01...
+    :param original_trace: trace number of the entry it corrects
+    :param original_routing8: receiving DFI identification of that entry
+    :param corrected_data: the corrected data field as the bank wrote it
+    :param date: effective entry date of the COR batch (the file's date without it)
+    :param routing: corrected routing number (C02, C03, C07), else ""
+    :param account_number: corrected bank account number (C01, C03, C06, C07), else ""
+    :param account_type: corrected "checking" or "savings" (C05, C06, C07), else ""
+    :param transaction_code: corrected transaction code as sent (C05, C06, C07), else ""
+    """
+
+    row: int
+    change_code: str
+    original_trace: str
+    original_routing8: str
+    corrected_data: str
+    date: dt.date
+    routing: str = ""
+    account_number: str = ""
+    account_type: str = ""
+    transaction_code: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def description(self):
+        return CHANGE_CODES.get(self.change_code, "Unknown change code")
+
+    @property
+    def is_bank_change(self):
+        """True when the corrected data is the bank account autopay drafts."""
+        return self.change_code in BANK_CHANGE_CODES
+
+
+def _account_type_of(transaction_code):
+    # The first digit of a transaction code says the account: 2 checking, 3 savings.
+    if re.fullmatch(r"\d\d", transaction_code):
+        return {"2": "checking", "3": "savings"}.get(transaction_code[0], "")
+    return ""
+
+
+def decode_corrected_data(change_code, corrected_data):
+    """The bank details carried by the corrected data of a change code.
+
+    Fields are cut at their NACHA positions, then stripped: a bank that pads
+    with blanks elsewhere in the field (routing, blanks, account) is read too.
+
+    :return: (dict with the keys ``routing``, ``account_number``,
+        ``transaction_code``, ``account_type`` the code carries, list of
+        problems); codes other than C01, C02, C03, C05, C06, C07 carry none
+    """
+    data = (corrected_data or "").upper().ljust(29)
+    cuts = {
+        "C01": {"account_number": (0, 17)},
+        "C02": {"routing": (0, 9)},
+        "C03": {"routing": (0, 9), "account_number": (9, 29)},
+        "C05": {"transaction_code": (0, 2)},
+        "C06": {"account_number": (0, 17), "transaction_code": (17, 29)},
+        "C07": {"routing": (0, 9), "account_number": (9, 26), "transaction_code": (26, 29)},
+    }.get(change_code, {})
+    values = {name: data[first:last].strip() for name, (first, last) in cuts.items()}
+    problems = []
+    if "routing" in values:
+        problem = routing_problem(values["routing"])
+        if problem:
+            problems.append(f"corrected {problem}")
+    if "account_number" in values and not re.fullmatch(
+        r"[A-Z0-9-]{1,17}", values["account_number"]
+    ):
+        problems.append(
+            f"corrected bank account number {values['account_number']!r} must be 1 to 17 "
+            "letters or digits"
+        )
+    if "transaction_code" in values:
+        values["account_type"] = _account_type_of(values["transaction_code"])
+        if not values["account_type"]:
+            problems.append(
+                f"corrected transaction code {values['transaction_code']!r} is neither a "
+                "checking (2x) nor a savings (3x) one"
+            )
+    return values, problems
+
+
+def _return_of(entry_line, number, entry, addenda, date):
+    """(:class:`ReturnItem`, problem or None) of an entry and its type 99 addenda."""
+    code = addenda["return_reason_code"].upper()
+    if not _REASON_CODE.match(code):
+        return None, f"Line {number}: return reason code {code!r} is not R01...R99."
+    if not entry["amount"].isdigit():
+        return None, f"Line {entry_line}: amount {entry['amount']!r} is not a number."
+    item = ReturnItem(
+        row=entry_line,
+        trace_number=addenda["original_entry_trace_number"],
+        reason_code=code,
+        amount=Decimal(int(entry["amount"])) / 100,
+        date=date,
+        extra={
+            "individual_id": entry["individual_identification_number"],
+            "name": entry["individual_name"],
+            "transaction_code": entry["transaction_code"],
+        },
+    )
+    return item, None
+
+
+def _change_of(entry_line, number, entry, addenda, date):
+    """(:class:`NotificationOfChange`, problem or None) of an entry and its type 98 addenda."""
+    code = addenda["change_code"].upper()
+    if not _CHANGE_CODE.match(code):
+        return None, f"Line {number}: change code {code!r} is not C01...C99."
+    if entry["amount"].strip("0"):
+        return None, (
+            f"Line {entry_line}: a notification of change carries no amount, this one has "
+            f"{entry['amount']!r}."
+        )
+    values, problems = decode_corrected_data(code, addenda["corrected_data"])
+    if problems:
+        return None, f"Line {number}: {code} {'; '.join(problems)}."
+    change = NotificationOfChange(
+        row=entry_line,
+        change_code=code,
+        original_trace=addenda["original_entry_trace_number"],
+        original_routing8=addenda["original_receiving_dfi_identification"],
+        corrected_data=addenda["corrected_data"],
+        date=date,
+        extra={
+            "individual_id": entry["individual_identification_number"],
+            "name": entry["individual_name"],
+            "transaction_code": entry["transaction_code"],
+        },
+        **values,
+    )
+    return change, None
+
+
+def parse_returns_nacha(text):
+    """Returned entries and notifications of change of a NACHA returns file.
+
+    :return: (list of :class:`ReturnItem`, list of :class:`NotificationOfChange`,
+        list of problems per line)
     """
     records, problems = split_records(text)
     if not records or records[0][1][:1] != "1":
         raise NachaError("This is not a NACHA file: it does not start with a file header.")
     header = parse_record(records[0][1])
     file_date = _yymmdd(header["file_creation_date"])
-    items = []
+    items, changes = [], []
     batch_date = file_date
     pending = None  # the entry waiting for its addenda
     for number, record in records[1:]:
@@ -673,34 +890,21 @@ def parse_returns_nacha(text):
             entry_line, entry = pending
             pending = None
             addenda = parse_record(record)
-            if addenda.get("addenda_type_code") != "99":
-                continue  # 98: notification of change, nothing to reverse
-            code = addenda["return_reason_code"].upper()
-            if not _REASON_CODE.match(code):
-                problems.append(f"Line {number}: return reason code {code!r} is not R01...R99.")
-                continue
-            if not entry["amount"].isdigit():
-                problems.append(f"Line {entry_line}: amount {entry['amount']!r} is not a number.")
-                continue
-            items.append(
-                ReturnItem(
-                    row=entry_line,
-                    trace_number=addenda["original_entry_trace_number"],
-                    reason_code=code,
-                    amount=Decimal(int(entry["amount"])) / 100,
-                    date=batch_date,
-                    extra={
-                        "individual_id": entry["individual_identification_number"],
-                        "name": entry["individual_name"],
-                        "transaction_code": entry["transaction_code"],
-                    },
-                )
+            read, found = {"98": (_change_of, changes), "99": (_return_of, items)}.get(
+                addenda.get("addenda_type_code"), (None, None)
             )
+            if read is None:
+                continue
+            item, problem = read(entry_line, number, entry, addenda, batch_date)
+            if problem:
+                problems.append(problem)
+            else:
+                found.append(item)
         elif kind not in "89":
             problems.append(f"Line {number}: unknown record type {kind!r}.")
     if pending and pending[1]["addenda_record_indicator"] == "1":
         problems.append(f"Line {pending[0]}: return entry without its addenda record.")
-    return items, problems
+    return items, changes, problems
 
 
 CSV_COLUMNS = ("trace_number", "reason_code", "amount", "date")
@@ -765,10 +969,13 @@ def parse_returns_csv(text):
 
 
 def parse_returns(text):
-    """Returned entries of a NACHA returns file or a CSV returns report.
+    """Returned entries and notifications of change of a NACHA returns file, or
+    the returned entries of a CSV returns report (which carries no change).
 
-    :return: (items, problems), see :func:`parse_returns_nacha` and :func:`parse_returns_csv`
+    :return: (items, changes, problems), see :func:`parse_returns_nacha` and
+        :func:`parse_returns_csv`
     """
     if looks_like_nacha(text):
         return parse_returns_nacha(text)
-    return parse_returns_csv(text)
+    items, problems = parse_returns_csv(text)
+    return items, [], problems

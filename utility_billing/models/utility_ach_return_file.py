@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The bank's ACH returns: each returned autopay debit reverses its payment."""
+"""The bank's ACH returns: each returned autopay debit reverses its payment;
+each notification of change corrects the bank details of an autopay enrollment."""
 
 import base64
 import binascii
@@ -9,8 +10,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
+from odoo.addons.base.models.res_bank import sanitize_account_number
+
 from ..lib import nacha
+from .utility_ach_return_line import CHANGE_STATES
 from .utility_payment_return import ACH_RETURN_REASONS
+
+# Six banking days to apply a notification of change (NACHA Rules, 2.11.1).
+CHANGE_DAYS = 6
 
 
 class UtilityAchReturnFile(models.Model):
@@ -21,6 +28,12 @@ class UtilityAchReturnFile(models.Model):
     checked first; a file with a bad row changes nothing unless the clerk asks
     to import the good rows. A payment is returned once: a row for a payment
     already returned (in this file or an earlier one) is refused.
+
+    A NACHA file may also carry notifications of change (COR entries, addenda
+    type 98): the receiver's bank took the debit but asks the city to correct
+    the bank account before the next one. They reverse nothing; see
+    :meth:`_apply_changes`. A change already received is refused like a
+    payment already returned, so the same file imported twice is refused.
     """
 
     _name = "utility.ach.return.file"
@@ -53,6 +66,10 @@ class UtilityAchReturnFile(models.Model):
     user_id = fields.Many2one("res.users", string="Imported By", readonly=True, copy=False)
     line_ids = fields.One2many("utility.ach.return.line", "file_id", string="Returns")
     return_count = fields.Integer(compute="_compute_totals", store=True)
+    change_count = fields.Integer(
+        string="Changes", compute="_compute_totals", store=True, help="Notifications of change."
+    )
+    review_count = fields.Integer(string="Changes to Review", compute="_compute_totals", store=True)
     amount_total = fields.Monetary(
         string="Total Returned", compute="_compute_totals", store=True, tracking=True
     )
@@ -64,6 +81,9 @@ class UtilityAchReturnFile(models.Model):
             done = return_file.line_ids.filtered(lambda line: line.state == "returned")
             return_file.return_count = len(done)
             return_file.amount_total = sum(done.mapped("amount"))
+            changes = return_file.line_ids.filtered(lambda line: line.state in CHANGE_STATES)
+            return_file.change_count = len(changes)
+            return_file.review_count = len(changes.filtered(lambda line: line.state == "review"))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):
@@ -96,11 +116,13 @@ class UtilityAchReturnFile(models.Model):
         if self.state != "draft":
             raise UserError(self.env._("%(file)s is already imported.", file=self.display_name))
         try:
-            items, problems = nacha.parse_returns(self._read_text())
+            items, changes, problems = nacha.parse_returns(self._read_text())
         except nacha.NachaError as exc:
             raise UserError(str(exc)) from exc
         matched, match_problems = self._match_items(items)
         problems += match_problems
+        matched_changes, change_problems = self._match_changes(changes)
+        problems += change_problems
         if problems and not self.is_skip_errors:
             raise UserError(
                 self.env._(
@@ -109,12 +131,12 @@ class UtilityAchReturnFile(models.Model):
                     problems="\n".join(problems),
                 )
             )
-        if not matched:
+        if not matched and not matched_changes:
             raise UserError(
                 self.env._("The file holds no return to import.\n%(problems)s",
                            problems="\n".join(problems))
             )  # fmt: skip
-        self.env["utility.ach.return.line"].create(
+        lines = self.env["utility.ach.return.line"].create(
             [
                 {
                     "file_id": self.id,
@@ -129,9 +151,15 @@ class UtilityAchReturnFile(models.Model):
                 }
                 for item, payment, enrollment in matched
             ]
+            + [self._prepare_change_line_vals(change, entry) for change, entry in matched_changes]
         )
         self._return_payments(matched)
         self._cancel_prenoted_enrollments(matched)
+        change_lines = lines[len(matched) :]
+        self._apply_changes(
+            [(change, entry, line) for (change, entry), line in
+             zip(matched_changes, change_lines, strict=True)]
+        )  # fmt: skip
         if self.name == "/":
             self.name = (
                 self.env["ir.sequence"]
@@ -258,3 +286,224 @@ class UtilityAchReturnFile(models.Model):
                     label=nacha.RETURN_REASONS.get(item.reason_code, ""),
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Notifications of change
+    # ------------------------------------------------------------------
+    def _match_changes(self, changes):
+        """(change, autopay file entry) of each notification of change, and the
+        problems of the others.
+
+        The original trace number names the entry the city sent (a debit or a
+        prenote), hence its payment, its enrollment and the bank account it
+        drafted. A change received already (in this file or an earlier one) is
+        refused.
+        """
+        if not changes:
+            return [], []
+        traces = [change.original_trace for change in changes]
+        entries = self.env["utility.autopay.file.line"].search(
+            [("company_id", "=", self.company_id.id), ("trace_number", "in", traces)]
+        )
+        entry_of = {entry.trace_number: entry for entry in entries}
+        earlier = self.env["utility.ach.return.line"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("trace_number", "in", traces),
+                ("state", "in", CHANGE_STATES),
+                ("file_id", "!=", self.id),
+            ]
+        )
+        earlier_of = {(line.trace_number, line.reason_code): line for line in earlier}
+        first_row = {}
+        matched, problems = [], []
+        for change in changes:
+            key = (change.original_trace, change.change_code)
+            where = self.env._("Row %(row)s (trace %(trace)s)", row=change.row,
+                               trace=change.original_trace)  # fmt: skip
+            problem = None
+            if key in first_row:
+                problem = self.env._(
+                    "the same change %(code)s is already in row %(row)s.",
+                    code=change.change_code,
+                    row=first_row[key],
+                )
+            elif key in earlier_of:
+                problem = self.env._(
+                    "change %(code)s was already received in file %(file)s on %(date)s.",
+                    code=change.change_code,
+                    file=earlier_of[key].file_id.display_name,
+                    date=format_date(self.env, earlier_of[key].file_id.date_import),
+                )
+            elif change.original_trace not in entry_of:
+                problem = self.env._(
+                    "notification of change %(code)s: no autopay debit or prenote has this "
+                    "trace number.",
+                    code=change.change_code,
+                )
+            first_row.setdefault(key, change.row)
+            if problem:
+                problems.append(self.env._("%(where)s: %(problem)s", where=where,
+                                           problem=problem))  # fmt: skip
+                continue
+            matched.append((change, entry_of[change.original_trace]))
+        return matched, problems
+
+    def _prepare_change_line_vals(self, change, entry):
+        return {
+            "file_id": self.id,
+            "row": change.row,
+            "trace_number": change.original_trace,
+            "reason_code": change.change_code,
+            "amount": 0.0,
+            "date": change.date,
+            "payment_id": entry.payment_id.id,
+            "enrollment_id": entry.enrollment_id.id,
+            "corrected_data": change.corrected_data or False,
+            "date_deadline": nacha.add_business_days(change.date, CHANGE_DAYS)
+            if change.date
+            else False,
+            "state": "review",
+        }
+
+    @staticmethod
+    def _mask(number):
+        # Chatter is read by every clerk: the last four digits tell the accounts apart.
+        return f"*{number[-4:]}" if number else "-"
+
+    def _change_review_reason(self, change, entry):
+        """Why a clerk must look at a notification of change, or None to apply it."""
+        enrollment = entry.enrollment_id
+        if not change.is_bank_change:
+            return self.env._(
+                "%(code)s: corrected data %(data)s. Nothing is changed: correct the "
+                "customer's records by hand if needed.",
+                code=self.env["utility.ach.return.line"]._change_label(change.change_code),
+                data=repr(change.corrected_data or ""),
+            )
+        if enrollment.state == "cancelled":
+            return self.env._(
+                "The enrollment is cancelled: nothing is drafted from this bank account any more."
+            )
+        if enrollment.bank_id != entry.bank_id:
+            return self.env._(
+                "The enrollment's bank account changed since this entry was sent: check the "
+                "correction against the new bank account (corrected data %(data)s).",
+                data=repr(change.corrected_data),
+            )
+        return None
+
+    def _apply_changes(self, triples):
+        """Apply the bank details of the notifications of change to their enrollments.
+
+        C01 (account number), C02 (routing number), C03 (both), C05 (checking
+        or savings), C06 (account number and type), C07 (all three) correct the
+        enrollment: a new account number points it to the customer's bank
+        account of that number (created when the customer has none), a new
+        routing number is written on that bank account, the type on the
+        enrollment. The enrollment's chatter says old -> new. Other codes, and
+        a change whose enrollment is cancelled or drafts another bank account
+        by now, are left to review and change nothing.
+        """
+        if not triples:
+            return
+        Line = self.env["utility.ach.return.line"]
+        to_apply = []
+        for change, entry, line in triples:
+            reason = self._change_review_reason(change, entry)
+            if reason:
+                line.change_note = reason
+                if entry.enrollment_id:
+                    entry.enrollment_id.message_post(
+                        body=self.env._(
+                            "Notification of change to review (file %(file)s, trace %(trace)s): "
+                            "%(reason)s",
+                            file=self.display_name,
+                            trace=change.original_trace,
+                            reason=reason,
+                        )
+                    )
+            else:
+                to_apply.append((change, entry, line))
+        banks = self._change_banks(to_apply)
+        for (change, entry, line), new_bank in zip(to_apply, banks, strict=True):
+            enrollment = entry.enrollment_id
+            old_bank = enrollment.bank_id
+            old_routing = old_bank.aba_routing or ""
+            new_routing = change.routing or old_routing
+            parts = []
+            if new_bank != old_bank:
+                parts.append(
+                    self.env._(
+                        "bank account number %(old)s → %(new)s",
+                        old=self._mask(old_bank.acc_number),
+                        new=self._mask(new_bank.acc_number),
+                    )
+                )
+            if new_routing != old_routing:
+                parts.append(
+                    self.env._("routing number %(old)s → %(new)s", old=old_routing or "-",
+                               new=new_routing)
+                )  # fmt: skip
+            if (new_bank.aba_routing or "") != new_routing:
+                new_bank.aba_routing = new_routing
+            vals = {}
+            if new_bank != old_bank:
+                vals["bank_id"] = new_bank.id
+            if change.account_type and change.account_type != enrollment.account_type:
+                labels = dict(enrollment._fields["account_type"]._description_selection(self.env))
+                parts.append(
+                    self.env._(
+                        "account type %(old)s → %(new)s",
+                        old=labels[enrollment.account_type],
+                        new=labels[change.account_type],
+                    )
+                )
+                vals["account_type"] = change.account_type
+            if vals:
+                enrollment.write(vals)
+            summary = "; ".join(parts) or self.env._("the bank details were already correct")
+            line.write({"state": "change", "change_note": summary})
+            enrollment.message_post(
+                body=self.env._(
+                    "Notification of change %(code)s (file %(file)s, trace %(trace)s): "
+                    "%(summary)s.",
+                    code=Line._change_label(change.change_code),
+                    file=self.display_name,
+                    trace=change.original_trace,
+                    summary=summary,
+                )
+            )
+
+    def _change_banks(self, to_apply):
+        """The bank account each change drafts from: the enrollment's own, or
+        for a new account number the customer's bank account of that number,
+        created (in one batch) when the customer has none."""
+        Bank = self.env["res.partner.bank"]
+        new_banks = {}  # (partner id, sanitized number): vals of the bank account
+        for change, entry, _line in to_apply:
+            if change.account_number:
+                bank = entry.enrollment_id.bank_id
+                key = (bank.partner_id.id, sanitize_account_number(change.account_number))
+                new_banks[key] = {
+                    "partner_id": bank.partner_id.id,
+                    "acc_number": nacha.clean_account_number(change.account_number),
+                    "aba_routing": change.routing or bank.aba_routing,
+                }
+        found = {}
+        if new_banks:
+            partner_ids = list({partner_id for partner_id, _number in new_banks})
+            for bank in Bank.search([("partner_id", "in", partner_ids)]):
+                key = (bank.partner_id.id, bank.sanitized_acc_number)
+                if key in new_banks:
+                    found.setdefault(key, bank)
+            missing = [key for key in new_banks if key not in found]
+            created = Bank.create([new_banks[key] for key in missing])
+            found.update(zip(missing, created, strict=True))
+        banks = []
+        for change, entry, _line in to_apply:
+            bank = entry.enrollment_id.bank_id
+            if change.account_number:
+                bank = found[bank.partner_id.id, sanitize_account_number(change.account_number)]
+            banks.append(bank)
+        return banks

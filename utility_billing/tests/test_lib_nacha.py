@@ -19,11 +19,15 @@ from ..lib.nacha import (
     SAVINGS_DEBIT,
     Entry,
     NachaError,
+    NotificationOfChange,
     Originator,
     aba_check_digit,
     add_business_days,
     build_file,
     clean_text,
+    decode_corrected_data,
+    federal_reserve_holidays,
+    is_business_day,
     is_valid_routing,
     looks_like_nacha,
     next_business_day,
@@ -131,6 +135,22 @@ class TestHelpers:
         assert next_business_day(dt.date(2025, 3, 16)) == dt.date(2025, 3, 17)
         assert add_business_days(friday, 3) == dt.date(2025, 3, 19)
         assert add_business_days(friday, 0) == friday
+
+    def test_business_days_skip_federal_reserve_holidays(self):
+        # Thanksgiving 2026 is a Thursday: a debit due that day settles Friday.
+        thanksgiving = dt.date(2026, 11, 26)
+        assert not is_business_day(thanksgiving)
+        assert next_business_day(thanksgiving) == dt.date(2026, 11, 27)
+        assert add_business_days(dt.date(2026, 11, 25), 1) == dt.date(2026, 11, 27)
+        # Independence Day 2027 is a Sunday: the Fed closes Monday July 5.
+        assert next_business_day(dt.date(2027, 7, 3)) == dt.date(2027, 7, 6)
+        # Christmas 2027 is a Saturday: the Fed stays open Friday December 24.
+        assert is_business_day(dt.date(2027, 12, 24))
+        assert next_business_day(dt.date(2027, 12, 25)) == dt.date(2027, 12, 27)
+        # New Year's Day crosses the year: December 31, 2027 + 1 banking day.
+        assert add_business_days(dt.date(2027, 12, 31), 1) == dt.date(2028, 1, 3)
+        assert federal_reserve_holidays(2026) >= {thanksgiving, dt.date(2026, 6, 19)}
+        assert len(federal_reserve_holidays(2026)) == 11
 
 
 def two_entry_file():
@@ -392,8 +412,41 @@ class TestDebitFile:
         assert looks_like_nacha("\n".join(records))
 
 
-def return_file(items, notice=False):
-    """A bank's returns file, written record by record from the layout."""
+def change_records(seq, code, corrected, *, trace="071000010000099", tx="26", cents=0):
+    """A COR entry and its addenda type 98, field by field from the layout."""
+    entry_detail = (
+        "6"  # 1 record type
+        + tx  # 2-3 transaction code
+        + "02100002"  # 4-11 receiving DFI identification
+        + "1"  # 12 check digit
+        + "000123456789".ljust(17)  # 13-29 DFI account number
+        + f"{cents:010d}"  # 30-39 amount: none on a notification of change
+        + f"UA{seq:06d}".ljust(15)  # 40-54 individual identification
+        + "TERRY TESTER".ljust(22)  # 55-76 individual name
+        + "  "  # 77-78 discretionary data
+        + "1"  # 79 addenda record indicator
+        + f"02100002{seq:07d}"  # 80-94 trace number of the COR entry
+    )
+    addenda = (
+        "7"  # 1 record type
+        + "98"  # 2-3 addenda type: notification of change
+        + code  # 4-6 change code
+        + trace  # 7-21 original entry trace number
+        + " " * 6  # 22-27 reserved
+        + "02100002"  # 28-35 original receiving DFI identification
+        + corrected.ljust(29)  # 36-64 corrected data
+        + " " * 15  # 65-79 reserved
+        + f"02100002{seq:07d}"  # 80-94 trace number
+    )
+    assert len(entry_detail) == len(addenda) == 94
+    return [entry_detail, addenda]
+
+
+def return_file(items, notice=False, changes=()):
+    """A bank's returns file, written record by record from the layout.
+
+    :param changes: (code, corrected data, original trace) of notifications of change
+    """
     header = (
         "101"
         + " 071000013"
@@ -436,10 +489,9 @@ def return_file(items, notice=False):
         )
         records.append("799" + code + trace + "      " + "02100002" + " " * 44 + f"07100001{n:07d}")
     if notice:
-        records.append(
-            "621" + "07100001" + "3" + "1".ljust(17) + "0" * 10 + " " * 39 + "1" + "0" * 15
-        )
-        records.append("798C01" + "071000010000099" + " " * 6 + "02100002" + " " * 44 + "0" * 15)
+        changes = [("C01", "98765432101", "071000010000099"), *changes]
+    for n, (code, corrected, trace) in enumerate(changes, start=len(items) + 1):
+        records += change_records(n, code, corrected, trace=trace)
     records.append("8225" + "0" * 90)
     records.append("9" + "0" * 93)
     assert all(len(r) == 94 for r in records)
@@ -452,8 +504,11 @@ class TestReturns:
             [("071000010000041", "R01", 12345), ("071000010000042", "R02", 7)], notice=True
         )
         assert looks_like_nacha(text)
-        items, problems = parse_returns(text)
+        items, changes, problems = parse_returns(text)
         assert problems == []
+        assert [(c.change_code, c.original_trace, c.account_number) for c in changes] == [
+            ("C01", "071000010000099", "98765432101")
+        ]
         assert [(i.trace_number, i.reason_code, i.amount, i.date) for i in items] == [
             ("071000010000041", "R01", D("123.45"), dt.date(2025, 3, 19)),
             ("071000010000042", "R02", D("0.07"), dt.date(2025, 3, 19)),
@@ -465,8 +520,9 @@ class TestReturns:
     def test_nacha_returns_tolerate_cut_trailing_blanks_and_crlf(self):
         text = return_file([("071000010000041", "R01", 12345)])
         text = "\r\n".join(line.rstrip() for line in text.splitlines())
-        items, problems = parse_returns_nacha(text)
+        items, changes, problems = parse_returns_nacha(text)
         assert problems == []
+        assert changes == []
         assert items[0].reason_code == "R01"
 
     def test_nacha_return_problems(self):
@@ -474,8 +530,8 @@ class TestReturns:
         lines = text.splitlines()
         lines.insert(2, "6" * 95)
         lines.pop(-3)  # the second entry loses its addenda
-        items, problems = parse_returns_nacha("\n".join(lines))
-        assert items == []
+        items, changes, problems = parse_returns_nacha("\n".join(lines))
+        assert items == changes == []
         assert problems == [
             "Line 3: 95 characters, a record has 94.",
             "Line 5: return reason code 'X01' is not R01...R99.",
@@ -492,8 +548,8 @@ class TestReturns:
             '071000010000042,r08,"$1,000.00",03/20/2025\n'
         )
         assert not looks_like_nacha(text)
-        items, problems = parse_returns(text)
-        assert problems == []
+        items, changes, problems = parse_returns(text)
+        assert problems == changes == []
         assert [(i.row, i.trace_number, i.reason_code, i.amount, i.date) for i in items] == [
             (2, "071000010000041", "R01", D("123.45"), dt.date(2025, 3, 19)),
             (4, "071000010000042", "R08", D("1000.00"), dt.date(2025, 3, 20)),
@@ -525,3 +581,132 @@ class TestReturns:
             parse_returns_csv("trace,code\n1,2\n")
         with pytest.raises(NachaError, match="empty"):
             parse_returns_csv("")
+
+
+class TestNotificationsOfChange:
+    def parse(self, *changes):
+        items, found, problems = parse_returns_nacha(return_file([], changes=changes))
+        assert items == []
+        return found, problems
+
+    def test_fields_of_the_addenda_type_98(self):
+        records = change_records(1, "C02", "071000013")
+        fields = parse_record(records[1])
+        assert fields["addenda_type_code"] == "98"
+        assert fields["change_code"] == "C02"
+        assert fields["original_entry_trace_number"] == "071000010000099"
+        assert fields["original_receiving_dfi_identification"] == "02100002"
+        assert fields["corrected_data"] == "071000013"
+        assert fields["trace_number"] == "021000020000001"
+
+    def test_every_bank_change_code_is_decoded(self):
+        changes, problems = self.parse(
+            ("C01", "98765432101", "071000010000011"),
+            ("C02", "071000013", "071000010000012"),
+            ("C03", "071000013   " + "98765432101".ljust(17), "071000010000013"),
+            ("C05", "37", "071000010000015"),
+            ("C06", "98765432101".ljust(17) + "   27", "071000010000016"),
+            ("C07", "071000013" + "98765432101".ljust(17) + "37", "071000010000017"),
+        )
+        assert problems == []
+        got = [
+            (c.row, c.change_code, c.routing, c.account_number, c.transaction_code, c.account_type)
+            for c in changes
+        ]
+        assert got == [
+            (3, "C01", "", "98765432101", "", ""),
+            (5, "C02", "071000013", "", "", ""),
+            (7, "C03", "071000013", "98765432101", "", ""),
+            (9, "C05", "", "", "37", "savings"),
+            (11, "C06", "", "98765432101", "27", "checking"),
+            (13, "C07", "071000013", "98765432101", "37", "savings"),
+        ]
+        assert all(c.is_bank_change for c in changes)
+        assert changes[0].date == dt.date(2025, 3, 19)
+        assert changes[0].original_routing8 == "02100002"
+        assert changes[0].description == "Incorrect bank account number"
+        assert changes[0].extra == {
+            "individual_id": "UA000001",
+            "name": "TERRY TESTER",
+            "transaction_code": "26",
+        }
+
+    def test_other_codes_are_kept_as_text_for_a_clerk(self):
+        changes, problems = self.parse(
+            ("C04", "TERRY Q TESTER", "071000010000014"),
+            ("C09", "UA000777", "071000010000019"),
+            ("C13", "", "071000010000023"),
+        )
+        assert problems == []
+        assert [(c.change_code, c.corrected_data, c.is_bank_change) for c in changes] == [
+            ("C04", "TERRY Q TESTER", False),
+            ("C09", "UA000777", False),
+            ("C13", "", False),
+        ]
+        assert changes[0] == NotificationOfChange(
+            row=3,
+            change_code="C04",
+            original_trace="071000010000014",
+            original_routing8="02100002",
+            corrected_data="TERRY Q TESTER",
+            date=dt.date(2025, 3, 19),
+            extra=changes[0].extra,
+        )
+        assert changes[0].routing == changes[0].account_number == changes[0].account_type == ""
+
+    def test_bad_corrected_data_is_reported_per_line(self):
+        changes, problems = self.parse(
+            ("C03", "071000014   98765432101", "071000010000001"),
+            ("C02", "7100001", "071000010000002"),
+            ("C01", "", "071000010000003"),
+            ("C05", "47", "071000010000004"),
+            ("C06", "9876 5432".ljust(17) + "   22", "071000010000005"),
+            ("X01", "", "071000010000006"),
+        )
+        assert changes == []
+        assert problems == [
+            "Line 4: C03 corrected routing number 071000014 fails its check digit.",
+            "Line 6: C02 corrected routing number '7100001' must be 9 digits.",
+            "Line 8: C01 corrected bank account number '' must be 1 to 17 letters or digits.",
+            "Line 10: C05 corrected transaction code '47' is neither a checking (2x) nor a "
+            "savings (3x) one.",
+            "Line 12: C06 corrected bank account number '9876 5432' must be 1 to 17 letters "
+            "or digits.",
+            "Line 14: change code 'X01' is not C01...C99.",
+        ]
+
+    def test_a_change_with_an_amount_is_refused(self):
+        text = return_file([]).splitlines()
+        text[2:2] = change_records(1, "C01", "98765432101", cents=100)
+        items, changes, problems = parse_returns_nacha("\n".join(text))
+        assert items == changes == []
+        assert problems == [
+            "Line 3: a notification of change carries no amount, this one has '0000000100'."
+        ]
+
+    def test_a_return_and_a_change_in_one_file(self):
+        text = return_file(
+            [("071000010000041", "R01", 12345)],
+            changes=[("C05", "32", "071000010000042")],
+        )
+        items, changes, problems = parse_returns(text)
+        assert problems == []
+        assert [i.trace_number for i in items] == ["071000010000041"]
+        assert [(c.original_trace, c.account_type) for c in changes] == [
+            ("071000010000042", "savings")
+        ]
+
+    @pytest.mark.parametrize(
+        ("code", "data", "expected"),
+        [
+            ("C01", "  12-34A  ", {"account_number": "12-34A"}),
+            ("C03", "071000013" + "12345".rjust(20), {"routing": "071000013",
+                                                      "account_number": "12345"}),
+            ("C06", "12345" + "27".rjust(24), {"account_number": "12345",
+                                               "transaction_code": "27",
+                                               "account_type": "checking"}),
+            ("C04", "ANY NAME", {}),
+        ],
+    )  # fmt: skip
+    def test_decode_tolerates_other_padding(self, code, data, expected):
+        assert decode_corrected_data(code, data) == (expected, [])
