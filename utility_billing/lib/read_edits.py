@@ -10,7 +10,10 @@ High / low usage is compared **per day**: the average daily usage of the last
 ``history_periods`` billable readings (their consumption summed over their days)
 is scaled to the days of the reading being checked, so a 35-day read is not high
 next to 28-day reads only because it is longer. Readings whose days are unknown
-fall back to the plain per-period average.
+fall back to the plain per-period average. A seasonal account (irrigation, a
+school, a pool: ``Service.seasonal``) is compared with its own usage over the
+same days one year earlier instead, when it has readings then: a sprinkler's
+winter bill is not "low" next to its summer ones.
 
 Nothing here touches the database.
 """
@@ -60,6 +63,9 @@ UNIT_LABELS = {
 }
 
 
+YEAR_OF_MONTHLY_READS = 13
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """The company's read-edit settings (res.company utility_* fields)."""
@@ -73,9 +79,16 @@ class Thresholds:
 
     @property
     def depth(self):
-        """How many past readings the checks look at, at most."""
+        """How many past readings the checks look at, at most (a year of monthly
+        reads at least, for the seasonal comparison)."""
         return (
-            max(self.history_periods, self.same_reading_periods, self.max_consecutive_estimates) + 1
+            max(
+                self.history_periods,
+                self.same_reading_periods,
+                self.max_consecutive_estimates,
+                YEAR_OF_MONTHLY_READS,
+            )
+            + 1
         )
 
 
@@ -111,6 +124,8 @@ class Service:
     unit: str = "gallon"
     # The meter was (re)installed between the previous reading and this one.
     meter_reinstalled: bool = False
+    # Compare usage with the same period last year (see the module docstring).
+    seasonal: bool = False
 
 
 @dataclass(frozen=True)
@@ -193,6 +208,30 @@ def expected_usage(read, history, periods):
         return daily * read.days, count
     usable = billable_history(history, periods)
     return sum((past.consumption for past in usable), ZERO) / len(usable), count
+
+
+def same_period_last_year(read, history):
+    """Usage of the same days one year before ``read``, from the billable
+    readings whose periods cover them (each counted for the days it shares
+    with that window, at its own daily rate).
+
+    :return: Decimal expected usage, or None when the history does not reach
+        back a year or covers less than half of those days
+    """
+    if read.days <= 0:
+        return None
+    end = read.date - dt.timedelta(days=365)
+    start = end - dt.timedelta(days=read.days)
+    usage, covered = ZERO, 0
+    for past in billable_history(history, len(history)):
+        past_start = past.date - dt.timedelta(days=past.days)
+        shared = (min(end, past.date) - max(start, past_start)).days
+        if shared > 0:
+            usage += past.consumption * shared / Decimal(past.days)
+            covered += shared
+    if covered * 2 < read.days:
+        return None
+    return usage * read.days / Decimal(covered)
 
 
 def estimate_consumption(history, days, periods):
@@ -341,7 +380,7 @@ def check_usage_inactive(read, service):
 
 
 def _usage_comparison(read, history, service, thresholds):
-    """(percent of expected usage, expected, count) or None when not comparable."""
+    """(percent of expected usage, expected, what it is) or None when not comparable."""
     if (
         read.read_type == "initial"
         or read.previous_value is None
@@ -349,19 +388,24 @@ def _usage_comparison(read, history, service, thresholds):
         or service.state in INACTIVE_SERVICE_STATES
     ):
         return None
-    expected, count = expected_usage(read, history, thresholds.history_periods)
+    expected = same_period_last_year(read, history) if service.seasonal else None
+    if expected is not None:
+        basis = "the same period last year"
+    else:
+        expected, count = expected_usage(read, history, thresholds.history_periods)
+        basis = f"the {count}-period average"
     if expected is None or expected <= 0 or expected < to_decimal(thresholds.min_average):
         return None
-    return read.consumption / expected * HUNDRED, expected, count
+    return read.consumption / expected * HUNDRED, expected, basis
 
 
 def _usage_message(read, service, comparison, limit):
-    percent, expected, count = comparison
+    percent, expected, basis = comparison
     unit = unit_label(service.unit)
     days = f" for {read.days} days" if read.days else ""
     return (
-        f"Usage {fmt(read.consumption, 1)} {unit} is {fmt(percent, 0)} % of the "
-        f"{count}-period average {fmt(expected, 1)} {unit}{days} (limit {fmt(limit, 0)} %)."
+        f"Usage {fmt(read.consumption, 1)} {unit} is {fmt(percent, 0)} % of "
+        f"{basis} {fmt(expected, 1)} {unit}{days} (limit {fmt(limit, 0)} %)."
     )
 
 

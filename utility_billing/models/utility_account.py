@@ -142,6 +142,17 @@ class UtilityAccount(models.Model):
         tracking=True,
         help="Send copies of delinquency notices to the premise owner.",
     )
+    is_seasonal_usage = fields.Boolean(
+        string="Seasonal Usage",
+        compute="_compute_is_seasonal_usage",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="The high / low usage edits compare each reading with the same period last "
+        "year (when there are readings then), not with the average of the last periods: "
+        "irrigation, schools, pools. Set for irrigation premises; a clerk may change it.",
+    )
     is_bankruptcy = fields.Boolean(string="Bankruptcy", tracking=True)
     is_estate = fields.Boolean(string="Estate", tracking=True)
     discount_program = fields.Selection(
@@ -173,6 +184,11 @@ class UtilityAccount(models.Model):
         for account in self:
             if account.location_id.cycle_id:
                 account.cycle_id = account.location_id.cycle_id
+
+    @api.depends("location_id.customer_class")
+    def _compute_is_seasonal_usage(self):
+        for account in self:
+            account.is_seasonal_usage = account.location_id.customer_class == "irrigation"
 
     @api.depends("service_ids.meter_id")
     def _compute_meter_ids(self):

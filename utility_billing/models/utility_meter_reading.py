@@ -696,6 +696,7 @@ class UtilityMeterReading(models.Model):
             multiplier=to_decimal(self.meter_id.multiplier),
             unit=self.meter_id.unit,
             meter_reinstalled=reinstalled,
+            seasonal=service.account_id.is_seasonal_usage,
         )
 
     def _get_reinstalled_ids(self):

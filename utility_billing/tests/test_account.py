@@ -21,6 +21,24 @@ class TestUtilityAccount(UtilityCommon):
         self.assertFalse(account.cycle_id, "a premise without route has no cycle yet")
         self.assertEqual(self.account.state, "pending")
 
+    def test_irrigation_accounts_compare_usage_by_season(self):
+        orchard = self.env["utility.service.location"].create(
+            {"street": "1 Orchard Rd", "customer_class": "irrigation"}
+        )
+        sprinklers = self.env["utility.account"].create(
+            {"partner_id": self.customer.id, "location_id": orchard.id}
+        )
+        self.assertTrue(sprinklers.is_seasonal_usage)
+        self.assertFalse(self.account.is_seasonal_usage, "a residential account is not")
+        # A clerk may mark another account seasonal (a school, a pool).
+        self.account.is_seasonal_usage = True
+        meter = self._create_meter()
+        service = self._add_service(self.account, self.water, meter_id=meter.id)
+        reading = self.env["utility.meter.reading"].create(
+            {"meter_id": meter.id, "service_id": service.id, "date": "2025-01-03", "value": 5}
+        )
+        self.assertTrue(reading._edit_service().seasonal)
+
     def test_one_open_account_per_premise(self):
         with self.assertRaisesRegex(ValidationError, "only one open account"), self.cr.savepoint():
             self.env["utility.account"].create(

@@ -195,6 +195,39 @@ class TestHighLow:
         assert codes(current(STEADY, 128.5), thresholds=strict) == ["low_usage"]
         assert codes(current(STEADY, 133)) == []
 
+    def test_seasonal_account_compares_with_the_same_period_last_year(self):
+        # A sprinkler account: 2 units a month in winter, 40 in summer (a
+        # 12-period average of 15.7). Its January read of 2 is normal for it.
+        monthly = [2, 2, 5, 15, 30, 40, 40, 30, 15, 5, 2, 2]
+        history = history_of([sum(monthly[:i]) for i in range(len(monthly) + 1)])
+        seasonal = Service(state="active", dials=6, unit="kgal", seasonal=True)
+        january = current(history, 190)
+        assert codes(january, history) == ["low_usage"]
+        assert codes(january, history, service=seasonal) == []
+        # Four times last January is high for it, not for the average.
+        result = re_.run_edits(current(history, 196), history, seasonal, T)
+        assert result.codes == ["high_usage"]
+        assert result.flags[0].message == (
+            "Usage 8 kgal is 400 % of the same period last year 2 kgal for 30 days (limit 200 %)."
+        )
+        assert codes(current(history, 196), history) == []
+
+    def test_seasonal_account_without_a_year_of_history_uses_the_average(self):
+        half_year = history_of(range(0, 70, 10))
+        seasonal = Service(state="active", dials=6, unit="kgal", seasonal=True)
+        assert re_.same_period_last_year(current(half_year, 80), half_year) is None
+        result = re_.run_edits(current(half_year, 101.2), half_year, seasonal, T)
+        assert result.flags[0].message == (
+            "Usage 41.2 kgal is 412 % of the 6-period average 10 kgal for 30 days (limit 200 %)."
+        )
+
+    def test_same_period_last_year_prorates_the_readings_it_overlaps(self):
+        # Readings every 30 days, 30 units each; the window a year before a
+        # 60-day read spans parts of three of them: 60 days at 1 a day.
+        history = history_of(range(0, 400, 30))
+        read = current(history, 420, days=60)
+        assert re_.same_period_last_year(read, history) == D(60)
+
     def test_minimum_average_switches_high_low_off(self):
         tiny = history_of([0, 1, 2])  # 1 unit a period
         assert codes(current(tiny, 12), tiny) == []
