@@ -23,8 +23,9 @@ import os
 import random
 import sys
 import tempfile
-import time
 from decimal import Decimal
+
+from bench_common import timed
 
 ADDON_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "utility_billing")
 
@@ -312,13 +313,6 @@ def render_platypus(bills, out):
     return len(bills)
 
 
-def _timed(function, *args):
-    """(result, wall seconds, CPU seconds of this process): the machine may be shared."""
-    start, cpu = time.perf_counter(), time.process_time()
-    result = function(*args)
-    return result, time.perf_counter() - start, time.process_time() - cpu
-
-
 def _rate(count, wall, cpu):
     return f"{count / wall:,.0f} bills/s ({count / cpu:,.0f} bills per CPU second)"
 
@@ -333,14 +327,14 @@ def main():
     parser.add_argument("--sample", help="also write one sample bill PDF here")
     args = parser.parse_args()
 
-    bills, build, _cpu = _timed(make_bills, args.n)
+    bills, build, _cpu = timed(make_bills, args.n)
     print(f"bills built: {args.n} in {build:.2f} s (synthetic data, validation included)")
     font, size = bill_pdf.scan_line_font()
     print(f"scan line font: {font} {size:g} pt")
 
     out_path = args.out or os.path.join(tempfile.gettempdir(), "bench_bills.pdf")
     with open(out_path, "wb") as out:
-        count, seconds, cpu = _timed(bill_pdf.render_batch, bills, out)
+        count, seconds, cpu = timed(bill_pdf.render_batch, bills, out)
     size_mb = os.path.getsize(out_path) / 1e6
     print(
         f"canvas render_batch: {count} bills in {seconds:.2f} s = {_rate(count, seconds, cpu)},"
@@ -348,7 +342,7 @@ def main():
     )
 
     buffer = io.StringIO()
-    count, seconds, cpu = _timed(bill_vendor_file.write_vendor_csv, bills, buffer)
+    count, seconds, cpu = timed(bill_vendor_file.write_vendor_csv, bills, buffer)
     print(
         f"vendor CSV: {count} bills in {seconds:.2f} s = {_rate(count, seconds, cpu)},"
         f" {len(buffer.getvalue().encode()) / 1e6:.2f} MB"
@@ -357,7 +351,7 @@ def main():
     if args.baseline_n:
         subset = bills[: args.baseline_n]
         buffer = io.BytesIO()
-        count, seconds, cpu = _timed(render_platypus, subset, buffer)
+        count, seconds, cpu = timed(render_platypus, subset, buffer)
         print(
             f"platypus baseline: {count} bills in {seconds:.2f} s = {_rate(count, seconds, cpu)},"
             f" {len(buffer.getvalue()) / 1e6:.2f} MB"

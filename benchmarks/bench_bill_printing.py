@@ -24,7 +24,6 @@ It prints bills per second (wall and per CPU second of this process; wkhtmltopdf
 runs in a child process, so its CPU is not in the second figure) and the ratio.
 """
 
-import argparse
 import logging
 import os
 import resource
@@ -37,18 +36,9 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench_common import argument_parser, create_accounts, superuser_env, timed
+
 READ_START = date(2025, 2, 5)
-
-
-def odoo_env(args):
-    import odoo
-    from odoo import api
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.db, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.db)
-    cr = registry.cursor()
-    return cr, api.Environment(cr, odoo.SUPERUSER_ID, {"tz": "UTC"})
 
 
 def setup(env, n):
@@ -71,7 +61,9 @@ def setup(env, n):
     route = env["utility.route"].create(
         {"name": "Bench print", "code": "BENCH-P-1", "cycle_id": cycle.id}
     )
-    partners = env["res.partner"].create(
+    accounts = create_accounts(
+        env,
+        route,
         [
             {
                 "name": f"Bench Customer {i}",
@@ -80,16 +72,8 @@ def setup(env, n):
                 "zip": "66002",
             }
             for i in range(n)
-        ]
-    )
-    locations = env["utility.service.location"].create(
-        [{"street": f"{i} Bench Print St", "route_id": route.id} for i in range(n)]
-    )
-    accounts = env["utility.account"].create(
-        [
-            {"partner_id": p.id, "location_id": loc.id}
-            for p, loc in zip(partners, locations, strict=True)
-        ]
+        ],
+        "{} Bench Print St",
     )
     services = env["utility.account.service"].create(
         [
@@ -228,17 +212,8 @@ def start_asset_server(args):
     raise RuntimeError("the Odoo server for the report assets did not start")
 
 
-def timed(function):
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = function()
-    return result, time.perf_counter() - wall, time.process_time() - cpu
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--config", default=str(ROOT / "var" / "dev.conf"))
-    parser.add_argument("-n", type=int, default=300)
+    parser = argument_parser(__doc__.splitlines()[0], n=300)
     parser.add_argument(
         "--qweb-n", type=int, default=20, help="bills for QWeb bill by bill (default 20)"
     )
@@ -247,7 +222,7 @@ def main():
         "--report-url", help="a running Odoo server of this database (default: start one)"
     )
     args = parser.parse_args()
-    cr, env = odoo_env(args)
+    cr, env = superuser_env(args.config, args.db)
     # Debian's wkhtmltopdf warns on every call that it ignores the header switches.
     logging.getLogger("odoo.addons.base.models.ir_actions_report").setLevel(logging.ERROR)
     server = None

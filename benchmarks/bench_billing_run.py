@@ -39,18 +39,13 @@ dates).
 
 import argparse
 import datetime as dt
-import json
 import os
-import random
-import resource
-import subprocess
 import sys
 import time
-import tracemalloc
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
-# The venv imports Odoo already; ODOO_SOURCE only matters when run with another Python.
-ODOO = os.environ.get("ODOO_SOURCE", "/opt/odoo")
+import bench_common
+import ledger_facts
+
 PREVIOUS_READ = dt.date(2025, 1, 3)
 CURRENT_READ = dt.date(2025, 2, 3)
 RUN_NAME = "BENCH/RUN"
@@ -58,17 +53,7 @@ SETUP_BATCH = 5000
 
 
 def _env(args):
-    sys.path.insert(0, ODOO)
-    import odoo
-    from odoo import api
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.db, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.db)
-    cr = registry.cursor()
-    env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-    admin = env.ref("base.user_admin")
-    context = {"lang": "en_US", "tz": "UTC", "queue_job__no_delay": True}
-    return cr, api.Environment(cr, admin.id, context)
+    return bench_common.admin_env(args.config, args.db, context={"queue_job__no_delay": True})
 
 
 # ----------------------------------------------------------------------
@@ -157,7 +142,7 @@ def setup_commit(args):
             mail_notrack=True,
         )
     )
-    try:
+    with cr:  # commits at the end (none when it fails), then closes
         started = time.perf_counter()
         schedules = _schedules(env)
         cycle = env["utility.billing.cycle"].create(
@@ -203,33 +188,19 @@ def setup_commit(args):
                 f"  set-up: {start + count} accounts, {time.perf_counter() - started:.0f} s",
                 file=sys.stderr,
             )
-    finally:
-        cr.close()
 
 
 def prepare_bench_db(args, env_vars):
     bench_db = f"{args.db}_run{args.n}{'h' if args.hash else ''}"
-    exists = subprocess.run(
-        ["psql", "-At", "-d", "postgres", "-c",
-         f"SELECT 1 FROM pg_database WHERE datname = '{bench_db}'"],
-        check=True, capture_output=True, text=True, env=env_vars,
-    ).stdout.strip()  # fmt: skip
-    if exists:
+    if bench_common.database_exists(bench_db, env_vars):
         return bench_db
     print(f"preparing {bench_db}: copy of {args.db} with {args.n} billable accounts ...")
     started = time.perf_counter()
-    subprocess.run(["createdb", "-T", args.db, bench_db], check=True, env=env_vars)
-    try:
-        command = [sys.executable, __file__, "--db", bench_db, "--config", args.config,
-                   "-n", str(args.n), "--child", "setup", "--out", os.devnull]  # fmt: skip
-        if args.hash:
-            command.append("--hash")
-        subprocess.run(command, check=True)
-        subprocess.run(["psql", "-q", "-d", bench_db, "-c", "VACUUM ANALYZE"], check=True,
-                       env=env_vars, stderr=subprocess.DEVNULL)  # fmt: skip
-    except BaseException:
-        subprocess.run(["dropdb", "--if-exists", bench_db], check=False, env=env_vars)
-        raise
+    command = [sys.executable, __file__, "--db", bench_db, "--config", args.config,
+               "-n", str(args.n), "--child", "setup", "--out", os.devnull]  # fmt: skip
+    if args.hash:
+        command.append("--hash")
+    bench_common.prepare_copy(args.db, bench_db, command, env_vars)
     print(f"set-up: {args.n} accounts and readings in {time.perf_counter() - started:.0f} s")
     return bench_db
 
@@ -237,24 +208,6 @@ def prepare_bench_db(args, env_vars):
 # ----------------------------------------------------------------------
 # Children: one path each, one transaction, rolled back
 # ----------------------------------------------------------------------
-def _memory(key):
-    """Resident memory of this process in kB (VmRSS now, VmHWM peak)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
-def _reset_peak_rss():
-    # Linux: writing 5 to clear_refs resets VmHWM, so the peak is the run's own.
-    try:
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-    except OSError:
-        pass
-
-
 def _analyze(env):
     """Planner statistics of the tables this transaction fills (ANALYZE sees
     the transaction's own rows): a database in use has them."""
@@ -284,102 +237,94 @@ def _new_run(env, args):
     return run
 
 
-def child_run(args):
+def child(args):
+    """One path (``--child run`` or ``baseline``) in its own transaction, rolled back."""
     cr, env = _env(args)
-    try:
-        run = _new_run(env, args)
-        env.invalidate_all()
-        rss_before = _memory("VmRSS")
-        _reset_peak_rss()
-        if args.tracemalloc:
-            tracemalloc.start()
-        cpu0 = time.process_time()
-        t0 = time.perf_counter()
-        # The product's own path: each chunk commits (queue_job__no_delay).
-        run.action_compute()
-        env.cr.commit()
-        t_compute = time.perf_counter() - t0
-        cpu_compute = time.process_time() - cpu0
-        # A clerk reviews the register between the two: the planner has
-        # the statistics of the new lines by then (autovacuum).
-        _analyze(env)
-        env.cr.commit()
-        cpu1 = time.process_time()
-        t1 = time.perf_counter()
-        run.action_post()
-        env.cr.commit()
-        t_post = time.perf_counter() - t1
-        cpu = cpu_compute + time.process_time() - cpu1
-        python_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
-        tracemalloc.stop()
-        rss_peak = _memory("VmHWM")
-        result = {
-            "state": run.state,
-            "ready": run.posted_count,
-            "exceptions": run.exception_count,
-            "n": len(run.move_ids),
-            "compute_seconds": t_compute,
-            "post_seconds": t_post,
-            "seconds": t_compute + t_post,
-            "cpu_seconds": cpu,
-            "rss_before_kb": rss_before,
-            "rss_peak_kb": rss_peak,
-            "python_peak_kb": python_peak and python_peak // 1024,
-        }
-        lines = env["utility.billing.run.line"].browse(_subset(env, run, args))
-        result.update(_facts(env, run, set(lines.mapped("account_id").ids), args))
-        result["lock_date"] = _lock_date_check(env, run, args, "run")
-    finally:
-        cr.rollback()
-        cr.close()
-    with open(args.out, "w") as file:
-        json.dump(result, file, default=str)
+    measure = _measure_run if args.child == "run" else _measure_baseline
+    bench_common.rolled_back(cr, lambda: measure(env, args), args.out)
 
 
-def child_baseline(args):
-    cr, env = _env(args)
-    try:
-        run = _new_run(env, args)
-        run.action_compute()
-        _analyze(env)
+def _committed(env, action):
+    action()
+    env.cr.commit()
+
+
+def _measure_run(env, args):
+    run = _new_run(env, args)
+    env.invalidate_all()
+    rss_before = bench_common.start_memory_watch(args.tracemalloc)
+    # The product's own path: each chunk commits (queue_job__no_delay).
+    _none, t_compute, cpu_compute = bench_common.timed(_committed, env, run.action_compute)
+    # A clerk reviews the register between the two: the planner has
+    # the statistics of the new lines by then (autovacuum).
+    _analyze(env)
+    env.cr.commit()
+    _none, t_post, cpu_post = bench_common.timed(_committed, env, run.action_post)
+    cpu = cpu_compute + cpu_post
+    python_peak = bench_common.python_peak_kb(args.tracemalloc)
+    rss_peak = bench_common.memory_kb("VmHWM")
+    result = {
+        "state": run.state,
+        "ready": run.posted_count,
+        "exceptions": run.exception_count,
+        "n": len(run.move_ids),
+        "compute_seconds": t_compute,
+        "post_seconds": t_post,
+        "seconds": t_compute + t_post,
+        "cpu_seconds": cpu,
+        "rss_before_kb": rss_before,
+        "rss_peak_kb": rss_peak,
+        "python_peak_kb": python_peak,
+    }
+    lines = env["utility.billing.run.line"].browse(_subset(env, run, args))
+    result.update(_compared_facts(env, run, lines, args, "run"))
+    return result
+
+
+def _measure_baseline(env, args):
+    run = _new_run(env, args)
+    run.action_compute()
+    _analyze(env)
+    env.cr.commit()
+    builder = env["utility.bill.builder"]
+    lines = env["utility.billing.run.line"].browse(_subset(env, run, args))
+    charges = run._read_charges(lines.ids)
+    vals_list = [
+        builder._prepare_invoice_vals(run._prepare_invoice_header(line), charges[line.id])
+        for line in lines
+    ]
+    env.invalidate_all()
+    rss_before = bench_common.start_memory_watch()
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    count = 0
+    for start in range(0, len(vals_list), args.batch):
+        batch = vals_list[start : start + args.batch]
+        count += len(builder._create_posted_moves_standard(batch))
+        # As a script posting by batches would: one transaction a batch.
         env.cr.commit()
-        builder = env["utility.bill.builder"]
-        lines = env["utility.billing.run.line"].browse(_subset(env, run, args))
-        charges = run._read_charges(lines.ids)
-        vals_list = [
-            builder._prepare_invoice_vals(run._prepare_invoice_header(line), charges[line.id])
-            for line in lines
-        ]
-        env.invalidate_all()
-        rss_before = _memory("VmRSS")
-        _reset_peak_rss()
-        cpu0 = time.process_time()
-        t0 = time.perf_counter()
-        count = 0
-        for start in range(0, len(vals_list), args.batch):
-            batch = vals_list[start : start + args.batch]
-            count += len(builder._create_posted_moves_standard(batch))
-            # As a script posting by batches would: one transaction a batch.
-            env.cr.commit()
-            if start and start % 2000 == 0:
-                _analyze(env)
-                if args.verbose:
-                    print(f"baseline {start} {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-        elapsed = time.perf_counter() - t0
-        result = {
-            "n": count,
-            "seconds": elapsed,
-            "cpu_seconds": time.process_time() - cpu0,
-            "rss_before_kb": rss_before,
-            "rss_peak_kb": _memory("VmHWM"),
-        }
-        result.update(_facts(env, run, set(lines.mapped("account_id").ids), args))
-        result["lock_date"] = _lock_date_check(env, run, args, "standard")
-    finally:
-        cr.rollback()
-        cr.close()
-    with open(args.out, "w") as file:
-        json.dump(result, file, default=str)
+        if start and start % 2000 == 0:
+            _analyze(env)
+            if args.verbose:
+                print(f"baseline {start} {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    elapsed = time.perf_counter() - t0
+    result = {
+        "n": count,
+        "seconds": elapsed,
+        "cpu_seconds": time.process_time() - cpu0,
+        "rss_before_kb": rss_before,
+        "rss_peak_kb": bench_common.memory_kb("VmHWM"),
+    }
+    result.update(_compared_facts(env, run, lines, args, "standard"))
+    return result
+
+
+def _compared_facts(env, run, lines, args, path):
+    """The facts of the bills of the accounts of ``lines``, and a bill posted
+    through ``path`` in a locked period."""
+    facts = _facts(env, run, set(lines.mapped("account_id").ids), args)
+    facts["lock_date"] = _lock_date_check(env, run, args, path)
+    return facts
 
 
 def _subset(env, run, args):
@@ -414,16 +359,11 @@ def _facts(env, run, account_ids, args):
     _analyze(env)
     cr.execute("ANALYZE bench_accounts")
     # Numbering: each path's bills are numbered without gap or duplicate.
-    cr.execute(
-        """
-        SELECT count(*), count(DISTINCT name), min(sequence_number), max(sequence_number),
-               count(DISTINCT sequence_prefix)
-          FROM account_move
-         WHERE journal_id = %s AND state = 'posted' AND utility_billing_run_id = %s
-        """,
+    count, distinct, low, high, prefixes = ledger_facts.numbering(
+        cr,
+        "journal_id = %s AND state = 'posted' AND utility_billing_run_id = %s",
         [journal.id, run.id],
     )
-    count, distinct, low, high, prefixes = cr.fetchone()
     facts["numbering"] = {
         "count": count,
         "gapless": bool(count) and count == distinct == high - low + 1 and prefixes == 1,
@@ -459,17 +399,10 @@ def _facts(env, run, account_ids, args):
          WHERE m.utility_billing_run_id = %(run)s AND l.parent_state = 'posted'
     """
     params = {"run": run.id}
-    cr.execute(
-        f"""
-        SELECT l.account_id, SUM(l.debit), SUM(l.credit), SUM(l.balance), COUNT(*) {lines}
-         GROUP BY l.account_id
-        """,
-        params,
-    )
     codes = env["account.account"]
     facts["gl"] = {
         codes.browse(account_id).code: [round(d, 2), round(c, 2), round(b, 2), n]
-        for account_id, d, c, b, n in cr.fetchall()
+        for account_id, d, c, b, n in ledger_facts.gl_by_account(cr, lines, params)
     }
     # Partner ledger: the receivable of each customer.
     cr.execute(
@@ -485,50 +418,21 @@ def _facts(env, run, account_ids, args):
         for p, d, c, b, r in cr.fetchall()
     }
     # Aged receivables 60 days after the bill date, by customer and bucket.
-    params["as_of"] = run.date_invoice + dt.timedelta(days=60)
-    cr.execute(
-        f"""
-        SELECT l.partner_id,
-               CASE WHEN %(as_of)s - l.date_maturity <= 0 THEN 'current'
-                    WHEN %(as_of)s - l.date_maturity <= 30 THEN '1-30'
-                    WHEN %(as_of)s - l.date_maturity <= 60 THEN '31-60'
-                    WHEN %(as_of)s - l.date_maturity <= 90 THEN '61-90'
-                    ELSE '90+' END,
-               SUM(l.amount_residual) {lines}
-           AND a.account_type = 'asset_receivable' AND NOT l.reconciled
-         GROUP BY 1, 2
-        """,
-        params,
+    as_of = run.date_invoice + dt.timedelta(days=60)
+    facts["aged"] = sorted(
+        [str(p), bucket, round(r, 2)]
+        for p, bucket, r in ledger_facts.aged_receivables(cr, lines, params, as_of)
     )
-    facts["aged"] = sorted([str(p), bucket, round(r, 2)] for p, bucket, r in cr.fetchall())
     if args.hash:
-        facts["hash_integrity"] = _hash_integrity(env, journal)
-    rng = random.Random(7)
-    sample = sorted(rng.sample(accounts, min(args.sample, len(accounts))))
-    facts["sample"] = _snapshot(env, run, sample)
+        facts["hash_integrity"] = ledger_facts.hash_integrity(env, journal.name)
+    facts["sample"] = _snapshot(env, run, ledger_facts.sample(accounts, args.sample))
     cr.execute("DROP TABLE bench_accounts")
     return facts
 
 
-def _hash_integrity(env, journal):
-    """Odoo's own check of the journal's hash chain."""
-    # Odoo shows the report to accountants only (this transaction is rolled back).
-    env.user.sudo().groups_id += env.ref("account.group_account_user")
-    report = env.company._check_hash_integrity()
-    return sorted(
-        {result["status"] for result in report["results"] if journal.name in result["journal_name"]}
-    )
-
-
 def _lock_date_check(env, run, args, path):
-    """Post one more bill dated in a locked sales period through ``path``.
-
-    Neither path may account it inside the locked period: the writer refuses
-    it with Odoo's lock date message, the standard ``action_post`` accounts it
-    after the lock date (``_get_accounting_date``).
-    """
-    from odoo.exceptions import UserError, ValidationError
-
+    """Post one more bill dated in a locked sales period through ``path``
+    (``ledger_facts.post_in_locked_period``)."""
     line = env["utility.billing.run.line"].browse(_subset(env, run, args)[:1])
     if not line:
         return None
@@ -536,21 +440,8 @@ def _lock_date_check(env, run, args, path):
     vals = builder._prepare_invoice_vals(
         run._prepare_invoice_header(line), run._read_charges(line.ids)[line.id]
     )
-    env.flush_all()
-    env.cr.execute("SAVEPOINT bench_lock_date")
-    try:
-        env.company.sale_lock_date = run.date_invoice
-        env.flush_all()
-        if path == "run":
-            move = builder._create_posted_moves([vals])
-        else:
-            move = builder._create_posted_moves_standard([vals])
-        env.flush_all()
-        outcome = f"posted on {move.date} (bill date {move.invoice_date})"
-    except (UserError, ValidationError) as error:
-        outcome = "refused: " + str(error).splitlines()[0]
-    env.cr.execute("ROLLBACK TO SAVEPOINT bench_lock_date")
-    env.transaction.clear()
+    post = {"run": builder._create_posted_moves, "standard": builder._create_posted_moves_standard}
+    outcome = ledger_facts.post_in_locked_period(env, run.date_invoice, lambda: post[path]([vals]))
     env.invalidate_all()
     return outcome
 
@@ -571,36 +462,21 @@ def _snapshot(env, run, account_ids):
         "id", "move_id", "create_date", "write_date", "full_reconcile_id", "matching_number",
         "inalterable_hash",
     }  # fmt: skip
-    result = {}
     cr.execute(
         "SELECT id, utility_account_id FROM account_move "
         "WHERE utility_billing_run_id = %s AND utility_account_id = ANY(%s)",
         [run.id, list(account_ids)],
     )
-    for move_id, account_id in cr.fetchall():
-        cr.execute("SELECT * FROM account_move WHERE id = %s", [move_id])
-        columns = [d[0] for d in cr.description]
-        move = {
-            c: _normalize(v, c, run.id)
-            for c, v in zip(columns, cr.fetchone(), strict=True)
-            if c not in skip
-        }
-        cr.execute(
-            "SELECT * FROM account_move_line WHERE move_id = %s "
-            "ORDER BY display_type, account_id, name, balance",
-            [move_id],
+    return {
+        str(account_id): ledger_facts.move_snapshot(
+            cr,
+            move_id,
+            skip,
+            lambda v, c: _normalize(v, c, run.id),
+            line_order="display_type, account_id, name, balance",
         )
-        columns = [d[0] for d in cr.description]
-        lines = [
-            {
-                c: _normalize(v, c, run.id)
-                for c, v in zip(columns, row, strict=True)
-                if c not in skip
-            }
-            for row in cr.fetchall()
-        ]
-        result[str(account_id)] = {"move": move, "lines": lines}
-    return result
+        for move_id, account_id in cr.fetchall()
+    }
 
 
 # ----------------------------------------------------------------------
@@ -609,37 +485,15 @@ def _snapshot(env, run, account_ids):
 def _spawn(args, mode, env_vars):
     """Run ``mode`` in its own process, on its own copy of the set-up."""
     out = f"/tmp/bench_billing_run_{os.getpid()}_{mode}.json"
-    work_db = f"{args.db}_{mode}"
-    subprocess.run(
-        ["dropdb", "--if-exists", work_db], check=True, env=env_vars, stderr=subprocess.DEVNULL
-    )
-    subprocess.run(["createdb", "-T", args.db, work_db], check=True, env=env_vars)
-    command = [sys.executable, __file__, "--db", work_db, "--config", args.config,
-               "-n", str(args.n), "--chunk", str(args.chunk), "--batch", str(args.batch),
-               "--baseline-n", str(args.baseline_n), "--sample", str(args.sample),
-               "--child", mode, "--out", out]  # fmt: skip
-    for flag in ("hash", "tracemalloc", "verbose"):
-        if getattr(args, flag):
-            command.append(f"--{flag}")
-    try:
-        subprocess.run(command, check=True)
-    finally:
-        subprocess.run(["dropdb", "--if-exists", work_db], check=False, env=env_vars)
-    with open(out) as file:
-        result = json.load(file)
-    os.unlink(out)
-    return result
-
-
-def _diff(a, b, path=""):
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in sorted(set(a) | set(b)):
-            yield from _diff(a.get(key), b.get(key), f"{path}.{key}")
-    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for index, (x, y) in enumerate(zip(a, b, strict=True)):
-            yield from _diff(x, y, f"{path}[{index}]")
-    elif a != b:
-        yield f"{path}: {a!r} != {b!r}"
+    with bench_common.throwaway_copy(args.db, f"{args.db}_{mode}", env_vars) as work_db:
+        command = [sys.executable, __file__, "--db", work_db, "--config", args.config,
+                   "-n", str(args.n), "--chunk", str(args.chunk), "--batch", str(args.batch),
+                   "--baseline-n", str(args.baseline_n), "--sample", str(args.sample),
+                   "--child", mode, "--out", out]  # fmt: skip
+        for flag in ("hash", "tracemalloc", "verbose"):
+            if getattr(args, flag):
+                command.append(f"--{flag}")
+        return bench_common.run_child(command, out)
 
 
 def _restrict(facts, accounts):
@@ -648,15 +502,6 @@ def _restrict(facts, accounts):
     restricted = dict(facts)
     restricted["per_account"] = {k: v for k, v in facts["per_account"].items() if k in keep}
     return restricted
-
-
-def _outside_lock(outcome):
-    if not outcome:
-        return False
-    if outcome.startswith("refused"):
-        return True
-    accounted = dt.date.fromisoformat(outcome.split()[2])
-    return accounted > dt.date.fromisoformat(outcome.split()[-1].rstrip(")"))
 
 
 def compare(run, base):
@@ -673,7 +518,7 @@ def compare(run, base):
         ("payment_states", "payment states"),
         ("sample", f"{len(base['sample'])} sampled bills, every stored column"),
     ):
-        differences = list(_diff(run_facts[key], base[key]))
+        differences = list(ledger_facts.diff(run_facts[key], base[key]))
         checks[label] = not differences
         for line in differences[:10]:
             print("    ", key, line)
@@ -681,7 +526,7 @@ def compare(run, base):
         run["numbering"]["gapless"] and base["numbering"]["gapless"]
     )
     checks["nothing accounted in a locked sales period by either path"] = all(
-        _outside_lock(result["lock_date"]) for result in (run, base)
+        ledger_facts.outside_lock(result["lock_date"]) for result in (run, base)
     )
     if "hash_integrity" in run:
         checks["hash chain verified by Odoo in both paths"] = (
@@ -691,12 +536,9 @@ def compare(run, base):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = bench_common.argument_parser(
+        __doc__, n=10000, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--config", default=os.path.join(ROOT, "var", "dev.conf"))
-    parser.add_argument("-n", type=int, default=10000)
     parser.add_argument("--chunk", type=int, default=500, help="accounts per job")
     parser.add_argument("--batch", type=int, default=100, help="baseline: bills per create+post")
     parser.add_argument(
@@ -713,12 +555,10 @@ def main():
     args = parser.parse_args()
     if args.child == "setup":
         return setup_commit(args)
-    if args.child == "run":
-        return child_run(args)
-    if args.child == "baseline":
-        return child_baseline(args)
+    if args.child:
+        return child(args)
 
-    env_vars = dict(os.environ, PGHOST="localhost", PGUSER="odoo", PGPASSWORD="odoo")
+    env_vars = bench_common.pg_env()
     bench_db = prepare_bench_db(args, env_vars)
     args.db = bench_db
     print(
@@ -777,7 +617,7 @@ def main():
         return 0 if all(checks.values()) else 1
     finally:
         if not args.keep_bench_db:
-            subprocess.run(["dropdb", "--if-exists", bench_db], check=False, env=env_vars)
+            bench_common.dropdb(bench_db, env_vars)
 
 
 if __name__ == "__main__":

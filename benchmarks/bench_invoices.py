@@ -33,18 +33,15 @@ duplicate.
 
 import argparse
 import datetime as dt
-import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
-import tracemalloc
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
-# The venv imports Odoo already; ODOO_SOURCE only matters when run with another Python.
-ODOO = os.environ.get("ODOO_SOURCE", "/opt/odoo")
+import bench_common
+import ledger_facts
+
 SERVICES = ("water", "sewer", "garbage")
 JOURNAL_CODE = "UBB"
 
@@ -53,19 +50,7 @@ JOURNAL_CODE = "UBB"
 # Child process: one path, one transaction
 # ----------------------------------------------------------------------
 def _odoo_env(args):
-    sys.path.insert(0, ODOO)
-    import odoo
-    from odoo import api
-
-    options = ["-c", args.config, "-d", args.db, "--log-level=warn"]
-    if args.addons_path:
-        options.append(f"--addons-path={args.addons_path}")
-    odoo.tools.config.parse_config(options)
-    registry = odoo.modules.registry.Registry(args.db)
-    cr = registry.cursor()
-    env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-    admin = env.ref("base.user_admin")
-    return cr, api.Environment(cr, admin.id, {"lang": "en_US", "tz": "UTC"})
+    return bench_common.admin_env(args.config, args.db, args.addons_path)
 
 
 def _setup(env, n, code=JOURNAL_CODE):
@@ -182,24 +167,28 @@ def _run_path(env, mode, values, args):
     batch, chunk, verbose = args.batch, args.chunk, args.verbose
     writer = env["utility.move.writer"]
     Move = env["account.move"]
-    move_ids = []
-    start = time.perf_counter()
     if mode == "standard":
-        for vals_batch in _batched(values, batch):
+        size = batch
+
+        def post(vals_batch):
             moves = Move.create([writer._prepare_standard_move_vals(v) for v in vals_batch])
             moves.action_post()
-            move_ids += moves.ids
-            env.flush_all()
-            env.invalidate_all()
-            if verbose:
-                print(f"{mode} {len(move_ids)} {time.perf_counter() - start:.1f}s", file=sys.stderr)
+            return moves.ids
+
     else:
-        for vals_chunk in _batched(values, chunk):
-            move_ids += writer._create_posted_invoices(vals_chunk, chunk_size=chunk).ids
-            env.flush_all()
-            env.invalidate_all()
-            if verbose:
-                print(f"{mode} {len(move_ids)} {time.perf_counter() - start:.1f}s", file=sys.stderr)
+        size = chunk
+
+        def post(vals_chunk):
+            return writer._create_posted_invoices(vals_chunk, chunk_size=chunk).ids
+
+    move_ids = []
+    start = time.perf_counter()
+    for vals_batch in _batched(values, size):
+        move_ids += post(vals_batch)
+        env.flush_all()
+        env.invalidate_all()
+        if verbose:
+            print(f"{mode} {len(move_ids)} {time.perf_counter() - start:.1f}s", file=sys.stderr)
     env.cr.precommit.run()  # what a commit would run (mail tracking...)
     return move_ids
 
@@ -226,40 +215,25 @@ def _normalize(value, column, keys):
 
 
 def _snapshot(env, move_ids, keys):
-    cr = env.cr
     # Odoo's hash covers the line ids, which differ between the two processes.
     skip = {"id", "move_id", "create_date", "write_date", "full_reconcile_id", "inalterable_hash"}
-    result = []
-    for move_id in move_ids:
-        cr.execute("SELECT * FROM account_move WHERE id = %s", [move_id])
-        columns = [d[0] for d in cr.description]
-        move = {
-            c: _normalize(v, c, keys)
-            for c, v in zip(columns, cr.fetchone(), strict=True)
-            if c not in skip
-        }
-        cr.execute("SELECT * FROM account_move_line WHERE move_id = %s ORDER BY id", [move_id])
-        columns = [d[0] for d in cr.description]
-        lines = [
-            {c: _normalize(v, c, keys) for c, v in zip(columns, row, strict=True) if c not in skip}
-            for row in cr.fetchall()
-        ]
-        result.append({"move": move, "lines": lines})
-    return result
+    return [
+        ledger_facts.move_snapshot(
+            env.cr, move_id, skip, lambda v, c: _normalize(v, c, keys), line_order="id"
+        )
+        for move_id in move_ids
+    ]
 
 
 def _ledger(env, keys):
     cr = env.cr
-    cr.execute(
-        """SELECT l.account_id, SUM(l.debit), SUM(l.credit), SUM(l.balance), COUNT(*)
-             FROM account_move_line l JOIN account_journal j ON j.id = l.journal_id
-            WHERE j.code = %s AND l.parent_state = 'posted'
-         GROUP BY l.account_id ORDER BY l.account_id""",
-        [JOURNAL_CODE],
-    )
+    lines = """
+          FROM account_move_line l JOIN account_journal j ON j.id = l.journal_id
+         WHERE j.code = %(code)s AND l.parent_state = 'posted'
+    """
     by_account = {
         keys.get(("account.account", a), str(a)): [float(d), float(c), float(b), n]
-        for a, d, c, b, n in cr.fetchall()
+        for a, d, c, b, n in ledger_facts.gl_by_account(cr, lines, {"code": JOURNAL_CODE})
     }
     cr.execute(
         """SELECT l.partner_id, l.account_id, SUM(l.balance), SUM(l.amount_residual)
@@ -284,144 +258,74 @@ def _checks(env, args, move_ids, keys):
     )
     checks = {"payment_states": dict(cr.fetchall())}
     # Aged receivables 60 days after the bill date, by customer and bucket.
-    cr.execute(
-        """
-        SELECT l.partner_id,
-               CASE WHEN %(as_of)s - l.date_maturity <= 0 THEN 'current'
-                    WHEN %(as_of)s - l.date_maturity <= 30 THEN '1-30'
-                    WHEN %(as_of)s - l.date_maturity <= 60 THEN '31-60'
-                    WHEN %(as_of)s - l.date_maturity <= 90 THEN '61-90'
-                    ELSE '90+' END,
-               SUM(l.amount_residual)
+    lines = """
           FROM account_move_line l
           JOIN account_account a ON a.id = l.account_id
-         WHERE l.move_id = ANY(%(moves)s) AND a.account_type = 'asset_receivable'
-           AND NOT l.reconciled
-         GROUP BY 1, 2
-        """,
-        {"as_of": dt.date(2026, 3, 31), "moves": move_ids},
-    )
+         WHERE l.move_id = ANY(%(moves)s)
+    """
+    aged = ledger_facts.aged_receivables(cr, lines, {"moves": move_ids}, dt.date(2026, 3, 31))
     checks["aged"] = sorted(
-        [keys[("res.partner", p)], bucket, float(residual)] for p, bucket, residual in cr.fetchall()
+        [keys[("res.partner", p)], bucket, float(residual)] for p, bucket, residual in aged
     )
     if args.hash:
-        # Odoo shows the report to accountants only (this transaction is rolled back).
-        env.user.sudo().groups_id += env.ref("account.group_account_user")
-        report = env.company._check_hash_integrity()
-        checks["hash_integrity"] = sorted(
-            {r["status"] for r in report["results"] if JOURNAL_CODE in r["journal_name"]}
-        )
+        checks["hash_integrity"] = ledger_facts.hash_integrity(env, JOURNAL_CODE)
     return checks
 
 
 def _lock_date_check(env, args, vals):
-    """Post one more bill dated in a locked sales period through this path.
+    """Post one more bill dated in a locked sales period through this path
+    (``ledger_facts.post_in_locked_period``)."""
 
-    Neither path may account it inside the locked period: the writer refuses
-    it with Odoo's lock date message, the standard ``action_post`` accounts it
-    after the lock date (``_get_accounting_date``).
-    """
-    from odoo.exceptions import UserError, ValidationError
-
-    env.flush_all()
-    env.cr.execute("SAVEPOINT bench_lock_date")
-    try:
-        env.company.sale_lock_date = vals["invoice_date"]
-        env.flush_all()
+    def post():
         if args.child == "fast":
-            move = env["utility.move.writer"]._create_posted_invoices([vals])
-        else:
-            move = env["account.move"].create(
-                env["utility.move.writer"]._prepare_standard_move_vals(vals)
-            )
-            move.action_post()
-        env.flush_all()
-        outcome = f"posted on {move.date} (bill date {move.invoice_date})"
-    except (UserError, ValidationError) as error:
-        outcome = "refused: " + str(error).splitlines()[0]
-    env.cr.execute("ROLLBACK TO SAVEPOINT bench_lock_date")
-    env.transaction.clear()
-    return outcome
+            return env["utility.move.writer"]._create_posted_invoices([vals])
+        move = env["account.move"].create(
+            env["utility.move.writer"]._prepare_standard_move_vals(vals)
+        )
+        move.action_post()
+        return move
 
-
-def _outside_lock(outcome):
-    if not outcome:
-        return False
-    if outcome.startswith("refused"):
-        return True
-    accounted = dt.date.fromisoformat(outcome.split()[2])
-    return accounted > dt.date.fromisoformat(outcome.split()[-1].rstrip(")"))
-
-
-def _memory(key):
-    """Resident memory of this process in kB (VmRSS now, VmHWM peak)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
-def _reset_peak_rss():
-    # Linux: writing 5 to clear_refs resets VmHWM, so the peak is the run's own.
-    try:
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-    except OSError:
-        pass
+    return ledger_facts.post_in_locked_period(env, vals["invoice_date"], post)
 
 
 def child(args):
     cr, env = _odoo_env(args)
-    try:
-        journal, accounts, products, partners, keys = _setup(env, args.n)
-        journal.restrict_mode_hash_table = args.hash
-        values = _invoice_values(journal, accounts, products, partners)
-        env.invalidate_all()
-        rss_before = _memory("VmRSS")
-        _reset_peak_rss()
-        if args.tracemalloc:
-            tracemalloc.start()
-        cpu_before = time.process_time()
-        start = time.perf_counter()
-        move_ids = _run_path(env, args.child, values, args)
-        elapsed = time.perf_counter() - start
-        cpu = time.process_time() - cpu_before
-        python_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
-        tracemalloc.stop()
-        rss_after = _memory("VmRSS")
-        rss_peak = _memory("VmHWM")
-        rng = random.Random(7)
-        sample = sorted(rng.sample(range(len(move_ids)), min(args.sample, len(move_ids))))
-        cr.execute(
-            "SELECT min(sequence_number), max(sequence_number), count(DISTINCT name) "
-            "FROM account_move WHERE id = ANY(%s)",
-            [move_ids],
-        )
-        seq_min, seq_max, distinct = cr.fetchone()
-        result = {
-            "mode": args.child,
-            "n": len(move_ids),
-            "seconds": elapsed,
-            "cpu_seconds": cpu,
-            "rss_before_kb": rss_before,
-            "rss_after_kb": rss_after,
-            "rss_peak_kb": rss_peak,
-            "python_peak_kb": python_peak and python_peak // 1024,
-            "numbers": [seq_min, seq_max, distinct],
-            "gapless": distinct == len(move_ids) == seq_max - seq_min + 1,
-            "ledger": _ledger(env, keys),
-            "sample": _snapshot(env, [move_ids[i] for i in sample], keys),
-        }
-        result.update(_checks(env, args, move_ids, keys))
-        result["lock_date"] = _lock_date_check(
-            env, args, next(_invoice_values(journal, accounts, products, partners))
-        )
-    finally:
-        cr.rollback()
-        cr.close()
-    with open(args.out, "w") as file:
-        json.dump(result, file, default=str)
+    bench_common.rolled_back(cr, lambda: _measure(env, args), args.out)
+
+
+def _measure(env, args):
+    journal, accounts, products, partners, keys = _setup(env, args.n)
+    journal.restrict_mode_hash_table = args.hash
+    values = _invoice_values(journal, accounts, products, partners)
+    env.invalidate_all()
+    rss_before = bench_common.start_memory_watch(args.tracemalloc)
+    move_ids, elapsed, cpu = bench_common.timed(_run_path, env, args.child, values, args)
+    python_peak = bench_common.python_peak_kb(args.tracemalloc)
+    rss_after = bench_common.memory_kb("VmRSS")
+    rss_peak = bench_common.memory_kb("VmHWM")
+    sample = ledger_facts.sample(range(len(move_ids)), args.sample)
+    _count, distinct, seq_min, seq_max, _prefixes = ledger_facts.numbering(
+        env.cr, "id = ANY(%s)", [move_ids]
+    )
+    result = {
+        "mode": args.child,
+        "n": len(move_ids),
+        "seconds": elapsed,
+        "cpu_seconds": cpu,
+        "rss_before_kb": rss_before,
+        "rss_after_kb": rss_after,
+        "rss_peak_kb": rss_peak,
+        "python_peak_kb": python_peak,
+        "numbers": [seq_min, seq_max, distinct],
+        "gapless": distinct == len(move_ids) == seq_max - seq_min + 1,
+        "ledger": _ledger(env, keys),
+        "sample": _snapshot(env, [move_ids[i] for i in sample], keys),
+    }
+    result.update(_checks(env, args, move_ids, keys))
+    result["lock_date"] = _lock_date_check(
+        env, args, next(_invoice_values(journal, accounts, products, partners))
+    )
+    return result
 
 
 # ----------------------------------------------------------------------
@@ -430,7 +334,7 @@ def child(args):
 def concurrency_child(args):
     """Post N invoices with the writer and COMMIT (throw-away database only)."""
     cr, env = _odoo_env(args)
-    try:
+    with cr:  # commits at the end (none when it fails), then closes
         journal = env["account.journal"].search([("code", "=", JOURNAL_CODE)], limit=1)
         partners = env["res.partner"].search(
             [("ref", "=like", f"{JOURNAL_CODE}%")], order="id", limit=args.n
@@ -451,16 +355,10 @@ def concurrency_child(args):
         for vals_chunk in _batched(values, args.chunk):
             env["utility.move.writer"]._create_posted_invoices(vals_chunk)
             env.flush_all()
-        cr.commit()
-    finally:
-        cr.close()
 
 
 def run_concurrency(args, env_vars):
-    copy = f"{args.db}_conc"
-    subprocess.run(["dropdb", "--if-exists", copy], check=True, env=env_vars)
-    subprocess.run(["createdb", "-T", args.db, copy], check=True, env=env_vars)
-    try:
+    with bench_common.throwaway_copy(args.db, f"{args.db}_conc", env_vars) as copy:
         # Set-up committed in the copy, then two writers at once.
         base = [sys.executable, __file__, "--db", copy, "--config", args.config, "-n", str(args.n),
                 "--history", "0", "--out", os.devnull]  # fmt: skip
@@ -487,17 +385,12 @@ def run_concurrency(args, env_vars):
             f"{'OK (gapless, no duplicate)' if ok else 'FAILED'}"
         )
         return ok
-    finally:
-        subprocess.run(["dropdb", "--if-exists", copy], check=False, env=env_vars)
 
 
 def setup_commit(args):
     cr, env = _odoo_env(args)
-    try:
+    with cr:  # commits at the end (none when it fails), then closes
         _setup(env, args.n)
-        cr.commit()
-    finally:
-        cr.close()
 
 
 def history_commit(args):
@@ -505,7 +398,7 @@ def history_commit(args):
     the statistics of a database in use (an empty ledger makes the standard
     path's queries pick plans that degrade as the run grows)."""
     cr, env = _odoo_env(args)
-    try:
+    with cr:  # commits at the end (none when it fails), then closes
         journal, accounts, products, partners, _keys = _setup(env, min(args.history, 5000), "UBH")
         values = _invoice_values(journal, accounts, products, partners)
         done = 0
@@ -523,8 +416,6 @@ def history_commit(args):
                 if done >= args.history:
                     break
             values = _invoice_values(journal, accounts, products, partners)
-    finally:
-        cr.close()
 
 
 # ----------------------------------------------------------------------
@@ -536,30 +427,12 @@ def _spawn(args, mode):
                "-n", str(args.n), "--batch", str(args.batch), "--chunk", str(args.chunk),
                "--sample", str(args.sample), "--child", mode, "--out", out,
                "--history", "0"]  # fmt: skip
-    if args.verbose:
-        command.append("--verbose")
-    if args.tracemalloc:
-        command.append("--tracemalloc")
-    if args.hash:
-        command.append("--hash")
+    for flag in ("verbose", "tracemalloc", "hash"):
+        if getattr(args, flag):
+            command.append(f"--{flag}")
     if args.addons_path:
         command.append(f"--addons-path={args.addons_path}")
-    subprocess.run(command, check=True)
-    with open(out) as file:
-        result = json.load(file)
-    os.unlink(out)
-    return result
-
-
-def _diff(a, b, path=""):
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in sorted(set(a) | set(b)):
-            yield from _diff(a.get(key), b.get(key), f"{path}.{key}")
-    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for index, (x, y) in enumerate(zip(a, b, strict=True)):
-            yield from _diff(x, y, f"{path}[{index}]")
-    elif a != b:
-        yield f"{path}: {a!r} != {b!r}"
+    return bench_common.run_child(command, out)
 
 
 def _report(result):
@@ -610,22 +483,23 @@ def main():
     parser.add_argument(
         "--tracemalloc", action="store_true", help="also trace Python allocations (slows the runs)"
     )
-    parser.add_argument("--config", default=os.path.join(ROOT, "var", "dev.conf"))
+    parser.add_argument("--config", default=bench_common.DEFAULT_CONFIG)
     parser.add_argument("--addons-path")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    if args.child in ("fast", "standard"):
-        return child(args)
-    if args.child == "setup-commit":
-        return setup_commit(args)
-    if args.child == "concurrent":
-        return concurrency_child(args)
-    if args.child == "history":
-        return history_commit(args)
+    children = {
+        "fast": child,
+        "standard": child,
+        "setup-commit": setup_commit,
+        "concurrent": concurrency_child,
+        "history": history_commit,
+    }
+    if args.child:
+        return children[args.child](args)
 
-    env_vars = dict(os.environ, PGHOST="localhost", PGUSER="odoo", PGPASSWORD="odoo")
+    env_vars = bench_common.pg_env()
     bench_db = None
     if args.history:
         bench_db = prepare_bench_db(args, env_vars)
@@ -638,27 +512,19 @@ def main():
         return run_all(args, env_vars)
     finally:
         if bench_db and not args.keep_bench_db:
-            subprocess.run(["dropdb", "--if-exists", bench_db], check=False, env=env_vars)
+            bench_common.dropdb(bench_db, env_vars)
 
 
 def prepare_bench_db(args, env_vars):
     bench_db = f"{args.db}_bench"
-    exists = subprocess.run(
-        ["psql", "-At", "-d", "postgres", "-c",
-         f"SELECT 1 FROM pg_database WHERE datname = '{bench_db}'"],
-        check=True, capture_output=True, text=True, env=env_vars,
-    ).stdout.strip()  # fmt: skip
-    if not exists:
+    if not bench_common.database_exists(bench_db, env_vars):
         print(f"preparing {bench_db}: copy of {args.db} with {args.history} posted invoices ...")
-        subprocess.run(["createdb", "-T", args.db, bench_db], check=True, env=env_vars)
         command = [sys.executable, __file__, "--db", bench_db, "--config", args.config,
                    "--history", str(args.history), "--child", "history",
                    "--out", os.devnull]  # fmt: skip
         if args.addons_path:
             command.append(f"--addons-path={args.addons_path}")
-        subprocess.run(command, check=True)
-        subprocess.run(["psql", "-q", "-d", bench_db, "-c", "ANALYZE"], check=True, env=env_vars,
-                       stderr=subprocess.DEVNULL)  # fmt: skip
+        bench_common.prepare_copy(args.db, bench_db, command, env_vars, analyze="ANALYZE")
     return bench_db
 
 
@@ -672,8 +538,8 @@ def run_all(args, env_vars):
     if len(results) == 2:
         fast, standard = results["fast"], results["standard"]
         print(f"   ratio: fast / standard = {standard['seconds'] / fast['seconds']:.1f}x")
-        ledger_diff = list(_diff(fast["ledger"], standard["ledger"]))
-        sample_diff = list(_diff(fast["sample"], standard["sample"]))
+        ledger_diff = list(ledger_facts.diff(fast["ledger"], standard["ledger"]))
+        sample_diff = list(ledger_facts.diff(fast["sample"], standard["sample"]))
         accounts = len(fast["ledger"]["by_account"])
         print(
             f"  ledger: {accounts} GL accounts, "
@@ -692,10 +558,10 @@ def run_all(args, env_vars):
             "payment states identical": fast["payment_states"] == standard["payment_states"],
             "aged receivables identical (per customer and bucket)": fast["aged"]
             == standard["aged"],
-            "nothing accounted in a locked sales period by either path": _outside_lock(
-                fast["lock_date"]
-            )
-            and _outside_lock(standard["lock_date"]),
+            "nothing accounted in a locked sales period by either path": (
+                ledger_facts.outside_lock(fast["lock_date"])
+                and ledger_facts.outside_lock(standard["lock_date"])
+            ),
         }
         if args.hash:
             checks["hash chain verified by Odoo in both paths"] = (

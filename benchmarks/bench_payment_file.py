@@ -31,18 +31,15 @@ import argparse
 import csv
 import datetime as dt
 import io
-import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
 from decimal import Decimal
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
-# The venv imports Odoo already; ODOO_SOURCE only matters when run with another Python.
-ODOO = os.environ.get("ODOO_SOURCE", "/opt/odoo")
+import bench_common
+
 PREFIX = "PFB"
 BILL_DATE = dt.date(2025, 2, 15)
 DUE_DATE = dt.date(2025, 3, 7)
@@ -51,34 +48,7 @@ JOURNAL_CODE = "UBPF"
 
 
 def _env(args, db):
-    sys.path.insert(0, ODOO)
-    import odoo
-    from odoo import api
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", db, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(db)
-    cr = registry.cursor()
-    env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-    admin = env.ref("base.user_admin")
-    return cr, api.Environment(cr, admin.id, {"lang": "en_US", "tz": "UTC"})
-
-
-def _memory(key):
-    """Resident memory of this process in kB (VmRSS now, VmHWM peak)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def _reset_peak_rss():
-    # Linux: writing 5 to clear_refs resets VmHWM, so the peak is the run's own.
-    try:
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-    except OSError:
-        pass
+    return bench_common.admin_env(args.config, db)
 
 
 # ----------------------------------------------------------------------
@@ -86,7 +56,7 @@ def _reset_peak_rss():
 # ----------------------------------------------------------------------
 def child_setup(args):
     cr, env = _env(args, args.bench_db)
-    try:
+    with cr:  # commits at the end (none when it fails), then closes
         types = {
             code: env.ref(f"utility_billing.service_type_{code}")
             for code in ("water", "sewer", "garbage")
@@ -152,9 +122,6 @@ def child_setup(args):
             Builder._create_posted_moves(vals_list[start : start + 1000])
             env.flush_all()
         print(f"  {args.n} bills in {time.perf_counter() - t0:.0f} s", flush=True)
-        cr.commit()
-    finally:
-        cr.close()
 
 
 # ----------------------------------------------------------------------
@@ -172,6 +139,16 @@ def _bank(env):
         [*env["account.journal"]._check_company_domain(env.company), ("type", "=", "bank")],
         limit=1,
     )
+
+
+def _start_cold(env):
+    """Right before the timed part: everything written, an empty cache, the
+    memory peak reset. Returns the bank journal both paths deposit in."""
+    bank = _bank(env)
+    env.flush_all()
+    env.invalidate_all()
+    bench_common.reset_peak_rss()
+    return bank
 
 
 def _lockbox_file(env, bills):
@@ -210,10 +187,7 @@ def _run_file(env, bills, args):
 
     data = _lockbox_file(env, bills)
     layout = env.ref("utility_billing.payment_file_layout_lockbox_csv")
-    bank = _bank(env)
-    env.flush_all()
-    env.invalidate_all()
-    _reset_peak_rss()
+    bank = _start_cold(env)
     profiler = None
     if args.profile:
         import cProfile
@@ -250,10 +224,7 @@ def _run_file(env, bills, args):
 
 
 def _run_baseline(env, bills, args):
-    bank = _bank(env)
-    env.flush_all()
-    env.invalidate_all()
-    _reset_peak_rss()
+    bank = _start_cold(env)
     cpu0, t0 = time.process_time(), time.perf_counter()
     payments = env["account.payment"]
     Register = env["account.payment.register"]
@@ -283,30 +254,24 @@ def _ledger(env, bills):
     env.invalidate_all()
     bills.fetch(["name", "amount_residual", "payment_state", "utility_account_id"])
     AML = env["account.move.line"]
-    accounts = {
-        account.name: round(total, 2)
-        for account, total in AML._read_group(
-            [
-                ("utility_account_id", "in", bills.utility_account_id.ids),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-            ],
-            ["utility_account_id"],
-            ["amount_residual:sum"],
-        )
-    }
-    partners = {
-        partner.name: round(total, 2)
-        for partner, total in AML._read_group(
-            [
-                ("partner_id", "in", bills.partner_id.ids),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-            ],
-            ["partner_id"],
-            ["balance:sum"],
-        )
-    }
+
+    def receivable(field, records, aggregate):
+        """The posted receivable of each of ``records`` (by name), grouped by ``field``."""
+        return {
+            record.name: round(total, 2)
+            for record, total in AML._read_group(
+                [
+                    (field, "in", records.ids),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                ],
+                [field],
+                [aggregate],
+            )
+        }
+
+    accounts = receivable("utility_account_id", bills.utility_account_id, "amount_residual:sum")
+    partners = receivable("partner_id", bills.partner_id, "balance:sum")
     outstanding = env["utility.payment.poster"]._get_outstanding_receipts_account(_bank(env))
     [(received,)] = AML._read_group(
         [("account_id", "=", outstanding.id), ("parent_state", "=", "posted")],
@@ -325,20 +290,19 @@ def _ledger(env, bills):
 
 def child_path(args):
     cr, env = _env(args, args.bench_db)
-    try:
-        bills = _bills(env)
-        before = _ledger(env, bills)
-        run = _run_file if args.child == "file" else _run_baseline
-        result = run(env, bills, args)
-        result["rss_peak_kb"] = _memory("VmHWM")
-        result["n"] = len(bills)
-        result["before"] = before
-        result["after"] = _ledger(env, bills)
-    finally:
-        cr.rollback()
-        cr.close()
-    with open(args.out, "w") as out:
-        json.dump(result, out)
+    bench_common.rolled_back(cr, lambda: _measure(env, args), args.out)
+
+
+def _measure(env, args):
+    bills = _bills(env)
+    before = _ledger(env, bills)
+    run = _run_file if args.child == "file" else _run_baseline
+    result = run(env, bills, args)
+    result["rss_peak_kb"] = bench_common.memory_kb("VmHWM")
+    result["n"] = len(bills)
+    result["before"] = before
+    result["after"] = _ledger(env, bills)
+    return result
 
 
 # ----------------------------------------------------------------------
@@ -349,32 +313,18 @@ def _child(args, role, out):
                str(args.n), "--batch", str(args.batch), "--child", role, "--out", out]  # fmt: skip
     if args.profile and role == "file":
         command += ["--profile", args.profile]
-    subprocess.run(command, check=True)
-    with open(out) as result:
-        return json.load(result)
+    return bench_common.run_child(command, out)
 
 
 def _prepare_bench_db(args, env_vars):
-    exists = subprocess.run(
-        ["psql", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{args.bench_db}'",
-         "-d", "postgres"],
-        capture_output=True, text=True, env=env_vars, check=True,
-    ).stdout.strip()  # fmt: skip
-    if exists:
+    if bench_common.database_exists(args.bench_db, env_vars):
         print(f"reusing {args.bench_db}")
         return
     print(f"preparing {args.bench_db}: copy of {args.db} with {args.n} accounts and bills ...")
     started = time.perf_counter()
-    subprocess.run(["createdb", "-T", args.db, args.bench_db], check=True, env=env_vars)
-    try:
-        command = [sys.executable, __file__, "--db", args.db, "--config", args.config,
-                   "-n", str(args.n), "--child", "setup", "--out", os.devnull]  # fmt: skip
-        subprocess.run(command, check=True)
-        subprocess.run(["psql", "-q", "-d", args.bench_db, "-c", "VACUUM ANALYZE"], check=True,
-                       env=env_vars, stderr=subprocess.DEVNULL)  # fmt: skip
-    except BaseException:
-        subprocess.run(["dropdb", "--if-exists", args.bench_db], check=False, env=env_vars)
-        raise
+    command = [sys.executable, __file__, "--db", args.db, "--config", args.config,
+               "-n", str(args.n), "--child", "setup", "--out", os.devnull]  # fmt: skip
+    bench_common.prepare_copy(args.db, args.bench_db, command, env_vars)
     print(f"set-up: {time.perf_counter() - started:.0f} s", flush=True)
 
 
@@ -393,10 +343,7 @@ def _compare(base, mine):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--config", default=os.path.join(ROOT, "var", "dev.conf"))
-    parser.add_argument("-n", type=int, default=10000)
+    parser = bench_common.argument_parser(__doc__.split("\n")[0], n=10000)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--keep-bench-db", action="store_true")
     parser.add_argument("--profile", help="write a cProfile of the file import to this file")
@@ -409,9 +356,7 @@ def main():
     if args.child:
         return child_path(args)
 
-    env_vars = dict(os.environ)
-    for key, default in (("PGHOST", "localhost"), ("PGUSER", "odoo"), ("PGPASSWORD", "odoo")):
-        env_vars.setdefault(key, default)
+    env_vars = {**bench_common.PG_DEFAULTS, **os.environ}
     os.environ.update(env_vars)
     _prepare_bench_db(args, env_vars)
     try:
@@ -422,7 +367,7 @@ def main():
             mine = _child(args, "file", os.path.join(tmp, "file.json"))
     finally:
         if not args.keep_bench_db:
-            subprocess.run(["dropdb", "--if-exists", args.bench_db], check=False, env=env_vars)
+            bench_common.dropdb(args.bench_db, env_vars)
     n = mine["n"]
     base_rate, file_rate = base["payments"] / base["seconds"], mine["payments"] / mine["seconds"]
     print(f"bills: {n}, paid in full by {mine['payments']} file payments "

@@ -20,7 +20,6 @@ It prints readings per second for both, the ratio, and the peak memory, and
 checks both paths created the same readings with the same consumption.
 """
 
-import argparse
 import base64
 import csv
 import datetime as dt
@@ -28,19 +27,8 @@ import io
 import resource
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def odoo_env(args):
-    import odoo
-    from odoo import api
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.db, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.db)
-    cr = registry.cursor()
-    return cr, api.Environment(cr, odoo.SUPERUSER_ID, {"tz": "UTC"})
+from bench_common import argument_parser, create_accounts, superuser_env
 
 
 def setup(env, n, start):
@@ -50,15 +38,8 @@ def setup(env, n, start):
     )
     cycle = env["utility.billing.cycle"].create({"name": "Bench cycle", "code": "BENCH"})
     route = env["utility.route"].create({"name": "Bench", "code": "BENCH-1", "cycle_id": cycle.id})
-    partners = env["res.partner"].create([{"name": f"Bench customer {i}"} for i in range(n)])
-    locations = env["utility.service.location"].create(
-        [{"street": f"{i} Bench St", "route_id": route.id} for i in range(n)]
-    )
-    accounts = env["utility.account"].create(
-        [
-            {"partner_id": p.id, "location_id": loc.id}
-            for p, loc in zip(partners, locations, strict=True)
-        ]
+    accounts = create_accounts(
+        env, route, [{"name": f"Bench customer {i}"} for i in range(n)], "{} Bench St"
     )
     meters = env["utility.meter"].create(
         [{"name": f"BENCH{i:07d}", "size": "5/8", "unit": "gallon", "dials": 7} for i in range(n)]
@@ -144,13 +125,10 @@ def summary(readings):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--config", default=str(ROOT / "var" / "dev.conf"))
-    parser.add_argument("-n", type=int, default=5000)
+    parser = argument_parser(__doc__.splitlines()[0], n=5000)
     args = parser.parse_args()
 
-    cr, env = odoo_env(args)
+    cr, env = superuser_env(args.config, args.db)
     try:
         start = dt.date(2026, 9, 1)
         read_date = dt.date(2026, 10, 1)
