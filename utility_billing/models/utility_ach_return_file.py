@@ -4,6 +4,7 @@ each notification of change corrects the bank details of an autopay enrollment."
 
 import base64
 import binascii
+import hashlib
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -49,6 +50,13 @@ class UtilityAchReturnFile(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     file_data = fields.Binary(string="Returns File", attachment=True, copy=False)
     file_name = fields.Char(copy=False)
+    checksum = fields.Char(
+        string="SHA-256",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Fingerprint of the imported file's bytes: the same file is imported once.",
+    )
     is_skip_errors = fields.Boolean(
         string="Import the Good Rows",
         help="Return the payments of the good rows and list the bad ones, instead of "
@@ -75,6 +83,16 @@ class UtilityAchReturnFile(models.Model):
     )
     note = fields.Text(string="Rows Not Imported", readonly=True, copy=False)
 
+    def init(self):
+        # Two clerks importing the same file at once: the database keeps one.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS utility_ach_return_file_checksum_uniq
+                ON utility_ach_return_file (company_id, checksum)
+             WHERE state = 'done'
+            """
+        )
+
     @api.depends("line_ids.amount", "line_ids.state")
     def _compute_totals(self):
         for return_file in self:
@@ -98,25 +116,54 @@ class UtilityAchReturnFile(models.Model):
             return_file._import()
         return True
 
-    def _read_text(self):
+    def _read_bytes(self):
         self.ensure_one()
         if not self.file_data:
             raise UserError(self.env._("Upload the bank's returns file first."))
         try:
-            raw = base64.b64decode(self.file_data)
+            return base64.b64decode(self.file_data)
         except (binascii.Error, ValueError) as exc:
             raise UserError(self.env._("The returns file cannot be read.")) from exc
+
+    @staticmethod
+    def _decode(raw):
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             return raw.decode("latin-1")
 
+    def _check_not_imported(self, checksum):
+        """The same file (same bytes) is refused whole, naming the first import."""
+        self.ensure_one()
+        earlier = self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("checksum", "=", checksum),
+                ("state", "=", "done"),
+                ("id", "!=", self.id),
+            ],
+            limit=1,
+        )
+        if earlier:
+            raise UserError(
+                self.env._(
+                    "This returns file was already imported as %(file)s on %(date)s by "
+                    "%(user)s: nothing was changed.",
+                    file=earlier.display_name,
+                    date=format_date(self.env, earlier.date_import),
+                    user=earlier.user_id.name,
+                )
+            )
+
     def _import(self):
         self.ensure_one()
         if self.state != "draft":
             raise UserError(self.env._("%(file)s is already imported.", file=self.display_name))
+        raw = self._read_bytes()
+        checksum = hashlib.sha256(raw).hexdigest()
+        self._check_not_imported(checksum)
         try:
-            items, changes, problems = nacha.parse_returns(self._read_text())
+            items, changes, problems = nacha.parse_returns(self._decode(raw))
         except nacha.NachaError as exc:
             raise UserError(str(exc)) from exc
         matched, match_problems = self._match_items(items)
@@ -171,6 +218,7 @@ class UtilityAchReturnFile(models.Model):
         self.write(
             {
                 "state": "done",
+                "checksum": checksum,
                 "date_import": fields.Datetime.now(),
                 "user_id": self.env.user.id,
                 "note": "\n".join(problems) or False,

@@ -252,11 +252,21 @@ class TestAchChange(AutopayCommon):
     def test_the_same_file_twice_is_refused(self):
         text = nacha_file(changes=[("C05", self.payment2.reference, "27")])
         first = self._import(text)
+        self.assertEqual(len(first.checksum), 64)
+        notes = len(self.enrollment2.message_ids)
+        # The same bytes: refused whole, naming the first import.
         again = self._returns_file(text)
+        with self.assertRaisesRegex(
+            UserError, rf"already imported as {first.name} on .*: nothing was changed"
+        ), self.cr.savepoint():  # fmt: skip
+            again.action_import()
+        # The same change in another file (other bytes): refused by its row.
         with self.assertRaisesRegex(
             UserError, rf"change C05 was already received in file {first.name} on"
         ), self.cr.savepoint():  # fmt: skip
-            again.action_import()
+            self._returns_file(text + "\n").action_import()
+        self.assertEqual(again.state, "draft")
+        self.assertEqual(len(self.enrollment2.message_ids), notes, "nothing noted twice")
         twice = self._returns_file(
             nacha_file(
                 changes=[
