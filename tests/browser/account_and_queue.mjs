@@ -424,18 +424,34 @@ try {
         const bills = await waitForController("list");
         const rows = await listRows(bills).count();
         check(rows > 0, "the run's Bills button opens no bill");
-        log(`     the run posted ${posted} bill(s); the list shows ${rows}`);
+        // A list shows 80 rows a page: its pager counts them all.
+        const pager = bills.locator(".o_pager_limit");
+        const total = (await pager.count())
+            ? Number.parseInt((await pager.first().innerText()).replace(/,/g, ""), 10)
+            : rows;
+        log(`     the run posted ${posted} bill(s); its Bills list holds ${total}`);
+        check(total === posted, `the run's Bills list holds ${total} bills, the run ${posted}`);
         await listRows(bills).first().locator(".o_data_cell").first().click();
         const bill = await waitForController("form");
         const problems = [];
         for (const name of [
             "utility_account_id",
             "utility_location_id",
-            "utility_period_start",
-            "utility_period_end",
             "utility_billing_run_id",
         ]) {
             if (!(await fieldText(bill, name))) problems.push(`the bill shows no ${name}`);
+        }
+        // The service period is one date-range widget: its first and last day.
+        const period =
+            (
+                await bill
+                    .locator('.o_field_widget[name="utility_period_start"]')
+                    .first()
+                    .innerText()
+                    .catch(() => "")
+            ).match(/\d{1,2}\/\d{1,2}\/\d{4}/g) ?? [];
+        if (period.length !== 2) {
+            problems.push(`the service period shows "${period.join(" - ")}", expected two dates`);
         }
         const services = await bill
             .locator(
@@ -445,8 +461,7 @@ try {
         if (!services.some((s) => s.trim())) problems.push("the bill's lines name no service");
         log(
             `     bill of ${await fieldText(bill, "utility_account_id")}, ` +
-                `${await fieldText(bill, "utility_period_start")} to ` +
-                `${await fieldText(bill, "utility_period_end")}: ${services.join(", ")}`,
+                `${period.join(" to ")}: ${services.join(", ")}`,
         );
         await settle();
         await page.screenshot({ path: path.join(OUT, "bill_form.png"), fullPage: true });
