@@ -4,10 +4,21 @@ from odoo import api, models
 from ..lib.bill_pdf import format_money, format_quantity, format_rate
 
 UTILITY_BILL_REPORT = "utility_billing.report_utility_bill"
+RECEIPT_REPORT = "utility_billing.report_utility_payment_receipt"
 
 
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
+
+    def get_paperformat(self):
+        """The payment receipt prints on the paper the company's counter uses."""
+        if (
+            len(self) == 1
+            and self.report_name == RECEIPT_REPORT
+            and self.env.company.utility_receipt_paper == "roll_80"
+        ):
+            return self.env.ref("utility_billing.paperformat_utility_receipt_roll")
+        return super().get_paperformat()
 
     def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
         """The "Utility Bill" report is drawn by reportlab, not wkhtmltopdf.

@@ -50,3 +50,15 @@ class ResCompany(models.Model):
         )
         self.sudo().utility_cash_over_short_account_id = account
         return account
+
+    utility_receipt_paper = fields.Selection(
+        [
+            ("half_letter", "Half letter (5.5 x 8.5 in)"),
+            ("roll_80", "80 mm receipt roll"),
+        ],
+        string="Receipt Paper",
+        default="half_letter",
+        required=True,
+        help="Paper the counter's receipts print on: an office printer's half sheet, or a "
+        "thermal receipt printer's 80 mm roll.",
+    )

@@ -13,3 +13,6 @@ class ResConfigSettings(models.TransientModel):
     utility_void_approval = fields.Selection(
         related="company_id.utility_void_approval", readonly=False
     )
+    utility_receipt_paper = fields.Selection(
+        related="company_id.utility_receipt_paper", readonly=False
+    )

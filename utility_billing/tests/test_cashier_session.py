@@ -1,9 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
 from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfReader
 
 from .common_cashier import CashierCommon
 
@@ -501,6 +503,36 @@ class TestCashierSession(CashierCommon):
         self.assertEqual(
             card.action_print_receipt()["report_name"],
             "utility_billing.report_utility_payment_receipt",
+        )
+
+    def test_receipt_prints_on_the_counter_paper(self):
+        _wizard, cash = self._receive([(self.account, 70.0)], amount_tendered=100.0)
+        report = self.env.ref("utility_billing.action_report_utility_payment_receipt")
+        self.assertEqual(
+            report.get_paperformat(), self.env.ref("utility_billing.paperformat_utility_receipt")
+        )
+        self.company.utility_receipt_paper = "roll_80"
+        roll = self.env.ref("utility_billing.paperformat_utility_receipt_roll")
+        self.assertEqual(report.get_paperformat(), roll)
+        # The real PDF (wkhtmltopdf): pages 80 mm wide, the receipt on them.
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            .with_user(self.cashier)
+            ._render_qweb_pdf("utility_billing.report_utility_payment_receipt", cash.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        reader = PdfReader(io.BytesIO(pdf))
+        width_mm = float(reader.pages[0].mediabox.width) * 25.4 / 72
+        self.assertAlmostEqual(width_mm, 80, delta=1)
+        text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+        self.assertIn("PAYMENT RECEIPT", text)
+        self.assertIn(cash.name, text)
+        self.assertIn("Change $ 30.00", text)
+        # Other reports keep their own paper.
+        self.assertNotEqual(
+            self.env.ref("utility_billing.action_report_utility_cashier_session").get_paperformat(),
+            roll,
         )
 
     def test_cashier_report_by_tender_with_voids(self):
