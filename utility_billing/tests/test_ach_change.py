@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common_autopay import AutopayCommon
+from .nacha_records import change_records
 
 DUE = date(2025, 2, 4)  # a Tuesday
 NEW_NUMBER = "98765432101"
@@ -46,35 +47,6 @@ def batch_header(sec="COR"):
     )
 
 
-def cor_records(seq, code, trace, corrected, tx="26"):
-    """A zero-dollar COR entry and its addenda type 98, field by field."""
-    entry = (
-        "6"  # 1 record type
-        + tx  # 2-3 transaction code
-        + "02100002"  # 4-11 receiving DFI
-        + "1"  # 12 check digit
-        + "000123400001".ljust(17)  # 13-29 account number of the original entry
-        + "0" * 10  # 30-39 amount: none
-        + f"UA{seq:06d}".ljust(15)  # 40-54 individual identification
-        + "TERRY TESTER".ljust(22)  # 55-76 individual name
-        + "  "  # 77-78 discretionary data
-        + "1"  # 79 addenda indicator
-        + f"02100002{seq:07d}"  # 80-94 trace of the COR entry
-    )
-    addenda = (
-        "7"  # 1 record type
-        + "98"  # 2-3 addenda type: notification of change
-        + code  # 4-6 change code
-        + trace  # 7-21 original entry trace number
-        + " " * 6  # 22-27 reserved
-        + "02100002"  # 28-35 original receiving DFI
-        + corrected.ljust(29)  # 36-64 corrected data
-        + " " * 15  # 65-79 reserved
-        + f"02100002{seq:07d}"  # 80-94 trace
-    )
-    return [entry, addenda]
-
-
 def return_records(seq, code, trace, cents):
     entry = (
         "6" + "26" + "02100002" + "1" + "000123400001".ljust(17) + f"{cents:010d}"
@@ -102,7 +74,7 @@ def nacha_file(changes=(), returns=()):
         records.append(batch_header("COR"))
         for code, trace, corrected in changes:
             seq += 1
-            records += cor_records(seq, code, trace, corrected)
+            records += change_records(seq, code, corrected, trace=trace)
         records.append("8225" + "0" * 90)
     records.append("9" + "0" * 93)
     assert all(len(record) == 94 for record in records)

@@ -38,6 +38,7 @@ from ..lib.nacha import (
     routing_problem,
     to_cents,
 )
+from .nacha_records import change_records
 
 D = Decimal
 ODFI = "071000013"  # the city's bank
@@ -410,36 +411,6 @@ class TestDebitFile:
         assert detail["individual_identification_number"] == "UA000007"
         assert parse_record(records[-1]) == {"record_type": "9", **parse_record(records[-1])}
         assert looks_like_nacha("\n".join(records))
-
-
-def change_records(seq, code, corrected, *, trace="071000010000099", tx="26", cents=0):
-    """A COR entry and its addenda type 98, field by field from the layout."""
-    entry_detail = (
-        "6"  # 1 record type
-        + tx  # 2-3 transaction code
-        + "02100002"  # 4-11 receiving DFI identification
-        + "1"  # 12 check digit
-        + "000123456789".ljust(17)  # 13-29 DFI account number
-        + f"{cents:010d}"  # 30-39 amount: none on a notification of change
-        + f"UA{seq:06d}".ljust(15)  # 40-54 individual identification
-        + "TERRY TESTER".ljust(22)  # 55-76 individual name
-        + "  "  # 77-78 discretionary data
-        + "1"  # 79 addenda record indicator
-        + f"02100002{seq:07d}"  # 80-94 trace number of the COR entry
-    )
-    addenda = (
-        "7"  # 1 record type
-        + "98"  # 2-3 addenda type: notification of change
-        + code  # 4-6 change code
-        + trace  # 7-21 original entry trace number
-        + " " * 6  # 22-27 reserved
-        + "02100002"  # 28-35 original receiving DFI identification
-        + corrected.ljust(29)  # 36-64 corrected data
-        + " " * 15  # 65-79 reserved
-        + f"02100002{seq:07d}"  # 80-94 trace number
-    )
-    assert len(entry_detail) == len(addenda) == 94
-    return [entry_detail, addenda]
 
 
 def return_file(items, notice=False, changes=()):
