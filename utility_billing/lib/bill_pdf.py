@@ -374,7 +374,9 @@ class BillData:
 
     @property
     def period_days(self):
-        return (self.date_period_end - self.date_period_start).days + 1
+        """Days of service: from one read date to the next, the end excluded
+        (as the billing run counts them: October 3 to November 3 is 31 days)."""
+        return (self.date_period_end - self.date_period_start).days
 
     @property
     def scan_line(self):

@@ -27,6 +27,7 @@ from . import utility_service_period
 from . import utility_bill_builder
 from . import account_move_writer
 from . import account_move_bill
+from . import account_move_bill_explain
 from . import utility_account_bill
 from . import ir_actions_report
 from . import utility_demo_town

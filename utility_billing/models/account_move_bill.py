@@ -106,6 +106,9 @@ class AccountMove(models.Model):
         ledger = self._get_bill_ledger_amounts()
         usage = self._get_bill_usage_history()
         late_fees = self._get_bill_late_fees()
+        explanations = self._get_bill_explanations(
+            self.env["res.lang"]._get_data(code=self.env.lang or "en_US").date_format or "%m/%d/%Y"
+        )
         read_types = dict(
             self.env["utility.meter.reading"]._fields["read_type"]._description_selection(self.env)
         )
@@ -140,6 +143,8 @@ class AccountMove(models.Model):
                         date=date_penalty.strftime(companies[company]["date_format"]),
                     )
                 )
+            if move.id in explanations:
+                bill_messages.append(explanations[move.id])
             if not is_html_empty(move.narration):
                 bill_messages.append(html2plaintext(move.narration))
             location = move.utility_location_id or account.location_id

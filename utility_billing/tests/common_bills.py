@@ -77,7 +77,7 @@ def make_bill(**overrides):
         "date_penalty": dt.date(2025, 3, 25),
         "amount_after_penalty": D("1597.94"),
         "date_period_start": dt.date(2025, 2, 1),
-        "date_period_end": dt.date(2025, 2, 28),
+        "date_period_end": dt.date(2025, 3, 1),  # the next read date, excluded
         "services": (WATER, SEWER, GARBAGE),
         "amount_previous_balance": D("107.31"),
         "amount_payments": D(0),

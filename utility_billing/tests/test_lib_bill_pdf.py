@@ -95,7 +95,7 @@ class TestBillData:
         with pytest.raises(ValueError, match="penalty date and amount after penalty go together"):
             make_bill(amount_after_penalty=None)
         with pytest.raises(ValueError, match="service period starts after it ends"):
-            make_bill(date_period_start=dt.date(2025, 3, 1))
+            make_bill(date_period_start=dt.date(2025, 3, 2))
         with pytest.raises(ValueError, match="longer than the 12 characters"):
             make_bill(account_number="ACCOUNT-1234567890")
 
@@ -137,7 +137,7 @@ class TestRenderBill:
             "UA000013 03/03/2025 03/24/2025 $1,452.67",
             "Maria Martínez",
             "2542 Cedar Ln, Prairie City",
-            "Service Period 02/01/2025 - 02/28/2025 (28 days)",
+            "Service Period 02/01/2025 - 03/01/2025 (28 days)",
             "Bill No. INV/2025/00013",
         ):
             assert expected in text

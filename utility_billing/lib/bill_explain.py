@@ -1,0 +1,104 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The "why is my bill different" sentence a bill prints when its usage per day
+moved noticeably against the last period, or when the rates changed.
+
+A customer calls about a high bill for three reasons: they used more, the period
+was longer, or the rates went up. The message says which, with the numbers the
+customer can check on the bill (usage and days of each period, per day so a
+35-day period is not "more" only because it is longer). No Odoo import.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+HUNDRED = Decimal(100)
+# Below this change of the usage per day the message is left out (unless the
+# rates changed): a bill within a fifth of the last one needs no explanation.
+DEFAULT_THRESHOLD_PERCENT = Decimal(20)
+
+
+@dataclass(frozen=True)
+class PeriodUsage:
+    """Metered usage of one period: what the meter read and over how many days."""
+
+    consumption: Decimal
+    days: int
+
+    @property
+    def per_day(self):
+        return self.consumption / self.days if self.days > 0 else None
+
+
+def _fmt(quantity, places=1):
+    exponent = Decimal(1).scaleb(-places)
+    return f"{Decimal(quantity).quantize(exponent, rounding=ROUND_HALF_UP):,.{places}f}"
+
+
+def _describe(usage, unit):
+    return f"{_fmt(usage.consumption)} {unit} in {usage.days} days".replace("  ", " ")
+
+
+def explain_usage(
+    current,
+    previous=None,
+    *,
+    last_year=None,
+    unit="",
+    rate_change=None,
+    date_format="%m/%d/%Y",
+    threshold=DEFAULT_THRESHOLD_PERCENT,
+):
+    """The explanation printed on a bill, or None when there is nothing to explain.
+
+    :param current: PeriodUsage of the bill
+    :param previous: PeriodUsage of the period before (None: first bill of the meter)
+    :param last_year: PeriodUsage of the same period one year earlier, or None
+    :param rate_change: date the rates changed since the previous period began, or None
+    :param threshold: percent change of the usage per day that calls for an explanation
+    :return: str, or None
+    """
+    if current.days <= 0:
+        return None
+    change = None
+    if previous is not None and previous.per_day:
+        change = (current.per_day - previous.per_day) / previous.per_day * HUNDRED
+    notable = change is not None and abs(change) >= threshold
+    if not notable and rate_change is None:
+        return None
+    parts = []
+    if previous is not None and previous.days > 0:
+        sentence = (
+            f"Your usage: {_describe(current, unit)} "
+            f"({_fmt(current.per_day, 2)} a day); last period {_describe(previous, unit)} "
+            f"({_fmt(previous.per_day, 2)} a day)"
+        )
+        if change is not None and _fmt(abs(change), 0) == "0":
+            sentence += ": the same per day"
+        elif change is not None:
+            more_or_less = "more" if change > 0 else "less"
+            sentence += f": {_fmt(abs(change), 0)} % {more_or_less} per day"
+        parts.append(sentence + ".")
+    if last_year is not None and last_year.days > 0:
+        parts.append(f"Same period last year: {_describe(last_year, unit)}.")
+    if rate_change is not None:
+        parts.append(f"Rates changed on {rate_change.strftime(date_format)}.")
+    return "Why this bill differs: " + " ".join(parts)
+
+
+def closest_period(candidates, target, tolerance_days=20):
+    """The (date, value) of ``candidates`` whose date is closest to ``target``,
+    within ``tolerance_days``; None when none is close enough."""
+    best = None
+    for day, value in candidates:
+        distance = abs((day - target).days)
+        if distance <= tolerance_days and (best is None or distance < best[0]):
+            best = (distance, value)
+    return best[1] if best else None
+
+
+def year_before(day):
+    """The same day one year earlier (February 29 becomes February 28)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
