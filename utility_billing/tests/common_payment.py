@@ -8,6 +8,7 @@ product's invoice writer, so payments meet the same invoices as in production.
 """
 
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from .common_billing import BillingCommon
 
@@ -78,3 +79,22 @@ class PaymentCommon(BillingCommon):
         if post:
             payment.action_post()
         return payment
+
+    def _post_lockbox_payments(self, lines):
+        """Post one lockbox payment per (account, amount) of ``lines``, all in one
+        journal entry, as a lockbox file groups them (see utility.payment.file)."""
+        Payment = self.env["utility.payment"]
+        payments = Payment.concat(
+            *(
+                self._payment(
+                    [(account, amount)],
+                    post=False,
+                    source="lockbox",
+                    journal_id=self.company_data["default_journal_bank"].id,
+                )
+                for account, amount in lines
+            )
+        )
+        with patch.object(type(Payment), "_get_move_group_key", lambda payment: ("lockbox", 1)):
+            payments.action_post()
+        return payments

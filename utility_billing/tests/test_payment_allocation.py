@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
-from unittest.mock import patch
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
@@ -115,23 +114,8 @@ class TestPaymentAllocation(PaymentCommon):
         )
 
     def test_grouped_payments_share_one_entry(self):
-        Payment = type(self.env["utility.payment"])
         bill2 = self._post_bill(self.account2, date(2025, 2, 15), {self.garbage: 15.0})
-        payments = self._payment(
-            [(self.account, 10.0)],
-            post=False,
-            source="lockbox",
-            journal_id=self.company_data["default_journal_bank"].id,
-        )
-        payments |= self._payment(
-            [(self.account2, 15.0)],
-            post=False,
-            source="lockbox",
-            journal_id=self.company_data["default_journal_bank"].id,
-        )
-        # A lockbox file groups its payments (see utility.payment.file).
-        with patch.object(Payment, "_get_move_group_key", lambda payment: ("lockbox", 1)):
-            payments.action_post()
+        payments = self._post_lockbox_payments([(self.account, 10.0), (self.account2, 15.0)])
         self.assertEqual(len(payments.move_id), 1)
         self.assertEqual(bill2.payment_state, "paid")
         bank_line = payments.move_id.line_ids.filtered("debit")

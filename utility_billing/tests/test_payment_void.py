@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -150,21 +149,7 @@ class TestPaymentVoid(CashierCommon):
         self.assertEqual(payment.state, "posted")
 
     def test_a_payment_sharing_its_entry_is_returned_not_voided(self):
-        Payment = type(self.env["utility.payment"])
-        payments = self._payment(
-            [(self.account, 10.0)],
-            post=False,
-            source="lockbox",
-            journal_id=self.company_data["default_journal_bank"].id,
-        )
-        payments |= self._payment(
-            [(self.account, 15.0)],
-            post=False,
-            source="lockbox",
-            journal_id=self.company_data["default_journal_bank"].id,
-        )
-        with patch.object(Payment, "_get_move_group_key", lambda payment: ("lockbox", 1)):
-            payments.action_post()
+        payments = self._post_lockbox_payments([(self.account, 10.0), (self.account, 15.0)])
         with self.assertRaisesRegex(UserError, "shares its journal entry"), self.cr.savepoint():
             payments[0].with_user(self.supervisor)._request_void("Duplicate")
         self.assertEqual(payments.mapped("state"), ["posted", "posted"])
