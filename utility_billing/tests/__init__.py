@@ -1,0 +1,52 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Odoo's test runner (``odoo-bin --test-enable``) runs the test modules
+imported here; pytest (``./ub test``) finds them by file name. Keep one line per
+``test_*.py`` file: ``tests/test_tests_init.py`` checks that none is missing.
+
+Odoo's runner runs ``unittest.TestCase`` classes only: the pure library tests
+written as plain pytest functions, parametrized or with hypothesis
+(``test_lib_*``), run under pytest alone.
+"""
+
+from . import test_account
+from . import test_account_balance
+from . import test_ach_change
+from . import test_autopay
+from . import test_bill_builder
+from . import test_bill_explain
+from . import test_bill_print
+from . import test_billing_concurrency
+from . import test_billing_run
+from . import test_card_numbers
+from . import test_cashier_security
+from . import test_cashier_session
+from . import test_deposit
+from . import test_lib_allocation
+from . import test_lib_bill_explain
+from . import test_lib_bill_pdf
+from . import test_lib_bill_vendor_file
+from . import test_lib_card_numbers
+from . import test_lib_cashiering
+from . import test_lib_consumption
+from . import test_lib_nacha
+from . import test_lib_payment_files
+from . import test_lib_rating
+from . import test_lib_read_edits
+from . import test_lib_reading_files
+from . import test_lib_scan_line
+from . import test_meter
+from . import test_meter_exchange
+from . import test_meter_reading
+from . import test_move_writer
+from . import test_payment_allocation
+from . import test_payment_file
+from . import test_payment_return
+from . import test_payment_void
+from . import test_payment_writer
+from . import test_rate_calculator
+from . import test_rate_schedule
+from . import test_read_edits
+from . import test_reading_import
+from . import test_security
+from . import test_special_bills
+from . import test_tests_init
