@@ -9,7 +9,9 @@ Format: UTF-8, comma-separated, every field quoted, CRLF line ends, a header
 row. Dates are ISO ``YYYY-MM-DD``; money has a dot and exactly two decimals,
 no thousands separator, ``-`` in front of credits (payments are printed as a
 credit, so ``PAYMENTS`` is negative); quantities and rates are plain decimals.
-Empty optional values are empty strings.
+Empty optional values are empty strings. Text that a spreadsheet would run as
+a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return)
+is written with a leading apostrophe (:mod:`.csv_cells`); numbers stay numbers.
 
 Repeated parts are flattened as numbered column groups, which every
 composition tool can map (a JSON column would need a script on the vendor's
@@ -33,6 +35,7 @@ import csv
 from decimal import ROUND_HALF_UP
 from typing import NamedTuple
 
+from . import csv_cells
 from .bill_pdf import CENT, USAGE_MONTHS
 
 MIN_UTILITY_ADDRESS = 3
@@ -262,7 +265,7 @@ def write_vendor_csv(bills, out):
     """
     bills = list(bills)
     counts = _counts(bills)
-    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer = csv_cells.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(_columns(counts))
     for sequence, bill in enumerate(bills, 1):
         writer.writerow(vendor_row(bill, sequence, counts))

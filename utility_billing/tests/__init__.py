@@ -28,6 +28,7 @@ from . import test_lib_bill_vendor_file
 from . import test_lib_card_numbers
 from . import test_lib_cashiering
 from . import test_lib_consumption
+from . import test_lib_csv_cells
 from . import test_lib_nacha
 from . import test_lib_payment_files
 from . import test_lib_rating
