@@ -300,7 +300,7 @@ def _measure_baseline(env, args):
     count = 0
     for start in range(0, len(vals_list), args.batch):
         batch = vals_list[start : start + args.batch]
-        count += len(builder._create_posted_moves_standard(batch))
+        count += len(bench_common.create_posted_moves_standard(env, batch))
         # As a script posting by batches would: one transaction a batch.
         env.cr.commit()
         if start and start % 2000 == 0:
@@ -440,7 +440,10 @@ def _lock_date_check(env, run, args, path):
     vals = builder._prepare_invoice_vals(
         run._prepare_invoice_header(line), run._read_charges(line.ids)[line.id]
     )
-    post = {"run": builder._create_posted_moves, "standard": builder._create_posted_moves_standard}
+    post = {
+        "run": builder._create_posted_moves,
+        "standard": lambda vals_list: bench_common.create_posted_moves_standard(env, vals_list),
+    }
     outcome = ledger_facts.post_in_locked_period(env, run.date_invoice, lambda: post[path]([vals]))
     env.invalidate_all()
     return outcome

@@ -87,6 +87,18 @@ def create_accounts(env, route, partner_vals_list, street):
 # ----------------------------------------------------------------------
 # Process memory and time
 # ----------------------------------------------------------------------
+def create_posted_moves_standard(env, invoice_vals_list):
+    """The baseline: the writer's invoice dicts posted the standard Odoo way,
+    ``account.move.create`` + ``action_post`` (the values the writer's own
+    fall-back gives the ORM)."""
+    writer = env["utility.move.writer"]
+    moves = env["account.move"].create(
+        [writer._prepare_standard_move_vals(vals) for vals in invoice_vals_list]
+    )
+    moves.action_post()
+    return moves
+
+
 def memory_kb(key):
     """Resident memory of this process in kB (VmRSS now, VmHWM peak)."""
     with open("/proc/self/status") as status:

@@ -70,3 +70,5 @@ from . import report_utility_cashier_session
 from . import report_utility_payment_receipt
 from . import utility_demo_town_autopay
 from . import utility_account_cashier
+from . import utility_account_special_bill
+from . import account_move_rebill

@@ -11,8 +11,9 @@ cancel-and-rebill), all go through :class:`UtilityBillBuilder`:
    reason when the account cannot be billed (never silently skipped);
 2. :meth:`~UtilityBillBuilder._prepare_invoice_vals` turns a bill into the
    invoice dict of ``utility.move.writer``;
-3. :meth:`~UtilityBillBuilder._create_posted_moves` posts them (the one place
-   that chooses between the fast writer and the standard ORM path).
+3. :meth:`~UtilityBillBuilder._post_bills` posts them and writes what makes
+   billing exactly-once (billed service periods, billed readings), then lets
+   open credits pay them: the run and the special bills share it.
 """
 
 from collections import defaultdict
@@ -21,7 +22,7 @@ from fractions import Fraction
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..lib import rating
@@ -625,26 +626,9 @@ class UtilityBillBuilder(models.AbstractModel):
 
     @api.model
     def _create_posted_moves(self, invoice_vals_list):
-        """Create and post the invoices: the one switch between the fast writer
-        and the standard ORM path (``_create_posted_moves_standard``)."""
+        """Create and post the invoices (the writer chooses between its fast
+        path and Odoo's, invoice by invoice)."""
         return self.env["utility.move.writer"]._create_posted_invoices(invoice_vals_list)
-
-    @api.model
-    def _create_posted_moves_standard(self, invoice_vals_list):
-        """The standard Odoo way: account.move.create + action_post."""
-        Move = self.env["account.move"]
-        vals_list = []
-        for vals in invoice_vals_list:
-            move_vals = {k: v for k, v in vals.items() if k != "lines"}
-            move_vals.update(move_type="out_invoice", invoice_payment_term_id=False)
-            move_vals["invoice_line_ids"] = [
-                Command.create(dict(line, tax_ids=[Command.set(line.get("tax_ids") or [])]))
-                for line in vals["lines"]
-            ]
-            vals_list.append(move_vals)
-        moves = Move.create(vals_list)
-        moves.action_post()
-        return moves
 
     # ------------------------------------------------------------------
     # Special bills: final bill, bill on demand, back-bill, rebill
@@ -713,6 +697,72 @@ class UtilityBillBuilder(models.AbstractModel):
         ]
 
     @api.model
+    def _post_bills(self, invoice_vals_list, services_list, reading_ids_list, run=None):
+        """Post bills and write their exactly-once bookkeeping: the one place
+        for the billing run and the special bills alike.
+
+        The invoices are posted (:meth:`_create_posted_moves`), each billed
+        service period gets its ``utility.service.period`` row (the unique
+        index and the exclusion constraint refuse a period billed meanwhile
+        by another transaction: nothing of the batch stays), the readings are
+        marked billed, and the accounts' open credits pay the new bills.
+
+        The caller checks the billing role and what may be billed; this posts
+        as superuser, as a billing specialist needs no accounting rights.
+
+        :param invoice_vals_list: invoice dicts (see :meth:`_prepare_invoice_vals`)
+        :param services_list: aligned with ``invoice_vals_list``, the billed
+            periods of each bill: dicts with service_id, date_from, date_to
+            (a service billed twice from the same day counts once)
+        :param reading_ids_list: aligned, the ids of the readings each bill bills
+        :param run: the ``utility.billing.run`` of the bills, if any
+        :return: the posted invoices, aligned with ``invoice_vals_list``
+        """
+        Move = self.env["account.move"]
+        if not invoice_vals_list:
+            return Move
+        moves = self.sudo()._create_posted_moves(invoice_vals_list).with_env(self.env)
+        services = self.env["utility.account.service"].browse(
+            {s["service_id"] for services in services_list for s in services}
+        )
+        services.fetch(["account_id", "service_type_id", "company_id"])
+        period_vals = []
+        for move, periods in zip(moves, services_list, strict=True):
+            seen = set()
+            for period in periods:
+                key = (period["service_id"], period["date_from"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                service = services.browse(period["service_id"])
+                period_vals.append(
+                    {
+                        "service_id": service.id,
+                        "account_id": service.account_id.id,
+                        "service_type_id": service.service_type_id.id,
+                        "company_id": service.company_id.id,
+                        "date_from": period["date_from"],
+                        "date_to": period["date_to"],
+                        "move_id": move.id,
+                        "run_id": run.id if run else None,
+                        "state": "billed",
+                    }
+                )
+        if period_vals:
+            self.env["utility.billing.run"].sudo()._bulk_insert(
+                "utility.service.period", period_vals
+            )
+        readings = self.env["utility.meter.reading"].browse(
+            reading_id for reading_ids in reading_ids_list for reading_id in reading_ids
+        )
+        readings.with_context(mail_notrack=True).write({"state": "billed"})
+        # A credit on the account (overpayment, credit note) pays the new bill.
+        self.env["utility.payment.poster"].sudo()._apply_open_credits(
+            moves.sudo().utility_account_id
+        )
+        return moves
+
+    @api.model
     def _post_special_bills(self, bills, headers):
         """Post bills built outside a run, with the run's exactly-once bookkeeping.
 
@@ -721,8 +771,7 @@ class UtilityBillBuilder(models.AbstractModel):
         problem...), that has no charge, or whose service periods overlap a
         period already billed by any bill or run. The services are locked
         first, so two clerks cannot bill the same service at the same time.
-        Then, like the run: the invoices are posted, each service period gets
-        its ``utility.service.period`` row and the readings are marked billed.
+        Then :meth:`_post_bills` posts them as the run does.
 
         :param bills: bill dicts of :meth:`_build_special_bills`
         :param headers: invoice headers aligned with ``bills`` (see
@@ -761,31 +810,12 @@ class UtilityBillBuilder(models.AbstractModel):
                     problems="\n".join(f"- {problem}" for problem in problems),
                 )
             )
-        # As the run: the billing role was checked by the caller, and a billing
-        # specialist needs no accounting rights to bill.
         invoice_vals = [
             self.sudo()._prepare_invoice_vals(header, bill["charges"])
             for bill, header in zip(bills, headers, strict=True)
         ]
-        moves = self.sudo()._create_posted_moves(invoice_vals).with_env(self.env)
-        self.env["utility.service.period"].sudo().create(
-            [
-                {
-                    "service_id": s["service_id"],
-                    "date_from": s["date_from"],
-                    "date_to": s["date_to"],
-                    "move_id": move.id,
-                }
-                for bill, move in zip(bills, moves, strict=True)
-                for s in bill["services"]
-            ]
+        return self._post_bills(
+            invoice_vals,
+            [bill["services"] for bill in bills],
+            [bill["reading_ids"] for bill in bills],
         )
-        readings = self.env["utility.meter.reading"].browse(
-            [reading_id for bill in bills for reading_id in bill["reading_ids"]]
-        )
-        readings.with_context(mail_notrack=True).write({"state": "billed"})
-        # A credit on the account (overpayment, credited bill) pays the new bill.
-        self.env["utility.payment.poster"].sudo()._apply_open_credits(
-            self.env["utility.account"].browse([bill["account_id"] for bill in bills])
-        )
-        return moves

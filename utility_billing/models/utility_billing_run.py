@@ -845,9 +845,9 @@ class UtilityBillingRun(models.Model):
 
     def _post_lines(self, lines):
         """Post the bills of ``lines`` (locked, ready): refuse the lines whose
-        period is billed already or whose readings changed, post the rest in
-        one call of the writer, record their billed periods and readings, and
-        let the accounts' open credits pay the new bills."""
+        period is billed already or whose readings changed, post the rest with
+        ``utility.bill.builder._post_bills`` (billed periods and readings, open
+        credits), and mark the lines posted."""
         charges_by_line = self._read_charges(lines.ids)
         lines.fetch(["account_id", "partner_id", "location_id", "date_from", "date_to"])
         billed = (
@@ -898,39 +898,15 @@ class UtilityBillingRun(models.Model):
             )
             for line in good
         ]
-        moves = builder.sudo()._create_posted_moves(invoice_vals) if invoice_vals else []
-        period_vals = []
-        for line, move in zip(good, moves, strict=True):
-            seen = set()
-            for charge in charges_by_line[line.id]:
-                key = (charge["service_id"], charge["date_from"])
-                if key in seen:
-                    continue
-                seen.add(key)
-                period_vals.append(
-                    {
-                        "service_id": charge["service_id"],
-                        "account_id": charge["account_id"],
-                        "service_type_id": charge["service_type_id"],
-                        "company_id": charge["service_company_id"],
-                        "date_from": charge["date_from"],
-                        "date_to": charge["date_to"],
-                        "move_id": move.id,
-                        "run_id": self.id,
-                        "state": "billed",
-                    }
-                )
-        if period_vals:
-            # The partial unique index refuses a period billed meanwhile by
-            # another transaction: the chunk fails and nothing of it stays.
-            self.sudo()._bulk_insert("utility.service.period", period_vals)
-        readings = self.env["utility.meter.reading"].browse(
-            reading_id for line in good for reading_id in readings_by_line.get(line.id, ())
+        # The partial unique index refuses a period billed meanwhile by another
+        # transaction: the chunk fails and nothing of it stays.
+        moves = builder._post_bills(
+            invoice_vals,
+            [charges_by_line[line.id] for line in good],
+            [readings_by_line.get(line.id, ()) for line in good],
+            run=self,
         )
-        readings.with_context(mail_notrack=True).write({"state": "billed"})
         if good:
-            # A credit on the account (overpayment, credit note) pays the new bill.
-            self.env["utility.payment.poster"].sudo()._apply_open_credits(good.account_id)
             self.env.cr.execute_values(
                 """
                 UPDATE utility_billing_run_line l

@@ -49,5 +49,6 @@ from . import test_rate_schedule
 from . import test_read_edits
 from . import test_reading_import
 from . import test_security
+from . import test_special_bill_methods
 from . import test_special_bills
 from . import test_tests_init

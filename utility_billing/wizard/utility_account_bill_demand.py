@@ -1,17 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 
 class UtilityAccountBillDemand(models.TransientModel):
-    """Bill one account now, outside its cycle's run.
-
-    The account's unbilled valid readings up to a date are rated exactly as a
-    billing run rates them (same builder, same period rules); services without
-    meter follow the read period, else run from the end of their last bill. The
-    service periods are written like the run writes them, so the next run does
-    not bill them again.
-    """
+    """Bill one account now, outside its cycle's run: gathers the date and shows
+    the bill; ``utility.account._action_bill_on_demand`` makes it."""
 
     _name = "utility.account.bill.demand"
     _inherit = ["utility.bill.special"]
@@ -35,26 +28,14 @@ class UtilityAccountBillDemand(models.TransientModel):
     def _build(self):
         """The bill dicts: read-only, the preview and the posting rate alike."""
         self.ensure_one()
-        services = self.account_id.service_ids.filtered(
-            lambda s: s.state == "active" and s.date_start <= self.date_to
-        )
-        date_from = self._get_unbilled_start(services) or self.date_to
-        return self.env["utility.bill.builder"]._build_special_bills(
-            self.account_id, min(date_from, self.date_to), self.date_to, services=services
-        )
+        return self.account_id._build_bill_on_demand(self.date_to)
 
     def action_confirm(self):
         self.ensure_one()
-        self._check_billing_role()
-        if self.account_id.state != "active":
-            raise UserError(
-                self.env._(
-                    "Only an active account is billed on demand; %(account)s is %(state)s.",
-                    account=self.account_id.display_name,
-                    state=dict(self.account_id._fields["state"]._description_selection(self.env))[
-                        self.account_id.state
-                    ],
-                )
-            )
-        moves = self._post_bills(self._build(), "demand")
+        moves = self.account_id._action_bill_on_demand(
+            self.date_to,
+            journal=self.journal_id,
+            date_invoice=self.date_invoice,
+            date_due=self.date_due,
+        )
         return self._action_open_bill(moves)

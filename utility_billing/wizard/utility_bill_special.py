@@ -2,19 +2,16 @@
 """What the special bills share: final bill, bill on demand, back-bill, cancel-and-rebill.
 
 Each is a wizard on :class:`UtilityBillSpecial`: the account, the sales journal,
-the bill and due dates, the check of the billing role, the invoice header, a
-preview of the charges, and the posting through ``utility.bill.builder`` (the
-same rating and exactly-once bookkeeping as the billing run).
+the bill and due dates and a preview of the charges. The wizards only gather
+input: the bills are made by model methods (``utility.account._action_final_bill``,
+``_action_bill_on_demand``, ``_action_back_bill``, ``account.move._action_cancel_rebill``)
+that a work order, the portal or collections call the same way.
 """
 
-from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import format_amount
-
-BILLING_GROUP = "utility_billing.group_utility_billing"
 
 
 class UtilityBillSpecial(models.AbstractModel):
@@ -78,12 +75,10 @@ class UtilityBillSpecial(models.AbstractModel):
 
     @api.depends("company_id")
     def _compute_journal_id(self):
-        Journal = self.env["account.journal"]
         for wizard in self:
             if wizard.journal_id.company_id != wizard.company_id:
-                wizard.journal_id = Journal.search(
-                    [*Journal._check_company_domain(wizard.company_id), ("type", "=", "sale")],
-                    limit=1,
+                wizard.journal_id = self.env["utility.account"]._get_special_bill_journal(
+                    wizard.company_id
                 )
             else:
                 wizard.journal_id = wizard.journal_id
@@ -91,61 +86,13 @@ class UtilityBillSpecial(models.AbstractModel):
     @api.depends("date_invoice", "account_id")
     def _compute_date_due(self):
         for wizard in self:
-            days = wizard.account_id.cycle_id.due_days or 0
-            wizard.date_due = wizard.date_invoice and wizard.date_invoice + relativedelta(days=days)
+            wizard.date_due = wizard.date_invoice and wizard.account_id._get_special_bill_date_due(
+                wizard.date_invoice
+            )
 
     # ------------------------------------------------------------------
     # Helpers of the special bills
     # ------------------------------------------------------------------
-    def _check_billing_role(self):
-        """The builder posts as superuser, as the run does: the role is checked here."""
-        if not self.env.user.has_group(BILLING_GROUP):
-            raise AccessError(
-                self.env._(
-                    "Only billing specialists make special bills (final bill, bill on "
-                    "demand, back-bill, cancel-and-rebill)."
-                )
-            )
-
-    @api.model
-    def _get_unbilled_start(self, services):
-        """First day not billed yet over ``services``: the end of each one's last
-        billed period, else its start date; the earliest of them."""
-        last_billed = self.env["utility.bill.builder"]._get_last_billed_dates(services)
-        return min(
-            (last_billed.get(service.id) or service.date_start for service in services),
-            default=None,
-        )
-
-    def _prepare_bill_header(self, bill, kind, **extra):
-        """Invoice header of a special bill (see ``_prepare_invoice_vals``)."""
-        self.ensure_one()
-        account = self.account_id
-        kinds = dict(
-            self.env["account.move"]._fields["utility_bill_kind"]._description_selection(self.env)
-        )
-        return {
-            "partner_id": account.partner_id.id,
-            "journal_id": self.journal_id.id,
-            "invoice_date": self.date_invoice,
-            "invoice_date_due": self.date_due,
-            "date": self.date_invoice,
-            "invoice_origin": kinds[kind],
-            "utility_account_id": account.id,
-            "utility_location_id": account.location_id.id,
-            "utility_period_start": bill["date_from"],
-            "utility_period_end": bill["date_to"],
-            "utility_date_penalty": self.date_due
-            + relativedelta(days=account.cycle_id.penalty_days or 0),
-            "utility_bill_kind": kind,
-            **extra,
-        }
-
-    def _post_bills(self, bills, kind, **extra):
-        """Post ``bills`` of this wizard's account as ``kind`` bills."""
-        headers = [self._prepare_bill_header(bill, kind, **extra) for bill in bills]
-        return self.env["utility.bill.builder"]._post_special_bills(bills, headers)
-
     def _render_preview(self, bills, warnings=()):
         """The lines and total each bill will carry, or why it cannot be made."""
         currency = self.currency_id or self.env.company.currency_id
