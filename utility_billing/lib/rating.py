@@ -92,6 +92,9 @@ COMPONENTS = ("fixed", "minimum", "block", "unit", "cart", "eru", "discount", "f
 USAGE_COMPONENTS = ("block", "unit")
 ROUNDINGS = ("block", "line")
 VOLUME_BASES = ("meter", "water", "winter_average")
+# How a version prorates the charges per period of a service delivered on part
+# of the period (see :func:`partial_fraction`).
+PRORATIONS = ("days", "days_30", "divisor", "none")
 FEE_CODES = ("late_fee", "nsf", "reconnect", "door_hanger", "deposit")
 DISCOUNT_PROGRAMS = ("senior", "low_income")
 # Components the outside-city multiplier does not touch unless told otherwise.
@@ -265,6 +268,11 @@ class RateVersion:
     lines: tuple[RateLine, ...] = ()
     id: int | None = None
     outside_multiplier: Decimal = ONE
+    # Partial periods (see partial_fraction): the city's own rule.
+    proration: str = "days"
+    proration_divisor: int = 30
+    proration_threshold: int = 0
+    prorate_allowance: bool = True
 
     def __post_init__(self):
         _coerce(self, ("outside_multiplier",))
@@ -290,6 +298,10 @@ class RatePlan:
     volume_percent: Decimal = HUNDRED
     volume_cap: Decimal = ZERO
     scale_blocks_with_period: bool = False
+    # Months of the period the prices are published for: 1 monthly, 2 bimonthly,
+    # 3 quarterly. A 28.52-a-month workaround for an 85.55 quarterly charge
+    # bills 85.56 a quarter; stated per quarter it bills 85.55.
+    period_months: int = 1
     problems: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
 
     def __post_init__(self):
@@ -339,6 +351,11 @@ class RatingInput:
     water_usage: Decimal | None = None
     winter_average: Decimal | None = None
     discount_program: str | None = None
+    # A service delivered on part of the period: its days of service and the
+    # days of the period (None: the whole period). The version's rule turns
+    # them into a fraction of the charges per period (partial_fraction).
+    service_days: int | None = None
+    period_days: int | None = None
 
     def __post_init__(self):
         names = ("usage", "eru_count", "water_usage", "winter_average")
@@ -475,6 +492,8 @@ def validate_plan(plan):
         problems.append("the volume percent must be between 0 and 100")
     if plan.volume_cap < 0:
         problems.append("the volume cap cannot be negative")
+    if not 1 <= plan.period_months <= 12:
+        problems.append("prices are stated for 1 to 12 months")
     if not plan.versions:
         problems.append("the schedule has no version")
     seen = set()
@@ -487,6 +506,10 @@ def validate_plan(plan):
                 f"version of {version.date_start.isoformat()}: "
                 "the outside-city multiplier must be positive"
             )
+        problems.extend(
+            f"version of {version.date_start.isoformat()}: {p}"
+            for p in _proration_problems(version)
+        )
         fee_keys = set()
         for line in version.lines:
             problems.extend(
@@ -502,6 +525,16 @@ def validate_plan(plan):
                     )
                 fee_keys.add(key)
     return problems
+
+
+def _proration_problems(version):
+    if version.proration not in PRORATIONS:
+        return [f"unknown partial-period rule {version.proration!r}"]
+    if version.proration == "divisor" and (
+        version.proration_divisor <= 0 or version.proration_threshold <= 0
+    ):
+        return ["a partial-period divisor rule needs a divisor and a threshold above 0"]
+    return []
 
 
 def validate_input(rating_input):
@@ -523,6 +556,10 @@ def validate_input(rating_input):
             problems.append(f"{name.replace('_', ' ')} cannot be negative")
     if inp.cart_count < 0:
         problems.append("cart count cannot be negative")
+    if inp.service_days is not None and (
+        inp.service_days < 0 or not inp.period_days or inp.period_days <= 0
+    ):
+        problems.append("days of service need the days of the period, both positive")
     return problems
 
 
@@ -567,8 +604,54 @@ def billed_volume(plan, rating_input):
         volume = Fraction(inp.usage)
     volume = volume * Fraction(plan.volume_percent) / 100
     if plan.volume_cap:
-        volume = min(volume, Fraction(plan.volume_cap) * Fraction(inp.period_factor))
+        volume = min(volume, Fraction(plan.volume_cap) * Fraction(plan_factor(plan, inp)))
     return _quantity(volume)
+
+
+def plan_factor(plan, rating_input):
+    """Periods of the schedule's own prices the bill covers, exactly.
+
+    ``period_factor`` counts months (1 an ordinary monthly bill, 2 a 60-day
+    bill on a monthly cycle, 3 a quarterly bill); prices are stated for
+    ``plan.period_months`` months. A quarterly schedule on a quarterly bill is
+    1: its $85.55 base charge bills $85.55. A Decimal when exact, else a
+    Fraction, so a prorated charge is still rounded once.
+    """
+    factor = rating_input.period_factor
+    if plan.period_months == 1:
+        return factor
+    exact = Fraction(factor) / plan.period_months
+    decimal = round_fraction(exact, Decimal("1e-12"))
+    return decimal.normalize() if Fraction(decimal) == exact else exact
+
+
+def partial_fraction(version, service_days, period_days):
+    """Share of the charges per period a service delivered ``service_days`` of a
+    ``period_days``-day period pays, under the version's own rule:
+
+    * ``days``: days of service over days of the period (15 of 30 days: 1/2);
+    * ``days_30``: days of service over 30, at most the whole charge;
+    * ``divisor``: under ``proration_threshold`` days of service, days over
+      ``proration_divisor`` ("under 25 days, 1/30 of the monthly charge per
+      day"); from the threshold on, the whole charge;
+    * ``none``: the whole charge (a full minimum).
+
+    :return: exact Fraction in ]0, 1] (1 when the period is whole or unknown)
+    """
+    if service_days is None or not period_days or service_days >= period_days:
+        return Fraction(1)
+    rule = version.proration
+    if rule == "days":
+        share = Fraction(service_days, period_days)
+    elif rule == "days_30":
+        share = Fraction(service_days, 30)
+    elif rule == "divisor":
+        if service_days >= version.proration_threshold:
+            return Fraction(1)
+        share = Fraction(service_days, version.proration_divisor)
+    else:
+        return Fraction(1)
+    return min(share, Fraction(1))
 
 
 def split_period(plan, date_from, date_to, usage):
@@ -660,13 +743,20 @@ class _SegmentRater:
         self.suffix = suffix
         # Decimal while the segment is the whole period (the common case, and
         # fast); an exact Fraction when a version change splits it.
-        factor = inp.period_factor if plan.scale_blocks_with_period else ONE
+        periods = plan_factor(plan, inp)
+        factor = periods if plan.scale_blocks_with_period else ONE
         if segment.weight == 1:
-            self.charge_factor = inp.period_factor
+            self.charge_factor = periods
             self.threshold_factor = factor
         else:
-            self.charge_factor = _mul(inp.period_factor, segment.weight)
+            self.charge_factor = _mul(periods, segment.weight)
             self.threshold_factor = _mul(factor, segment.weight)
+        # A service delivered on part of the period: the version's own rule.
+        self.partial = partial_fraction(segment.version, inp.service_days, inp.period_days)
+        if self.partial != 1:
+            self.charge_factor = _mul(self.charge_factor, self.partial)
+            if segment.version.prorate_allowance:
+                self.threshold_factor = _mul(self.threshold_factor, self.partial)
         self.multiplier = ONE if inp.is_inside_city else segment.version.outside_multiplier
         self.covered = ZERO
         self.lines = []

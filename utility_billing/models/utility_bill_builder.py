@@ -233,7 +233,7 @@ class UtilityBillBuilder(models.AbstractModel):
         }
         months = account.cycle_id.frequency_months or 1
         for service in services:
-            period, factor = self._prorate_service(
+            period, factor, partial = self._prorate_service(
                 service, periods.get(service.id), period_factor, months
             )
             if not period:
@@ -250,7 +250,7 @@ class UtilityBillBuilder(models.AbstractModel):
                 # adds noise to the register.
                 continue
             bill["charges"] += self._rate_service(
-                service, period, dict(inputs, period_factor=factor), ctx, problems
+                service, period, dict(inputs, period_factor=factor, partial=partial), ctx, problems
             )
         if water_gallons is not None:
             bill["consumption"] = convert(water_gallons, GALLON, bill["unit"])
@@ -352,66 +352,89 @@ class UtilityBillBuilder(models.AbstractModel):
         }
 
     def _prorate_service(self, service, period, period_factor, months):
-        """The part of ``period`` the service was delivered, and its period factor.
+        """The part of ``period`` the service was delivered, its period factor
+        (months) and its days of service.
 
         The service runs from its start date to its end date, excluded (like a
         read date, the end date is the first day without service).
 
         * A bill prorated to the day (final bill, back-bill) counts each
-          service's own days: :meth:`_get_period_factor`.
+          service's own days: whole cycle periods, plus the days left over the
+          days of the cycle period they fall in (:meth:`_get_period_days`).
         * Other bills keep ``period_factor``, unless the service starts or stops
-          inside the period or on its edges: then its charges per period (base,
-          minimum, carts, ERUs) are ``period_factor x days of service / days of
-          the period``, or over the days of the standard cycle period (``months``
-          from the period's start) when the period is shorter than that (a
-          first bill after a move-in).
+          inside the period or on its edges: then it was delivered ``days of
+          service`` out of the days of the period (or of the standard cycle
+          period, ``months`` from the period's start, when the period is shorter
+          than that: a first bill after a move-in).
 
-        Usage is never prorated: it is what the meter read.
+        How those days become a share of the charges per period (base,
+        minimum, carts, ERUs) is the rate version's own partial-period rule,
+        applied by ``lib.rating`` (``partial_fraction``). Usage is never
+        prorated: it is what the meter read.
 
-        :return: (period dict, factor: Decimal or exact Fraction), or (None, None)
-            without period, or when an unmetered service was not delivered on any
-            day of the period
+        :return: (period dict, factor in months: Decimal or exact Fraction,
+            (days of service, days of the period) or None when whole), or
+            (None, None, None) without period, or when an unmetered service was
+            not delivered on any day of the period
         """
         if not period:
-            return None, None
+            return None, None, None
         date_from, date_to = period["date_from"], period["date_to"]
         start = max(date_from, service.date_start or date_from)
         end = min(date_to, service.date_end or date_to)
         if end <= start:
             if not service.service_type_id.is_metered:
-                return None, None
+                return None, None, None
             # Usage read outside the service's dates (the read edits flag it) is
             # billed as read, with the bill's own factor.
-            return period, period_factor
+            return period, period_factor, None
         if self.env.context.get("utility_prorate_to_day"):
-            factor = self._get_period_factor(start, end, months)
-            return dict(period, date_from=start, date_to=end), factor
+            factor, partial = self._get_day_prorated_factor(start, end, months)
+            return dict(period, date_from=start, date_to=end), factor, partial
         starts_inside = bool(service.date_start) and service.date_start >= date_from
         stops_inside = bool(service.date_end) and service.date_end <= date_to
         if not (starts_inside or stops_inside):
-            return period, period_factor
+            return period, period_factor, None
         standard = (date_from + relativedelta(months=months) - date_from).days
-        factor = Fraction(period_factor) * Fraction(
-            (end - start).days, max((date_to - date_from).days, standard)
-        )
-        return dict(period, date_from=start, date_to=end), self._exact_factor(factor)
+        period_days = max((date_to - date_from).days, standard)
+        partial = (end - start).days, period_days
+        if partial[0] >= period_days:
+            partial = None
+        return dict(period, date_from=start, date_to=end), period_factor, partial
+
+    def _get_day_prorated_factor(self, start, end, months):
+        """Factor (months) and partial days of a bill prorated to the day: whole
+        cycle periods bill in full, a part alone follows the version's
+        partial-period rule; whole periods plus a part are prorated by days."""
+        whole, days, period_days = self._get_period_days(start, end, months)
+        if not days:
+            return self._exact_factor(whole * months), None
+        if not whole:
+            return self._exact_factor(months), (days, period_days)
+        return self._exact_factor(months * (whole + Fraction(days, period_days))), None
 
     @api.model
-    def _get_period_factor(self, date_from, date_to, months=1):
-        """Standard cycle periods in ``[date_from, date_to)``, prorated to the day.
-
-        Whole periods of ``months`` months counted from ``date_from``, plus the
-        days left over the days of the period they fall in: on a monthly cycle,
-        February 3 to 20 is 17/28, January 1 to April 15 is 3 + 14/30.
-
-        :return: a Decimal when exact (1, 0.5), else the exact Fraction
-        """
+    def _get_period_days(self, date_from, date_to, months=1):
+        """Whole cycle periods of ``months`` months counted from ``date_from`` in
+        ``[date_from, date_to)``, the days left over, and the days of the period
+        they fall in: on a monthly cycle, February 3 to 20 is (0, 17, 28),
+        January 1 to April 15 is (3, 14, 30)."""
         whole = 0
         while date_from + relativedelta(months=months * (whole + 1)) <= date_to:
             whole += 1
         start = date_from + relativedelta(months=months * whole)
         end = date_from + relativedelta(months=months * (whole + 1))
-        return self._exact_factor(whole + Fraction((date_to - start).days, (end - start).days))
+        return whole, (date_to - start).days, (end - start).days
+
+    @api.model
+    def _get_period_factor(self, date_from, date_to, months=1):
+        """Standard cycle periods in ``[date_from, date_to)``, prorated to the day
+        (17/28 for February 3 to 20 on a monthly cycle).
+
+        :return: a Decimal when exact (1, 0.5), else the exact Fraction
+        """
+        whole, days, period_days = self._get_period_days(date_from, date_to, months)
+        return self._exact_factor(whole + Fraction(days, period_days))
 
     @staticmethod
     def _exact_factor(factor):
@@ -471,6 +494,8 @@ class UtilityBillBuilder(models.AbstractModel):
                 if water is None
                 else rating.round_fraction(water, rating.QUANTITY_QUANTUM),
                 discount_program=account.discount_program or None,
+                service_days=inputs.get("partial") and inputs["partial"][0],
+                period_days=inputs.get("partial") and inputs["partial"][1],
             )
             # The engine is pure: equal inputs under the same schedule give the
             # same result, and a cycle holds many (every cart, every ERU, the

@@ -11,6 +11,8 @@ VOLUME_BASES = [
     ("water", "Water consumption of the account"),
     ("winter_average", "Winter-average water use"),
 ]
+# Months of the period the city states its prices for (lib.rating period_months).
+PRICE_PERIODS = [("1", "Month"), ("2", "Two Months"), ("3", "Quarter")]
 
 
 class UtilityRateSchedule(models.Model):
@@ -84,6 +86,17 @@ class UtilityRateSchedule(models.Model):
         tracking=True,
         help="Most volume billed per standard period (in the usage unit), multiplied "
         "by the period factor of a longer or shorter bill. 0: no cap.",
+    )
+    price_period = fields.Selection(
+        PRICE_PERIODS,
+        string="Prices Stated Per",
+        required=True,
+        default="1",
+        tracking=True,
+        help="The period the city publishes these prices for: base charges, minimums, "
+        "carts, ERUs, caps, allowances and block thresholds are per month, per two "
+        "months or per quarter. A quarterly base charge of $85.55 bills $85.55 on a "
+        "quarterly bill and a third of it on a monthly one.",
     )
     scale_blocks_with_period = fields.Boolean(
         default=True,
@@ -198,11 +211,20 @@ class UtilityRateSchedule(models.Model):
                 "volume_percent",
                 "volume_cap",
                 "scale_blocks_with_period",
+                "price_period",
             ]
         )
         versions = self.env["utility.rate.version"].search_fetch(
             [("schedule_id", "in", schedules.ids)],
-            ["schedule_id", "date_start", "outside_multiplier"],
+            [
+                "schedule_id",
+                "date_start",
+                "outside_multiplier",
+                "proration",
+                "proration_divisor",
+                "proration_threshold",
+                "prorate_allowance",
+            ],
             order="date_start, id",
         )
         lines = self.env["utility.rate.line"].search_fetch(
@@ -268,6 +290,10 @@ class UtilityRateSchedule(models.Model):
                     lines=tuple(lines_by_version[version.id]),
                     id=version.id,
                     outside_multiplier=dec(version.outside_multiplier),
+                    proration=version.proration,
+                    proration_divisor=version.proration_divisor,
+                    proration_threshold=version.proration_threshold,
+                    prorate_allowance=version.prorate_allowance,
                 )
             )
         return {
@@ -281,6 +307,7 @@ class UtilityRateSchedule(models.Model):
                 volume_percent=dec(schedule.volume_percent),
                 volume_cap=dec(schedule.volume_cap),
                 scale_blocks_with_period=schedule.scale_blocks_with_period,
+                period_months=int(schedule.price_period),
             )
             for schedule in schedules
         }

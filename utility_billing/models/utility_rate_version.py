@@ -5,6 +5,13 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+PRORATIONS = [
+    ("days", "Days of service / days of the period"),
+    ("days_30", "Days of service / 30"),
+    ("divisor", "Days / divisor under a number of days, else in full"),
+    ("none", "Not prorated (full charge)"),
+]
+
 
 class UtilityRateVersion(models.Model):
     """The prices of a schedule from ``date_start`` until the next version.
@@ -46,6 +53,33 @@ class UtilityRateVersion(models.Model):
         help="Premises outside city limits pay the prices of this version times this "
         "factor (e.g. 1.5) on the lines that apply it.",
     )
+    proration = fields.Selection(
+        PRORATIONS,
+        string="Partial Periods",
+        required=True,
+        default="days",
+        help="How the charges per period (base, minimum, carts, ERUs) of a service "
+        "started or stopped inside a period are prorated: by days of service over "
+        "the days of the period, over 30, over a divisor when service is under a "
+        "number of days, or not at all (a full minimum).",
+    )
+    proration_divisor = fields.Integer(
+        string="Divisor (Days)",
+        default=30,
+        help="Under the threshold, each day of service pays this fraction of the "
+        "charge per period: 30 for 1/30 a day.",
+    )
+    proration_threshold = fields.Integer(
+        string="Under (Days of Service)",
+        help="Service under this many days is prorated by the divisor; from this "
+        "many days on, the whole charge is billed.",
+    )
+    prorate_allowance = fields.Boolean(
+        string="Prorate Allowance and Blocks",
+        default=True,
+        help="The usage included in a minimum and the block thresholds shrink with a "
+        "prorated charge; off: a partial period keeps the whole allowance.",
+    )
     line_ids = fields.One2many("utility.rate.line", "version_id", string="Lines", copy=True)
     line_count = fields.Integer(compute="_compute_line_count")
     company_id = fields.Many2one(
@@ -60,6 +94,11 @@ class UtilityRateVersion(models.Model):
             "schedule_date_start_uniq",
             "unique(schedule_id, date_start)",
             "Two versions of a rate schedule cannot start on the same day.",
+        ),
+        (
+            "proration_divisor_check",
+            "CHECK(proration != 'divisor' OR (proration_divisor > 0 AND proration_threshold > 0))",
+            "A partial-period divisor rule needs a divisor and a number of days above 0.",
         ),
         (
             "outside_multiplier_check",

@@ -75,6 +75,12 @@ class UtilityRateCalculator(models.TransientModel):
         "whatever the month length, 2 for a 60-day bill on monthly rates, the "
         "share of a month for a partial (final) bill.",
     )
+    service_days = fields.Integer(
+        string="Days of Service",
+        help="A service started or stopped inside the period: the days it was "
+        "delivered, prorated by the rate version's partial-period rule. 0: the "
+        "whole period.",
+    )
     usage = fields.Float(
         string="Water Usage",
         digits=(16, 4),
@@ -244,6 +250,8 @@ class UtilityRateCalculator(models.TransientModel):
                 else None
             ),
             discount_program=self.discount_program or None,
+            service_days=self.service_days or None,
+            period_days=self.days if self.service_days else None,
         )
 
     def _prepare_line_vals(self, schedule, charge, sequence):
