@@ -72,3 +72,4 @@ from . import utility_demo_town_autopay
 from . import utility_account_cashier
 from . import utility_account_special_bill
 from . import account_move_rebill
+from . import utility_sql_writer

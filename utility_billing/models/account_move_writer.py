@@ -27,12 +27,9 @@ and posted through the standard ORM path, invoice by invoice, with the same
 values: the caller does not have to care.
 """
 
-import io
 import itertools
-import json
 import re
 from collections import defaultdict
-from datetime import date, datetime
 from textwrap import shorten
 
 from markupsafe import Markup, escape
@@ -90,31 +87,6 @@ _LINE_COMPUTED = {
     "analytic_distribution", "utility_account_id", "statement_id", "tax_group_id", "tax_line_id",
     "create_uid", "create_date", "write_uid", "write_date",
 }  # fmt: skip
-
-
-def _copy_text(value):
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if hasattr(value, "adapted"):  # psycopg2 Json
-        value = json.dumps(value.adapted)
-    elif isinstance(value, (dict, list)):
-        value = json.dumps(value)
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
 
 
 class UtilityMoveWriter(models.AbstractModel):
@@ -439,8 +411,8 @@ class UtilityMoveWriter(models.AbstractModel):
     def _compute_untaxed_total(self, lines, currency, converters=None):
         Line = self.env["account.move.line"]
         converters = {} if converters is None else converters
-        round_quantity = self._column_converter(Line, "quantity", converters)
-        round_price = self._column_converter(Line, "price_unit", converters)
+        round_quantity = self._float_converter(Line, "quantity", converters)
+        round_price = self._float_converter(Line, "price_unit", converters)
         total = 0.0
         for line in lines:
             quantity = round_quantity(line.get("quantity", 1.0))
@@ -593,7 +565,7 @@ class UtilityMoveWriter(models.AbstractModel):
         )
         context = self._prepare_fast_context([vals for _i, vals in indexed_vals])
         move_rows = [self._prepare_move_row(vals, context) for _i, vals in indexed_vals]
-        move_ids = self._reserve_ids("account_move", len(move_rows))
+        move_ids = self.env["utility.sql.writer"]._reserve_ids("account_move", len(move_rows))
         for row, move_id in zip(move_rows, move_ids, strict=True):
             row["id"] = move_id
         moves = Move.browse(move_ids)
@@ -618,7 +590,7 @@ class UtilityMoveWriter(models.AbstractModel):
 
         # 2. Moves, then lines, with COPY.
         move_columns = ["id", *context["move_columns"]]
-        self._copy_rows(
+        self.env["utility.sql.writer"]._copy_rows(
             "account_move",
             move_columns,
             [
@@ -651,9 +623,9 @@ class UtilityMoveWriter(models.AbstractModel):
         line_rows = []
         for (_i, vals), row in zip(indexed_vals, move_rows, strict=True):
             line_rows += self._prepare_line_rows(vals, row, context)
-        line_ids = self._reserve_ids("account_move_line", len(line_rows))
+        line_ids = self.env["utility.sql.writer"]._reserve_ids("account_move_line", len(line_rows))
         line_columns = ["id", *context["line_columns"]]
-        self._copy_rows(
+        self.env["utility.sql.writer"]._copy_rows(
             "account_move_line",
             line_columns,
             [(line_id, *row) for line_id, row in zip(line_ids, line_rows, strict=True)],
@@ -664,43 +636,6 @@ class UtilityMoveWriter(models.AbstractModel):
         # 3. What Odoo does around posting.
         self._finalize_fast_invoices(moves, lines, move_rows, context)
         return {i: move_id for (i, _vals), move_id in zip(indexed_vals, move_ids, strict=True)}
-
-    @api.model
-    def _reserve_ids(self, table, count):
-        """Ids from the table's own sequence, in one query, so rows can be COPied."""
-        if not count:
-            return []
-        self.env.cr.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, count],
-        )
-        return [row[0] for row in self.env.cr.fetchall()]
-
-    @api.model
-    def _copy_rows(self, table, columns, rows):
-        """COPY rows (tuples in ``columns`` order) into ``table``."""
-        if not rows:
-            return
-        buffer = io.StringIO()
-        write = buffer.write
-        for row in rows:
-            write("\t".join(map(_copy_text, row)))
-            write("\n")
-        buffer.seek(0)
-        cr = self.env.cr
-        cr._obj.copy_expert(
-            'COPY "{}" ({}) FROM STDIN'.format(table, ", ".join(f'"{c}"' for c in columns)), buffer
-        )
-        # Count it like any other statement (assertQueryCount, profiling).
-        cr.sql_log_count += 1
-
-    @api.model
-    def _insert_rows(self, table, columns, rows):
-        query = 'INSERT INTO "{}" ({}) VALUES %s RETURNING id'.format(
-            table, ", ".join(f'"{c}"' for c in columns)
-        )
-        result = self.env.cr.execute_values(query, rows, page_size=len(rows), fetch=True)
-        return [row[0] for row in result]
 
     @api.model
     def _split_sequence_regex(self, journal):
@@ -822,8 +757,8 @@ class UtilityMoveWriter(models.AbstractModel):
             if fname not in ctx["line_columns"]:
                 ctx["line_columns"].append(fname)
         ctx["converters"] = converters = {}
-        ctx["round_quantity"] = self._column_converter(Line, "quantity", converters)
-        ctx["round_price"] = self._column_converter(Line, "price_unit", converters)
+        ctx["round_quantity"] = self._float_converter(Line, "quantity", converters)
+        ctx["round_price"] = self._float_converter(Line, "price_unit", converters)
         return ctx
 
     @api.model
@@ -887,49 +822,20 @@ class UtilityMoveWriter(models.AbstractModel):
 
     @api.model
     def _column_value(self, model, fname, value, ctx):
-        return self._column_converter(model, fname, ctx["converters"])(value)
+        return self.env["utility.sql.writer"]._column_converter(model, fname, ctx["converters"])(
+            value
+        )
 
     @api.model
-    def _column_converter(self, model, fname, converters):
-        """Function giving the column value the ORM would store for a value
-        given to ``create`` (decimal precision, sanitizing...), per field."""
-        field = model._fields[fname]
-        if field in converters:
-            return converters[field]
-        if field.type == "many2one":
+    def _float_converter(self, model, fname, converters):
+        """The column converter of a float field, giving a float (the amounts are
+        computed with Odoo's float arithmetic, from values rounded as stored)."""
+        convert = self.env["utility.sql.writer"]._column_converter(model, fname, converters)
 
-            def convert(value):
-                return value.id if isinstance(value, models.BaseModel) else (value or None)
+        def to_float(value):
+            return float(convert(value))
 
-        elif field.type == "float":
-            digits = field.get_digits(self.env)
-            if digits and digits[1] is not None:
-                precision = digits[1]
-
-                def convert(value):
-                    return float_round(float(value or 0.0), precision_digits=precision)
-
-            else:
-
-                def convert(value):
-                    return float(value or 0.0)
-
-        elif field.type == "date":
-            convert = fields.Date.to_date
-        elif field.type == "integer":
-
-            def convert(value):
-                return int(value or 0)
-
-        elif field.type == "boolean":
-            convert = bool
-        else:
-
-            def convert(value):
-                return field.convert_to_column_insert(field.convert_to_cache(value, model), model)
-
-        converters[field] = convert
-        return convert
+        return to_float
 
     # ------------------------------------------------------------------
     # Rows
@@ -1259,41 +1165,37 @@ class UtilityMoveWriter(models.AbstractModel):
     @api.model
     def _finalize_fast_invoices(self, moves, lines, move_rows, ctx):
         env = self.env
-        Move = env["account.move"]
-        Line = env["account.move.line"]
+        sql = env["utility.sql.writer"]
         # The ORM saw none of the rows: drop what it may hold about them, and
-        # the one2many caches of records pointing to moves or lines.
-        Move.invalidate_model()
-        Line.invalidate_model()
-        for model_name, fnames in self._get_one2many_to_moves():
-            env[model_name].invalidate_model(list(fnames))
+        # the x2many caches of records listing moves or lines.
+        sql._forget_inserted(["account.move", "account.move.line"])
         # The dependency walk below reads the relations of the new records:
         # give it the values just written (and the empty one2many lists of
         # the new lines, which no row can reference yet) instead of fetching
         # every column of every new line back from the database.
-        self._cache_written_relations(moves, ctx["move_columns"], move_rows)
+        sql._cache_written_relations(moves, ctx["move_columns"], move_rows)
         if "line_rows" in ctx:
-            self._cache_written_relations(lines, *ctx["line_rows"], new_one2many_empty=True)
+            sql._cache_written_relations(lines, *ctx["line_rows"], new_one2many_empty=True)
         # Stored fields of other models depending on the new records; the new
-        # records themselves are complete and must not be recomputed. With
-        # before=True the marking happens after the traversal, so nothing of
-        # ours gets computed while the ORM walks the dependencies.
-        moves.modified(self._get_creation_trigger_fields("account.move"), create=True, before=True)
-        lines.modified(
-            self._get_creation_trigger_fields("account.move.line"), create=True, before=True
+        # records themselves are complete and must not be recomputed, but for
+        # the stored computed fields of other modules. With before=True the
+        # marking happens after the traversal, so nothing of ours gets
+        # computed while the ORM walks the dependencies.
+        sql._mark_inserted(
+            [
+                (
+                    moves,
+                    self._get_creation_trigger_fields("account.move"),
+                    ctx["move_to_compute"],
+                ),
+                (
+                    lines,
+                    self._get_creation_trigger_fields("account.move.line"),
+                    ctx["line_to_compute"],
+                ),
+            ],
+            before=True,
         )
-        tocompute = env.transaction.tocompute
-        own = {"account.move": set(moves.ids), "account.move.line": set(lines.ids)}
-        for field in list(tocompute):
-            if field.model_name in own:
-                tocompute[field] -= own[field.model_name]
-                if not tocompute[field]:
-                    del tocompute[field]
-        # Stored computed fields of other modules: the ORM computes them.
-        for fname in ctx["move_to_compute"]:
-            env.add_to_compute(Move._fields[fname], moves)
-        for fname in ctx["line_to_compute"]:
-            env.add_to_compute(Line._fields[fname], lines)
 
         self._hash_fast_invoices(moves)
         self._subscribe_and_log(moves, move_rows)
@@ -1305,46 +1207,6 @@ class UtilityMoveWriter(models.AbstractModel):
         )
         if zero:
             zero._invoice_paid_hook()
-
-    @api.model
-    def _cache_written_relations(self, records, columns, rows, new_one2many_empty=False):
-        """Put the many2one values of rows just written for ``records`` in the cache.
-
-        :param rows: dicts by column, or tuples in ``columns`` order, aligned
-            with ``records``
-        :param new_one2many_empty: also cache the records' one2many fields as
-            empty (true of rows nothing has had the time to reference)
-        """
-        cache = self.env.cache
-        for index, column in enumerate(columns):
-            field = records._fields.get(column)
-            if not field or field.type != "many2one" or not field.store or field.company_dependent:
-                continue
-            if rows and isinstance(rows[0], dict):
-                values = [row.get(column) or None for row in rows]
-            else:
-                values = [row[index] or None for row in rows]
-            cache.update(records, field, values)
-        if new_one2many_empty:
-            for field in records._fields.values():
-                if field.type == "one2many":
-                    cache.update(records, field, [()] * len(records))
-
-    @api.model
-    @tools.ormcache()
-    def _get_one2many_to_moves(self):
-        """(model, one2many fields) of the registry listing moves or move lines."""
-        result = []
-        for model_name, model in self.env.registry.items():
-            fnames = tuple(
-                fname
-                for fname, field in model._fields.items()
-                if field.type == "one2many"
-                and field.comodel_name in ("account.move", "account.move.line")
-            )
-            if fnames and not model._abstract:
-                result.append((model_name, fnames))
-        return tuple(result)
 
     @api.model
     @tools.ormcache("model_name")
@@ -1427,7 +1289,7 @@ class UtilityMoveWriter(models.AbstractModel):
                 (move.id, partner_id, external.ids if is_customer else default.ids)
             )
         if follower_rows:
-            follower_ids = self._insert_rows(
+            follower_ids = self.env["utility.sql.writer"]._insert_rows(
                 "mail_followers",
                 ["res_model", "res_id", "partner_id"],
                 [("account.move", res_id, partner_id) for res_id, partner_id, _s in follower_rows],
@@ -1525,7 +1387,7 @@ class UtilityMoveWriter(models.AbstractModel):
             )
             for row in rows
         ]
-        self._insert_rows("mail_message", columns, values)
+        self.env["utility.sql.writer"]._insert_rows("mail_message", columns, values)
         self.env["mail.message"].invalidate_model()
         self.env["account.move"].invalidate_model(["message_ids"])
 

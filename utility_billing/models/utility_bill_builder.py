@@ -774,7 +774,7 @@ class UtilityBillBuilder(models.AbstractModel):
                     }
                 )
         if period_vals:
-            self.env["utility.billing.run"].sudo()._bulk_insert(
+            self.env["utility.sql.writer"].sudo()._bulk_insert(
                 "utility.service.period", period_vals
             )
         readings = self.env["utility.meter.reading"].browse(

@@ -1,14 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_repr, float_round, format_amount
+from odoo.tools import format_amount
 
 from odoo.addons.queue_job.utils import must_run_without_delay
 
@@ -623,7 +622,7 @@ class UtilityBillingRun(models.Model):
         """Store the lines of a chunk with their charges and readings: a few
         COPY statements instead of an ORM create per line and charge.
 
-        The rows get what ``create`` would store (see :meth:`_bulk_insert`):
+        The rows get what ``create`` would store (see ``utility.sql.writer._bulk_insert``):
         the stored related fields (company, class, run of a charge) are given
         from the run and the bill, which is where the ORM would read them.
         """
@@ -638,7 +637,9 @@ class UtilityBillingRun(models.Model):
             for vals in vals_list
         ]
         currency = self.company_id.currency_id
-        lines = self._bulk_insert("utility.billing.run.line", line_rows, currency)
+        lines = self.env["utility.sql.writer"]._bulk_insert(
+            "utility.billing.run.line", line_rows, currency
+        )
         charge_rows = []
         reading_rows = []
         for line_id, vals in zip(lines.ids, vals_list, strict=True):
@@ -665,7 +666,9 @@ class UtilityBillingRun(models.Model):
                 }
                 for c in vals["charge_ids"]
             ]
-        self._bulk_insert("utility.billing.run.charge", charge_rows, currency)
+        self.env["utility.sql.writer"]._bulk_insert(
+            "utility.billing.run.charge", charge_rows, currency
+        )
         if reading_rows:
             self.env.cr.execute_values(
                 "INSERT INTO utility_billing_run_line_reading_rel (line_id, reading_id) "
@@ -675,137 +678,6 @@ class UtilityBillingRun(models.Model):
             )
             lines.modified(["reading_ids"], create=True)
         return lines
-
-    @api.model
-    def _bulk_insert(self, model_name, vals_list, currency=None):
-        """Insert records of ``model_name`` with one COPY; return them.
-
-        What ``create`` would store: ids from the table's sequence, every
-        stored field converted and rounded as the ORM does (Float digits,
-        Monetary in the company currency), defaults for the stored fields
-        not given, create/write uid and date; stored computed fields not given
-        (added by other modules) are handed to the ORM to compute. The caller
-        gives the stored related fields and checks access; no record refers
-        to the new rows yet, so the caches to drop are the one2many lists of
-        their comodel and the fields depending on them (``modified``).
-
-        :param vals_list: dicts with the same keys (stored columns, no x2many)
-        :param currency: of the Monetary values (default: the company's)
-        """
-        Model = self.env[model_name]
-        if not vals_list:
-            return Model
-        writer = self.env["utility.move.writer"]
-        given = list(vals_list[0])
-        converters = self._get_column_converters(
-            model_name, given, currency or self.env.company.currency_id
-        )
-        missing = [
-            field
-            for fname, field in Model._fields.items()
-            if field.store
-            and field.column_type
-            and fname not in given
-            and fname not in models.MAGIC_COLUMNS
-            and fname not in models.LOG_ACCESS_COLUMNS
-        ]
-        to_compute = [field for field in missing if field.compute]
-        defaults = Model.default_get([field.name for field in missing if not field.compute])
-        constant = {
-            fname: Model._fields[fname].convert_to_column(value, Model)
-            for fname, value in defaults.items()
-            if Model._fields[fname].store and Model._fields[fname].column_type
-        }
-        now = self.env.cr.now()
-        if Model._log_access:
-            constant.update(create_uid=self.env.uid, write_uid=self.env.uid)
-            constant.update(create_date=now, write_date=now)
-        ids = writer._reserve_ids(Model._table, len(vals_list))
-        columns = ["id", *given, *constant]
-        tail = tuple(constant.values())
-        writer._copy_rows(
-            Model._table,
-            columns,
-            [
-                (record_id, *(convert(vals[fname]) for fname, convert in converters), *tail)
-                for record_id, vals in zip(ids, vals_list, strict=True)
-            ],
-        )
-        records = Model.browse(ids)
-        Model.invalidate_model()
-        for comodel_name, fnames in self._get_inverse_x2many(model_name):
-            self.env[comodel_name].invalidate_model(list(fnames))
-        # Marks what depends on the new rows elsewhere (the run's progress...);
-        # their own stored related fields were given and must not be recomputed.
-        records.modified(given, create=True)
-        tocompute = self.env.transaction.tocompute
-        for fname in given:
-            field = Model._fields[fname]
-            if field in tocompute:
-                tocompute[field].difference_update(ids)
-                if not tocompute[field]:
-                    del tocompute[field]
-        for field in to_compute:
-            self.env.add_to_compute(field, records)
-        return records
-
-    @api.model
-    @tools.ormcache("model_name")
-    def _get_inverse_x2many(self, model_name):
-        """(model, fields) of the registry's one2many / many2many to ``model_name``."""
-        result = []
-        for other_name, other in self.env.registry.items():
-            fnames = tuple(
-                fname
-                for fname, field in other._fields.items()
-                if field.type in ("one2many", "many2many") and field.comodel_name == model_name
-            )
-            if fnames and not other._abstract:
-                result.append((other_name, fnames))
-        return tuple(result)
-
-    @api.model
-    def _get_column_converters(self, model_name, fnames, currency):
-        """(field name, value -> column value) of each of ``fnames``, built once a chunk."""
-        Model = self.env[model_name]
-
-        def numeric(scale):
-            quantum = Decimal(1).scaleb(-scale)
-
-            def convert(value):
-                if isinstance(value, Decimal):
-                    return value.quantize(quantum, ROUND_HALF_UP)
-                return float_repr(float_round(float(value or 0.0), precision_digits=scale), scale)
-
-            return convert
-
-        converters = []
-        for fname in fnames:
-            field = Model._fields[fname]
-            if field.type in ("many2one", "char", "text", "selection", "date", "datetime"):
-                convert = _or_none
-            elif field.type == "boolean":
-                convert = bool
-            elif field.type == "integer":
-                convert = _int_or_zero
-            elif field.type == "monetary":
-                convert = numeric(currency.decimal_places)
-            elif field.type == "float" and field.get_digits(self.env):
-                convert = numeric(field.get_digits(self.env)[1])
-            elif field.type == "float":
-                convert = _float_or_zero
-            else:
-
-                def convert(value, field=field):
-                    return field.convert_to_column(value, Model)
-
-            if field.type in ("char", "text") and field.translate:
-
-                def convert(value, field=field):
-                    return field.convert_to_column(value, Model)
-
-            converters.append((fname, convert))
-        return converters
 
     def _update_rating_state(self):
         self.ensure_one()
@@ -1074,15 +946,3 @@ class UtilityBillingRun(models.Model):
         ):
             self.env.flush_all()
             self.env.cr.commit()  # pylint: disable=invalid-commit
-
-
-def _or_none(value):
-    return value or None
-
-
-def _int_or_zero(value):
-    return int(value or 0)
-
-
-def _float_or_zero(value):
-    return float(value or 0.0)

@@ -201,7 +201,7 @@ class UtilityPaymentWriter(models.AbstractModel):
             for account in accounts
             if account.reconcile or account.account_type in ("asset_cash", "liability_credit_card")
         }
-        writer = self.env["utility.move.writer"]
+        sql = self.env["utility.sql.writer"]
         converters = {}
         rows = []
         for move, credits in zip(moves, expansions, strict=True):
@@ -220,7 +220,7 @@ class UtilityPaymentWriter(models.AbstractModel):
             for vals in credits:
                 row = dict(template)
                 for fname in given:
-                    row[fname] = writer._column_converter(Line, fname, converters)(vals.get(fname))
+                    row[fname] = sql._column_converter(Line, fname, converters)(vals.get(fname))
                 amount = currency.round(vals["credit"])
                 residual = -amount if vals["account_id"] in with_residual else 0.0
                 row.update(
@@ -240,18 +240,15 @@ class UtilityPaymentWriter(models.AbstractModel):
                 )
                 rows.append(row)
         cr.execute("DELETE FROM account_move_line WHERE id = ANY(%s)", [list(templates.values())])
-        ids = writer._reserve_ids("account_move_line", len(rows))
+        ids = sql._reserve_ids("account_move_line", len(rows))
         for row, line_id in zip(rows, ids, strict=True):
             row["id"] = line_id
-        writer._copy_rows(
-            "account_move_line", columns, [tuple(r[c] for c in columns) for r in rows]
-        )
+        sql._copy_rows("account_move_line", columns, [tuple(r[c] for c in columns) for r in rows])
         self.env.invalidate_all()
         lines = Line.browse(ids)
         # What other modules compute on a line, the ORM computes.
-        for fname, field in Line._fields.items():
-            if field.store and field.compute and fname not in LINE_KNOWN:
-                self.env.add_to_compute(field, lines)
+        for fname in sql._get_unknown_computed("account.move.line", LINE_KNOWN):
+            self.env.add_to_compute(Line._fields[fname], lines)
         # The move's totals and residual read its lines: recomputed from the
         # written ones (the lines' own amounts are written as computed).
         lines.modified(["amount_residual", "amount_residual_currency"])
@@ -477,11 +474,11 @@ class UtilityPaymentWriter(models.AbstractModel):
         """Insert allocation values (the ORM ``create`` values of the poster)."""
         if not vals_list:
             return
-        writer = self.env["utility.move.writer"]
+        sql = self.env["utility.sql.writer"]
         payments = self.env["utility.payment"].browse({vals["payment_id"] for vals in vals_list})
         company_of = {payment.id: payment.company_id.id for payment in payments}
         now, uid = self.env.cr.now(), self.env.uid
-        ids = writer._reserve_ids("utility_payment_allocation", len(vals_list))
+        ids = sql._reserve_ids("utility_payment_allocation", len(vals_list))
         rows = [
             (
                 allocation_id,
@@ -500,7 +497,7 @@ class UtilityPaymentWriter(models.AbstractModel):
             )
             for allocation_id, vals in zip(ids, vals_list, strict=True)
         ]
-        writer._copy_rows(
+        sql._copy_rows(
             "utility_payment_allocation",
             ["id", *ALLOCATION_COLUMNS, "create_uid", "write_uid", "create_date", "write_date"],
             rows,
