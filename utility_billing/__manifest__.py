@@ -14,6 +14,7 @@
     "data": [
         "security/utility_billing_security.xml",
         "security/ir.model.access.csv",
+        "security/utility_lifecycle_security.xml",
         "data/ir_sequence_data.xml",
         "data/utility_service_type_data.xml",
         "data/utility_reading_file_layout_data.xml",
@@ -59,11 +60,15 @@
         "report/utility_deposit_slip_report.xml",
         "wizard/utility_payment_return_views.xml",
         "views/utility_autopay_views.xml",
+        "views/utility_account_lifecycle_views.xml",
+        "wizard/utility_account_move_in_views.xml",
+        "wizard/utility_account_move_out_views.xml",
         "views/utility_billing_menus.xml",
         "report/utility_bill_report.xml",
         "data/mail_template_data.xml",
         "data/mail_template_nsf_data.xml",
         "wizard/utility_bill_print_views.xml",
+        "data/mail_template_lifecycle_data.xml",
     ],
     "demo": [
         "demo/utility_rate_schedule_demo.xml",

@@ -73,3 +73,9 @@ from . import utility_account_cashier
 from . import utility_account_special_bill
 from . import account_move_rebill
 from . import utility_sql_writer
+from . import account_move_transfer
+from . import account_payment
+from . import utility_account_lifecycle
+from . import utility_service_location_lifecycle
+from . import utility_vacancy
+from . import utility_demo_town_lifecycle

@@ -93,6 +93,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_cashiering()
         self._generate_payment_files()
         self._generate_autopay()
+        self._generate_lifecycle()
         return True
 
     # ------------------------------------------------------------------

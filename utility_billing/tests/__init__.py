@@ -10,6 +10,7 @@ written as plain pytest functions, parametrized or with hypothesis
 
 from . import test_account
 from . import test_account_balance
+from . import test_account_lifecycle
 from . import test_ach_change
 from . import test_autopay
 from . import test_bill_builder
@@ -32,6 +33,7 @@ from . import test_lib_csv_cells
 from . import test_lib_nacha
 from . import test_lib_payment_files
 from . import test_lib_rating
+from . import test_lib_rating_rules
 from . import test_lib_read_edits
 from . import test_lib_reading_files
 from . import test_lib_scan_line
@@ -45,6 +47,7 @@ from . import test_payment_return
 from . import test_payment_void
 from . import test_payment_writer
 from . import test_rate_calculator
+from . import test_rate_rules
 from . import test_rate_schedule
 from . import test_read_edits
 from . import test_reading_import
@@ -52,5 +55,3 @@ from . import test_security
 from . import test_special_bill_methods
 from . import test_special_bills
 from . import test_tests_init
-from . import test_lib_rating_rules
-from . import test_rate_rules

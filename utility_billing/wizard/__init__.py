@@ -15,3 +15,5 @@ from . import utility_payment_receive
 from . import utility_payment_void
 from . import utility_cashier_session_close
 from . import utility_payment_return
+from . import utility_account_move_in
+from . import utility_account_move_out
