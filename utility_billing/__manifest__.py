@@ -49,6 +49,7 @@
         "views/utility_payment_views.xml",
         "views/utility_cashier_session_views.xml",
         "views/res_config_settings_cashier_views.xml",
+        "views/res_config_settings_file_limits_views.xml",
         "wizard/utility_payment_receive_views.xml",
         "wizard/utility_payment_void_views.xml",
         "wizard/utility_cashier_session_close_views.xml",

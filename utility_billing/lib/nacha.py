@@ -110,6 +110,8 @@ from decimal import Decimal, InvalidOperation
 
 import holidays
 
+from .reading_files import control_character_problem, decimal_places, parse_number
+
 RECORD_LENGTH = 94
 BLOCKING_FACTOR = 10
 FILL_RECORD = "9" * RECORD_LENGTH
@@ -680,6 +682,10 @@ def split_records(text):
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line == FILL_RECORD:
             continue
+        problem = control_character_problem(line)
+        if problem:
+            problems.append(f"Line {number}: the record {problem}.")
+            continue
         if len(line) > RECORD_LENGTH:
             problems.append(f"Line {number}: {len(line)} characters, a record has 94.")
             continue
@@ -919,8 +925,26 @@ def _csv_date(value):
     return None
 
 
-def parse_returns_csv(text):
+def _csv_amount(text, max_amount):
+    """(Decimal amount, None) or (None, problem) of an amount cell in dollars."""
+    amount = parse_number(text.replace("$", ""))
+    if amount is None or decimal_places(amount) > 2:
+        return None, f"amount {text!r} is not an amount in dollars"
+    if amount <= 0:
+        return None, f"amount {text} must be above zero"
+    if max_amount is not None and amount > max_amount:
+        return None, (
+            f"amount {text} is more than the largest amount a file row may carry "
+            f"({max_amount:,.2f}, Settings > Utility Billing > Import Limits)"
+        )
+    return (amount.quantize(CENT) if amount.adjusted() < 20 else amount), None
+
+
+def parse_returns_csv(text, max_amount=None):
     """Returned entries of a CSV returns report (``trace_number,reason_code,amount,date``).
+
+    Amounts are read from their text to a Decimal (digits, a point, at most
+    two decimals: no exponent, NaN or fraction of a cent), up to ``max_amount``.
 
     :return: (list of :class:`ReturnItem`, list of problems per row); rows are
         numbered as a spreadsheet shows them (the header is row 1)
@@ -942,22 +966,24 @@ def parse_returns_csv(text):
     for row_number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
+        row_problems = [
+            f"column {(header[i].strip() if i < len(header) else '') or i + 1} {problem}"
+            for i, cell in enumerate(row)
+            if (problem := control_character_problem(cell))
+        ]
+        if row_problems:
+            problems.append(f"Row {row_number}: {'; '.join(row_problems)}.")
+            continue
         cells = {c: (row[i].strip() if i < len(row) else "") for c, i in index.items()}
-        row_problems = []
         trace = cells["trace_number"]
         if not re.fullmatch(r"\d{15}", trace):
             row_problems.append(f"trace number {trace!r} must be 15 digits")
         code = cells["reason_code"].upper()
         if not _REASON_CODE.match(code):
             row_problems.append(f"reason code {cells['reason_code']!r} is not R01...R99")
-        amount = None
-        try:
-            amount = Decimal(cells["amount"].replace("$", "").replace(",", ""))
-            to_cents(amount)
-            if amount <= 0:
-                row_problems.append(f"amount {cells['amount']} must be above zero")
-        except (InvalidOperation, ValueError):
-            row_problems.append(f"amount {cells['amount']!r} is not an amount in dollars")
+        amount, problem = _csv_amount(cells["amount"], max_amount)
+        if problem:
+            row_problems.append(problem)
         date = _csv_date(cells["date"])
         if date is None:
             row_problems.append(f"date {cells['date']!r} is not YYYY-MM-DD or MM/DD/YYYY")
@@ -968,7 +994,7 @@ def parse_returns_csv(text):
     return items, problems
 
 
-def parse_returns(text):
+def parse_returns(text, max_amount=None):
     """Returned entries and notifications of change of a NACHA returns file, or
     the returned entries of a CSV returns report (which carries no change).
 
@@ -977,5 +1003,5 @@ def parse_returns(text):
     """
     if looks_like_nacha(text):
         return parse_returns_nacha(text)
-    items, problems = parse_returns_csv(text)
+    items, problems = parse_returns_csv(text, max_amount)
     return items, [], problems

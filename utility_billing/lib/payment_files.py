@@ -58,6 +58,9 @@ REFERENCE_SEPARATOR = "-"
 CENT = Decimal("0.01")
 _CURRENCY_SIGNS = re.compile(r"[$€£\s\u00a0]")
 _CENTS_RE = re.compile(r"^\d+$")
+# Digits before the decimal point past which an amount is not quantized (the
+# largest limit a company may set has 10).
+MAX_DIGITS = 20
 
 
 def split_columns(text):
@@ -84,6 +87,8 @@ class PaymentLayoutConfig:
     :param accepted_statuses: when the ``status`` column is mapped, only rows
         with one of these statuses (upper case) are payments; the others
         (declined, voided, refunds) are skipped, not errors
+    :param max_amount: the largest amount a row may carry (Decimal; the
+        company's limit, set by the import), None for no limit
     """
 
     delimiter: str = ","
@@ -94,6 +99,7 @@ class PaymentLayoutConfig:
     amount_in_cents: bool = False
     columns: dict = field(default_factory=dict)
     accepted_statuses: frozenset = frozenset()
+    max_amount: Decimal | None = None
 
     def validate(self):
         """Raise LayoutError listing every problem of the layout."""
@@ -152,7 +158,7 @@ class _RecordConfig:
 # ----------------------------------------------------------------------
 # Result
 # ----------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class PaymentRow:
     """One transaction of the file, read or not: ``errors`` says why not.
 
@@ -163,7 +169,6 @@ class PaymentRow:
     """
 
     line_number: int
-    raw: str = ""
     reference: str = ""
     amount: Decimal | None = None
     account: str = ""
@@ -222,20 +227,27 @@ class PaymentParseResult(ParseResult):
 # Values
 # ----------------------------------------------------------------------
 def parse_amount(text, decimal_separator=".", in_cents=False):
-    """Read a payment amount exactly.
+    """Read a payment amount exactly, from its text to a Decimal, never a float.
 
     Currency signs and blanks are dropped; in cents mode the text must be
-    digits only. :return: Decimal with 2 decimals, or None when unreadable
-    (including fractions of a cent)
+    digits only (``1999`` is 19.99). A fraction of a cent (``1234.565``) is
+    refused, never rounded: the bank credited a whole number of cents, so such
+    an amount is a misread. No exponent, NaN or infinity.
+
+    :return: Decimal with 2 decimals, or None when unreadable
     """
     text = _CURRENCY_SIGNS.sub("", text or "")
     if in_cents:
         if not _CENTS_RE.match(text):
             return None
-        return (Decimal(int(text)) / 100).quantize(CENT)
-    amount = reading_files.parse_number(text, decimal_separator)
-    if amount is None or amount != amount.quantize(CENT):
-        return None
+        amount = Decimal(text).scaleb(-2)
+    else:
+        amount = reading_files.parse_number(text, decimal_separator)
+        if amount is None or reading_files.decimal_places(amount) > 2:
+            return None
+    if amount.adjusted() >= MAX_DIGITS:
+        # Far above any limit; quantize would need more digits than Decimal's context.
+        return amount
     return amount.quantize(CENT)
 
 
@@ -250,17 +262,15 @@ def parse(content, config):
     :return: PaymentParseResult; rows in file order, each validated
     :raises LayoutError: when the layout itself is unusable
     """
-    result, text = reading_files.start_parse(content, config, PaymentParseResult)
-    if text is None:
+    result, lines = reading_files.start_parse(content, config, PaymentParseResult)
+    if lines is None:
         return result
     # The record splitter of the reading files: same CSV dialect handling,
-    # same column-count checks and messages.
-    records = reading_files._csv_records(text, config._record_config(), result)
-    if result.file_errors:
-        return result
+    # same column-count checks and messages, one record at a time.
+    records = reading_files._csv_records(lines, config._record_config(), result)
     names = config._flat_columns()
-    for line_number, raw, values, errors in records:
-        row = PaymentRow(line_number=line_number, raw=raw)
+    for line_number, values, errors in records:
+        row = PaymentRow(line_number=line_number)
         row.errors.extend(("", error) for error in errors)
         if not errors:
             _fill_row(row, values, names, config)
@@ -270,7 +280,10 @@ def parse(content, config):
                 result.skipped.append(row)
                 continue
         result.rows.append(row)
-    if not result.rows and not result.skipped and not result.file_errors:
+    if result.file_errors:
+        result.rows, result.skipped = [], []
+        return result
+    if not result.rows and not result.skipped:
         result.file_errors.append(
             "the file has a header but no payments"
             if config.has_header
@@ -299,25 +312,7 @@ def _fill_row(row, values, names, config):
     if "status" in names and not row.status:
         row.add_error(_column_name(names, "status"), "missing status")
 
-    amount_column = _column_name(names, "amount")
-    amount_text = values.get("amount", "")
-    if not amount_text:
-        row.add_error(amount_column, "missing amount")
-    else:
-        row.amount = parse_amount(amount_text, config.decimal_separator, config.amount_in_cents)
-        if row.amount is None:
-            what = (
-                "whole cents (digits only)"
-                if config.amount_in_cents
-                else "an amount with at most 2 decimals"
-            )
-            row.add_error(amount_column, f"'{amount_text}' is not {what}")
-        elif row.amount <= 0:
-            row.add_error(
-                amount_column,
-                f"'{amount_text}' is not a payment: the amount must be more than zero",
-            )
-            row.amount = None
+    _fill_amount(row, values, names, config)
 
     if "date" in names:
         date_text = values.get("date", "")
@@ -338,6 +333,41 @@ def _fill_row(row, values, names, config):
             row.scan = parse_scan_line(row.scan_line)
         except ValueError as error:
             row.scan_error = str(error)
+
+
+def _fill_amount(row, values, names, config):
+    amount_column = _column_name(names, "amount")
+    amount_text = values.get("amount", "")
+    if not amount_text:
+        row.add_error(amount_column, "missing amount")
+        return
+    row.amount = parse_amount(amount_text, config.decimal_separator, config.amount_in_cents)
+    if row.amount is None:
+        what = (
+            "whole cents (digits only)"
+            if config.amount_in_cents
+            else "an amount with at most 2 decimals"
+        )
+        row.add_error(amount_column, f"'{amount_text}' is not {what}")
+    elif row.amount <= 0:
+        row.add_error(
+            amount_column,
+            f"'{amount_text}' is not a payment: the amount must be more than zero",
+        )
+        row.amount = None
+    elif config.max_amount is not None and row.amount > config.max_amount:
+        row.add_error(amount_column, amount_limit_message(amount_text, config.max_amount))
+        row.amount = None
+
+
+def amount_limit_message(amount_text, max_amount):
+    """The refusal of an amount above the company's per-row limit."""
+    if len(amount_text) > 30:
+        amount_text = amount_text[:27] + "..."
+    return (
+        f"'{amount_text}' is more than the largest amount a file row may carry "
+        f"({max_amount:,.2f}, Settings > Utility Billing > Import Limits)"
+    )
 
 
 def _reference_keys(names):

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from .consumption import register_capacity
+
 READ_TYPES = ("actual", "estimated", "customer", "check", "final", "initial")
 
 # Fields a layout can map. Required ones must be mapped and non-empty on every row.
@@ -56,7 +58,15 @@ _DATE_TOKEN_RE = re.compile("|".join(_DATE_TOKENS), re.IGNORECASE)
 # decimal layout is refused instead of being read as 125.
 _GROUPED_NUMBER_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_LINE_SPLIT_RE = re.compile(r"\r\n|\r|\n")
+_EXPONENT_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$")
+# C0 control characters but tab, line feed and carriage return, and DEL: never
+# in a real text file (a NUL is a damaged or binary file; the database refuses it).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The reading field holds 3 decimals; utility.meter's dials_check allows 12 dials.
+READING_DECIMALS = 3
+MAX_DIALS = 12
+# Bytes decoded at a time to find whether a file is UTF-8.
+_DECODE_CHUNK = 1 << 20
 
 
 class LayoutError(ValueError):
@@ -213,12 +223,11 @@ def _column_number(column):
 # ----------------------------------------------------------------------
 # Result
 # ----------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class ReadingRow:
     """One data line of the file, read or not: ``errors`` says why not."""
 
     line_number: int
-    raw: str = ""
     meter: str = ""
     account: str = ""
     date: dt.date | None = None
@@ -285,13 +294,23 @@ def checksum(content):
     return hashlib.sha256(content).hexdigest()
 
 
-def decode(content):
-    """Bytes to text: honour a BOM, else UTF-8, else Latin-1 (which never fails).
+def base64_size(data):
+    """Size in bytes of the file a base64 text holds, without decoding it."""
+    data = data or ""
+    tail = data[-2:]
+    if isinstance(tail, bytes):
+        tail = tail.decode("ascii", "replace")
+    return len(data) * 3 // 4 - (len(tail) - len(tail.rstrip("=")))
+
+
+def detect_encoding(content):
+    """Honour a BOM, else UTF-8, else Latin-1 (which never fails).
 
     Handheld and older AMR software writes Windows code pages; Latin-1 keeps
-    every byte, so column positions of fixed-width files stay right.
+    every byte, so column positions of fixed-width files stay right. UTF-8 is
+    checked a megabyte at a time: no decoded copy of the whole file is made.
 
-    :return: (text, encoding name)
+    :return: the encoding name
     """
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8-sig"),
@@ -299,18 +318,56 @@ def decode(content):
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if content.startswith(bom):
-            return content.decode(encoding), encoding
+            return encoding
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(content)
     try:
-        return content.decode("utf-8"), "utf-8"
+        for start in range(0, len(content), _DECODE_CHUNK):
+            decoder.decode(view[start : start + _DECODE_CHUNK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return content.decode("latin-1"), "latin-1"
+        return "latin-1"
+    return "utf-8"
+
+
+def decode(content):
+    """Bytes to text (see :func:`detect_encoding`).
+
+    :return: (text, encoding name)
+    """
+    encoding = detect_encoding(content)
+    return content.decode(encoding), encoding
+
+
+def iter_lines(content, encoding):
+    """The lines of the file, decoded one at a time, line ends kept
+    (``\\r\\n``, ``\\r`` and ``\\n`` all end a line)."""
+    return io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
+
+
+def control_character_problem(text):
+    """What is wrong with a text holding a control character, or None.
+
+    A NUL (or another control character) is not text: the file is damaged, or
+    binary, and PostgreSQL cannot store it. The row is refused with this reason.
+    """
+    match = _CONTROL_RE.search(text)
+    if match is None:
+        return None
+    code = ord(match.group())
+    name = "NUL" if code == 0 else f"character code {code}"
+    return (
+        f"contains a control character ({name}), which is not text: "
+        "the file is damaged or is not a text file"
+    )
 
 
 # ----------------------------------------------------------------------
 # Value parsing
 # ----------------------------------------------------------------------
 def parse_number(text, decimal_separator="."):
-    """Read a meter reading exactly.
+    """Read a number exactly: digits, one decimal separator, well-formed
+    thousands groups; never an exponent, NaN or infinity.
 
     :return: Decimal, or None when ``text`` is not a number under this separator
     """
@@ -326,6 +383,47 @@ def parse_number(text, decimal_separator="."):
         return Decimal(text)
     except InvalidOperation:
         return None
+
+
+def decimal_places(value):
+    """Decimals a number really has: ``5.2500`` has 2 (no context rounding)."""
+    _sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    places = -exponent
+    for digit in reversed(digits):
+        if digit or not places:
+            break
+        places -= 1
+    return places
+
+
+def reading_value_problem(value, dials=MAX_DIALS):
+    """Why a register cannot show this reading, or None.
+
+    A register of ``dials`` digits shows 0 up to 10 ** dials - 1; the reading
+    field holds :data:`READING_DECIMALS` decimals. A reading outside either was
+    misread or mistyped: storing it rounded or cut would bill the wrong usage.
+
+    :param value: Decimal
+    :return: the reason, to follow the reading in a sentence
+    """
+    if not value.is_finite():
+        return "is not a number"
+    if value < 0:
+        return "is negative"
+    places = decimal_places(value)
+    if places > READING_DECIMALS:
+        return f"has {places} decimals: a reading holds at most {READING_DECIMALS}"
+    dials = int(dials or MAX_DIALS)
+    if value >= register_capacity(dials):
+        if dials == MAX_DIALS:
+            return f"has more digits than any meter shows (at most {MAX_DIALS} dials)"
+        return (
+            f"has more digits than the meter's {dials} dials show "
+            f"(at most {register_capacity(dials) - 1:,})"
+        )
+    return None
 
 
 def parse_date(text, date_formats):
@@ -350,22 +448,23 @@ def parse(content, config):
     :return: ParseResult; rows in file order, each validated
     :raises LayoutError: when the layout itself is unusable
     """
-    result, text = start_parse(content, config, ParseResult)
-    if text is None:
+    result, lines = start_parse(content, config, ParseResult)
+    if lines is None:
         return result
     if config.file_format == "csv":
-        records = _csv_records(text, config, result)
+        records = _csv_records(lines, config, result)
     else:
-        records = _fixed_records(text, config, result)
-    if result.file_errors:
-        return result
-    for line_number, raw, values, errors in records:
-        row = ReadingRow(line_number=line_number, raw=raw)
+        records = _fixed_records(lines, config, result)
+    for line_number, values, errors in records:
+        row = ReadingRow(line_number=line_number)
         row.errors.extend(errors)
         if not errors:
             _fill_row(row, values, config)
         result.rows.append(row)
-    if not result.rows and not result.file_errors:
+    if result.file_errors:
+        result.rows = []
+        return result
+    if not result.rows:
         result.file_errors.append(
             "the file has a header but no readings"
             if config.has_header
@@ -376,49 +475,51 @@ def parse(content, config):
 
 
 def start_parse(content, config, result_class):
-    """Validate the layout, fingerprint and decode the file.
+    """Validate the layout, fingerprint the file and find its encoding.
 
     :param content: the file as bytes (or str, read as UTF-8)
     :param result_class: the parse result to make, built from its ``checksum``
-    :return: (result, text of the file or None when it is empty: the result
-        then says so)
+    :return: (result, the file's lines decoded one at a time, or None when it
+        is empty: the result then says so)
     :raises LayoutError: when the layout itself is unusable
     """
     config.validate()
     if isinstance(content, str):
         content = content.encode("utf-8")
     result = result_class(checksum=checksum(content or b""))
-    if not content or not content.strip():
+    if not content or content.isspace():
         result.file_errors.append("the file is empty")
         return result, None
-    text, result.encoding = decode(content)
-    return result, text
+    result.encoding = detect_encoding(content)
+    return result, iter_lines(content, result.encoding)
 
 
-def _csv_records(text, config, result):
-    """Yield (line number, raw text, {target: text}, structural errors) per data record."""
+def _csv_records(lines, config, result):
+    """Yield (line number, {target: text}, structural errors) per data record.
+
+    Reads the file a record at a time. A header without the mapped columns
+    adds a file error and yields nothing.
+    """
     reader = csv.reader(
-        io.StringIO(text, newline=""),
+        lines,
         delimiter=config.delimiter,
         quotechar=config.quotechar or '"',
         quoting=csv.QUOTE_MINIMAL if config.quotechar else csv.QUOTE_NONE,
         skipinitialspace=True,
         strict=False,
     )
-    lines = _LINE_SPLIT_RE.split(text)
     indexes = {}
+    header = []
     reference = None  # column count every data row must have
     reference_line = None
     previous_end = 0
-    records = []
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             break
         except csv.Error as error:
-            line_number = reader.line_num
-            records.append((line_number, _line(lines, line_number), {}, [f"unreadable: {error}"]))
+            yield reader.line_num, {}, [f"unreadable: {error}"]
             previous_end = reader.line_num
             continue
         line_number = previous_end + 1
@@ -426,20 +527,12 @@ def _csv_records(text, config, result):
         if not any(cell.strip() for cell in cells):
             continue
         width = len(_trim_trailing_empty(cells))
-        raw = "\n".join(lines[line_number - 1 : reader.line_num])
         if config.has_header and not indexes and reference is None:
-            cells = cells[:width]
-            indexes, missing = _header_indexes(cells, config.columns)
-            if missing:
-                result.file_errors.append(
-                    "the header row has no column "
-                    + ", ".join(f"'{name}'" for name in missing)
-                    + " (it has: "
-                    + ", ".join(cell.strip() for cell in cells)
-                    + ")"
-                )
-                return []
-            reference, reference_line = len(cells), line_number
+            indexes = _read_header(cells[:width], config, result)
+            if indexes is None:
+                return
+            header = [cell.strip() for cell in cells[:width]]
+            reference, reference_line = width, line_number
             continue
         if not indexes:
             indexes = {
@@ -449,25 +542,57 @@ def _csv_records(text, config, result):
             }
         if reference is None:
             reference, reference_line = width, line_number
+        # Any cell, mapped or not: a control character means a damaged file.
+        problems = _control_problems(cells, header)
+        if problems:
+            yield line_number, {}, problems
+            continue
         # Missing cells, or a filled cell past the last column (an unquoted
         # delimiter shifted the row): either way the columns cannot be trusted.
         if len(cells) < reference or width > reference:
             what = "the header has" if config.has_header else f"line {reference_line} has"
             count = width if width > reference else len(cells)
-            records.append((line_number, raw, {}, [f"{count} columns where {what} {reference}"]))
+            yield line_number, {}, [f"{count} columns where {what} {reference}"]
             continue
         needed = max(indexes.values()) + 1
         if len(cells) < needed:
-            records.append(
-                (line_number, raw, {}, [f"{len(cells)} columns, the layout needs {needed}"])
-            )
+            yield line_number, {}, [f"{len(cells)} columns, the layout needs {needed}"]
             continue
-        values = {target: cells[index].strip() for target, index in indexes.items()}
-        records.append((line_number, raw, values, []))
+        yield line_number, {target: cells[index].strip() for target, index in indexes.items()}, []
     if config.has_header and reference is None:
         # Only blank lines: the file is empty rather than header-only.
         result.file_errors.append("the file is empty")
-    return records
+
+
+def _read_header(cells, config, result):
+    """:return: target -> column index, or None when the header cannot be read
+    (the file error then says why)"""
+    problem = control_character_problem("".join(cells))
+    if problem:
+        result.file_errors.append(f"the header row {problem}")
+        return None
+    indexes, missing = _header_indexes(cells, config.columns)
+    if missing:
+        result.file_errors.append(
+            "the header row has no column "
+            + ", ".join(f"'{name}'" for name in missing)
+            + " (it has: "
+            + ", ".join(cell.strip() for cell in cells)
+            + ")"
+        )
+        return None
+    return indexes
+
+
+def _control_problems(cells, header):
+    """One message per cell holding a control character, naming its column."""
+    problems = []
+    for index, cell in enumerate(cells):
+        problem = control_character_problem(cell)
+        if problem:
+            name = header[index] if index < len(header) and header[index] else index + 1
+            problems.append(f"column '{name}' {problem}")
+    return problems
 
 
 def _header_indexes(header, columns):
@@ -494,12 +619,8 @@ def _trim_trailing_empty(cells):
     return cells
 
 
-def _line(lines, line_number):
-    return lines[line_number - 1] if 0 < line_number <= len(lines) else ""
-
-
-def _fixed_records(text, config, result):
-    """Yield (line number, raw text, {target: text}, structural errors) per data line."""
+def _fixed_records(lines, config, result):
+    """Yield (line number, {target: text}, structural errors) per data line."""
     positions = {target: pos for target, pos in config.positions.items() if pos}
     record_type = positions.pop("record_type", None)
     # A line shorter than the end of a required field would give a cut value.
@@ -508,9 +629,9 @@ def _fixed_records(text, config, result):
         for target, (start, length) in positions.items()
         if target in REQUIRED_TARGETS
     )
-    records = []
     header_skipped = not config.has_header
-    for line_number, line in enumerate(_LINE_SPLIT_RE.split(text), start=1):
+    for line_number, text in enumerate(lines, start=1):
+        line = text.rstrip("\r\n")
         if not line.strip():
             continue
         if not header_skipped:
@@ -520,18 +641,24 @@ def _fixed_records(text, config, result):
             start, length = record_type
             if line[start - 1 : start - 1 + length].strip() != config.record_type.strip():
                 continue
+        problem = control_character_problem(line)
+        if problem:
+            yield line_number, {}, [f"the line {problem}"]
+            continue
         if len(line.rstrip()) < needed:
             error = f"the line is {len(line.rstrip())} characters long, the layout needs {needed}"
-            records.append((line_number, line, {}, [error]))
+            yield line_number, {}, [error]
             continue
-        values = {
-            target: line[start - 1 : start - 1 + length].strip()
-            for target, (start, length) in positions.items()
-        }
-        records.append((line_number, line, values, []))
+        yield (
+            line_number,
+            {
+                target: line[start - 1 : start - 1 + length].strip()
+                for target, (start, length) in positions.items()
+            },
+            [],
+        )
     if config.has_header and not header_skipped:
         result.file_errors.append("the file is empty")
-    return records
 
 
 def _fill_row(row, values, config):
@@ -550,16 +677,7 @@ def _fill_row(row, values, config):
         if row.date is None:
             row.add_error(f"date '{date_text}' does not match " + " or ".join(config.date_formats))
 
-    value_text = values.get("value", "")
-    if not value_text:
-        row.add_error("missing reading")
-    else:
-        row.value = parse_number(value_text, config.decimal_separator)
-        if row.value is None:
-            row.add_error(f"reading '{value_text}' is not a number")
-        elif row.value < 0:
-            row.add_error(f"reading '{value_text}' is negative")
-            row.value = None
+    _fill_value(row, values.get("value", ""), config)
 
     code = values.get("read_type", "")
     if code:
@@ -570,6 +688,22 @@ def _fill_row(row, values, config):
             known = sorted(config.read_type_codes) or list(READ_TYPES)
             row.add_error(f"read type '{code}' is not one of {', '.join(known)}")
         row.read_type = read_type
+
+
+def _fill_value(row, value_text, config):
+    if not value_text:
+        row.add_error("missing reading")
+        return
+    row.value = parse_number(value_text, config.decimal_separator)
+    if row.value is None and _EXPONENT_NUMBER_RE.match(value_text):
+        problem = "is in exponent notation: write every digit the meter shows"
+    elif row.value is None:
+        problem = "is not a number"
+    else:
+        problem = reading_value_problem(row.value)
+    if problem:
+        row.add_error(f"reading '{value_text}' {problem}")
+        row.value = None
 
 
 def _flag_duplicates(rows):

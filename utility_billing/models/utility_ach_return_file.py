@@ -14,6 +14,8 @@ from odoo.tools import format_amount, format_date
 from odoo.addons.base.models.res_bank import sanitize_account_number
 
 from ..lib import nacha
+from ..lib.consumption import to_decimal
+from ..lib.payment_files import CENT
 from .utility_ach_return_line import CHANGE_STATES
 from .utility_payment_return import ACH_RETURN_REASONS
 
@@ -120,6 +122,8 @@ class UtilityAchReturnFile(models.Model):
         self.ensure_one()
         if not self.file_data:
             raise UserError(self.env._("Upload the bank's returns file first."))
+        # Refused from the base64 text's length, before a byte is decoded.
+        self.company_id._check_utility_import_size(self.file_data, self.file_name)
         try:
             return base64.b64decode(self.file_data)
         except (binascii.Error, ValueError) as exc:
@@ -163,7 +167,9 @@ class UtilityAchReturnFile(models.Model):
         checksum = hashlib.sha256(raw).hexdigest()
         self._check_not_imported(checksum)
         try:
-            items, changes, problems = nacha.parse_returns(self._decode(raw))
+            items, changes, problems = nacha.parse_returns(
+                self._decode(raw), self.company_id._get_utility_import_max_amount()
+            )
         except nacha.NachaError as exc:
             raise UserError(str(exc)) from exc
         matched, match_problems = self._match_items(items)
@@ -190,7 +196,7 @@ class UtilityAchReturnFile(models.Model):
                     "row": item.row,
                     "trace_number": item.trace_number,
                     "reason_code": item.reason_code,
-                    "amount": float(item.amount),
+                    "amount": item.amount,
                     "date": item.date,
                     "payment_id": payment.id,
                     "enrollment_id": enrollment.id,
@@ -289,7 +295,7 @@ class UtilityAchReturnFile(models.Model):
                 "payment %(payment)s is not posted: post its autopay file first.",
                 payment=payment.display_name,
             )
-        if payment.currency_id.compare_amounts(float(item.amount), payment.amount) != 0:
+        if item.amount != to_decimal(payment.amount).quantize(CENT):
             return self.env._(
                 "the returned amount %(amount)s is not the debit's %(debit)s.",
                 amount=format_amount(self.env, float(item.amount), payment.currency_id),

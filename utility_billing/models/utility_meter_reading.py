@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from ..lib import read_edits
+from ..lib import read_edits, reading_files
 from ..lib.consumption import reading_consumption, register_after, to_decimal
 
 READ_TYPES = [
@@ -433,6 +433,9 @@ class UtilityMeterReading(models.Model):
 
     def _prepare_create_vals(self, vals_list):
         """Fill the service of readings entered without one; refuse bad batches whole."""
+        self._check_register_values(
+            [(vals.get("meter_id"), vals["value"]) for vals in vals_list if "value" in vals]
+        )
         missing = []
         for vals in vals_list:
             if vals.get("meter_id") and vals.get("date") and not vals.get("service_id"):
@@ -449,6 +452,44 @@ class UtilityMeterReading(models.Model):
             if vals.get("meter_id") and vals.get("date") and vals.get("state") != "cancelled"
         ]
         self._check_new_positions(keys)
+
+    def _check_register_values(self, pairs):
+        """Refuse readings the meter's register cannot show, before anything is stored.
+
+        Odoo rounds a float field to its digits without a word: a reading of
+        1234.5678 would be kept as 1234.568, and 1e20 would wrap every
+        consumption. Refused instead, for every reading of the batch at once:
+        more digits than the meter's dials, more decimals than the reading
+        holds, a negative number, not a number.
+
+        :param pairs: list of (meter id, value as given: float, int, str or Decimal)
+        :raise UserError: one line per refused reading
+        """
+        meters = self.env["utility.meter"].browse({m for m, _v in pairs if m})
+        dials = {meter.id: meter.dials for meter in meters}
+        problems = []
+        for meter_id, value in pairs:
+            try:
+                number = to_decimal(value)
+            except (ArithmeticError, TypeError, ValueError):
+                number = None
+            problem = (
+                reading_files.reading_value_problem(number, dials.get(meter_id))
+                if number is not None
+                else "is not a number"
+            )
+            if problem:
+                meter = meters.browse(meter_id) if meter_id else meters.browse()
+                problems.append(
+                    self.env._(
+                        "Reading %(value)s of meter %(meter)s %(problem)s.",
+                        value=value,
+                        meter=meter.name or "",
+                        problem=problem,
+                    )
+                )
+        if problems:
+            raise UserError("\n".join(problems))
 
     def _check_new_positions(self, keys, exclude_ids=()):
         """One error for every reading that cannot take its place in its meter's run.
@@ -555,6 +596,10 @@ class UtilityMeterReading(models.Model):
 
     def write(self, vals):
         self._check_write_allowed(vals)
+        if {"value", "meter_id"} & vals.keys():
+            self._check_register_values(
+                [(vals.get("meter_id", r.meter_id.id), vals.get("value", r.value)) for r in self]
+            )
         moved = bool(POSITION_FIELDS & vals.keys()) or vals.get("state") == "cancelled"
         if {"meter_id", "date"} & vals.keys():
             self._check_new_positions(

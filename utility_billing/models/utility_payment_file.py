@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from .utility_import_file_mixin import CHECKSUM_CONSTRAINTS
 from .utility_payment import TENDERS
 from .utility_payment_file_layout import FILE_SOURCES
+from .utility_payment_poster import ZERO
 
 
 class UtilityPaymentFile(models.Model):
@@ -126,12 +127,11 @@ class UtilityPaymentFile(models.Model):
         """The entry of a file whose rows all went to suspense."""
         self.ensure_one()
         lines = self.line_ids._prepare_suspense_credit_line_vals()
-        total = sum(line[2]["credit"] for line in lines)
         debit = {
             "name": self._get_move_label(),
             "account_id": self._get_debit_account().id,
-            "debit": self.currency_id.round(total),
-            "credit": 0.0,
+            "debit": sum((line[2]["credit"] for line in lines), ZERO),
+            "credit": ZERO,
         }
         return {
             "move_type": "entry",

@@ -3,6 +3,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
 
+from .utility_payment_poster import ZERO, _dec
+
 LINE_STATES = [
     ("matched", "Posted"),
     ("suspense", "In Suspense"),
@@ -128,8 +130,8 @@ class UtilityPaymentFileLine(models.Model):
                 {
                     "name": line._get_suspense_label(),
                     "account_id": account.id,
-                    "credit": line.amount,
-                    "debit": 0.0,
+                    "credit": _dec(line.amount, line.currency_id),
+                    "debit": ZERO,
                 }
             )
             for line in lines

@@ -3,6 +3,8 @@
 
 from odoo import api, fields, models
 
+from .utility_payment_poster import ZERO
+
 
 class UtilityPayment(models.Model):
     _inherit = "utility.payment"  # pylint: disable=consider-merging-classes-inherited
@@ -60,9 +62,8 @@ class UtilityPaymentPoster(models.AbstractModel):
         extra = file.line_ids._prepare_suspense_credit_line_vals()
         if extra:
             debit = next(command[2] for command in vals["line_ids"] if command[2].get("debit"))
-            debit["debit"] = file.currency_id.round(
-                debit["debit"] + sum(command[2]["credit"] for command in extra)
-            )
+            # Decimal cents on both sides: the sum is exact.
+            debit["debit"] += sum((command[2]["credit"] for command in extra), ZERO)
             debit["partner_id"] = False
             vals["line_ids"] += extra
         return vals

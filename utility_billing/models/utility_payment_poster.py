@@ -24,6 +24,10 @@ from odoo.exceptions import UserError
 
 from ..lib import allocation
 
+# Entry lines carry Decimal debits and credits (both sides: Odoo subtracts one
+# from the other); Odoo's own columns take them as they take any amount.
+ZERO = Decimal(0)
+
 
 def _dec(value, currency):
     return Decimal(str(currency.round(value)))
@@ -246,10 +250,11 @@ class UtilityPaymentPoster(models.AbstractModel):
         journal = first._get_journal()
         currency = first.currency_id
         lines = []
-        total = 0.0
+        # Exact cents: a file's thousands of payments are added in Decimal, not float.
+        total = Decimal(0)
         for payment in group:
             for pline in payment.line_ids:
-                total += pline.amount
+                total += _dec(pline.amount, currency)
                 lines += self._prepare_credit_line_vals(payment, pline, allocated)
         partners = group.partner_id | group.line_ids.account_id.partner_id
         lines.insert(
@@ -261,8 +266,8 @@ class UtilityPaymentPoster(models.AbstractModel):
                     else group._get_group_label(),
                     "account_id": first._get_debit_account().id,
                     "partner_id": partners.id if len(partners) == 1 else False,
-                    "debit": currency.round(total),
-                    "credit": 0.0,
+                    "debit": total,
+                    "credit": ZERO,
                     "utility_payment_id": first.id if len(group) == 1 else False,
                 }
             ),
@@ -287,8 +292,8 @@ class UtilityPaymentPoster(models.AbstractModel):
                         "name": pline.name or f"{label} {pline.misc_type_id.name}",
                         "account_id": pline.misc_type_id.account_id.id,
                         "partner_id": payment.partner_id.id,
-                        "credit": pline.amount,
-                        "debit": 0.0,
+                        "credit": _dec(pline.amount, payment.currency_id),
+                        "debit": ZERO,
                         "utility_payment_id": payment.id,
                     }
                 )
@@ -305,8 +310,8 @@ class UtilityPaymentPoster(models.AbstractModel):
                     "name": f"{label} {account.name} {item.move_id.name}",
                     "account_id": item.account_id.id,
                     "partner_id": item.partner_id.id,
-                    "credit": float(per_item[item.id]),
-                    "debit": 0.0,
+                    "credit": per_item[item.id],
+                    "debit": ZERO,
                     "utility_account_id": account.id,
                     "utility_payment_id": payment.id,
                     "utility_paid_item_id": item.id,
@@ -325,8 +330,8 @@ class UtilityPaymentPoster(models.AbstractModel):
                             payment.company_id
                         ).property_account_receivable_id.id,
                         "partner_id": partner.id,
-                        "credit": float(credit),
-                        "debit": 0.0,
+                        "credit": credit,
+                        "debit": ZERO,
                         "utility_account_id": account.id,
                         "utility_payment_id": payment.id,
                     }
@@ -355,7 +360,7 @@ class UtilityPaymentPoster(models.AbstractModel):
         lines_by_credit = defaultdict(list)
         for line in lines:
             result, credit = allocated[line.id]
-            lines_by_credit[float(credit)].append(line.id)
+            lines_by_credit[credit].append(line.id)
             vals_list += [
                 {
                     "payment_id": line.payment_id.id,
@@ -363,7 +368,7 @@ class UtilityPaymentPoster(models.AbstractModel):
                     "account_id": line.account_id.id,
                     "bill_id": bill_of[bucket.key[0]],
                     "service_type_id": bucket.key[1] or False,
-                    "amount": float(amount),
+                    "amount": amount,
                 }
                 for bucket, amount in result
             ]
@@ -461,7 +466,7 @@ class UtilityPaymentPoster(models.AbstractModel):
                     "account_id": credit.utility_account_id.id,
                     "bill_id": partial.debit_move_id.move_id.id,
                     "service_type_id": bucket.key[1] or False,
-                    "amount": float(amount),
+                    "amount": amount,
                 }
                 for bucket, amount in result
             ]

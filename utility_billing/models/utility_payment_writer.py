@@ -33,6 +33,7 @@ the same payments both ways and compare every stored column.
 """
 
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 from psycopg2 import errors as pgerrors
 
@@ -221,7 +222,10 @@ class UtilityPaymentWriter(models.AbstractModel):
                 row = dict(template)
                 for fname in given:
                     row[fname] = sql._column_converter(Line, fname, converters)(vals.get(fname))
-                amount = currency.round(vals["credit"])
+                # Decimal cents (the poster's), written as text by COPY: no float.
+                amount = Decimal(str(vals["credit"])).quantize(
+                    Decimal(str(currency.rounding)), ROUND_HALF_UP
+                )
                 residual = -amount if vals["account_id"] in with_residual else 0.0
                 row.update(
                     debit=0.0,
@@ -488,7 +492,7 @@ class UtilityPaymentWriter(models.AbstractModel):
                 vals["account_id"],
                 vals["bill_id"],
                 vals.get("service_type_id") or None,
-                float(vals["amount"]),
+                vals["amount"],
                 vals.get("is_active", True),
                 uid,
                 uid,

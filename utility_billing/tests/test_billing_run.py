@@ -109,7 +109,7 @@ class TestBillingRun(BillingCommon):
         """The chunk writes its lines and charges with COPY: the rows must be
         those an ORM create of the same values gives (related fields, rounding,
         defaults), and the caches must show them at once."""
-        self._make_accounts(1, usage=7.123456)
+        self._make_accounts(1, usage=7.123)
         self._make_accounts(1, usage=12.5, prefix="BIG")
         run = self._rate(self._new_run())
         self.assertEqual(run.ok_count, 2)

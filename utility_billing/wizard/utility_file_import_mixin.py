@@ -140,6 +140,8 @@ class UtilityFileImportMixin(models.AbstractModel):
     def _parse_file(self):
         """:return: (parse result, parser configuration of the layout)"""
         self._check_upload()
+        # Refused from the base64 text's length, before a byte is decoded.
+        self.company_id._check_utility_import_size(self.file_data, self.file_name)
         try:
             content = base64.b64decode(self.file_data, validate=True)
         except (binascii.Error, ValueError) as error:

@@ -98,6 +98,17 @@ class UtilityMeterReadingImport(models.TransientModel):
             if not meter:
                 row.add_error(self.env._("unknown meter '%(meter)s'", meter=row.meter))
                 continue
+            if row.value is not None:
+                problem = reading_files.reading_value_problem(row.value, meter.dials)
+                if problem:
+                    row.add_error(
+                        self.env._(
+                            "reading %(value)s %(problem)s (meter %(meter)s)",
+                            value=row.value,
+                            problem=problem,
+                            meter=row.meter,
+                        )
+                    )
             if meter.state != "installed":
                 row.add_error(
                     self.env._(
@@ -217,7 +228,7 @@ class UtilityMeterReadingImport(models.TransientModel):
             "meter_serial": row.meter,
             "account_number": row.account,
             "date": row.date,
-            "value": float(row.value) if row.value is not None else 0.0,
+            "value": row.value if row.value is not None else 0,
             "read_type": row.read_type or "actual",
             "reader": row.reader,
             "note": row.note,
@@ -259,7 +270,7 @@ class UtilityMeterReadingImport(models.TransientModel):
         vals = {
             "meter_id": meter.id,
             "date": row.date,
-            "value": float(row.value),
+            "value": row.value,
             "read_type": row.read_type or "actual",
             "source": "import",
             "file_id": file.id,

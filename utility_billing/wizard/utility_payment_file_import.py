@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import dataclasses
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -110,6 +111,9 @@ class UtilityPaymentFileImport(models.TransientModel):
             raise UserError(self.env._("The money of a payment file goes to a bank journal."))
 
     def _parse_content(self, content, config):
+        config = dataclasses.replace(
+            config, max_amount=self.company_id._get_utility_import_max_amount()
+        )
         return payment_files.parse(content, config)
 
     def _match_rows(self, rows, config):
@@ -246,7 +250,7 @@ class UtilityPaymentFileImport(models.TransientModel):
             ok_count=vals["ok_count"] - len(suspense),
             suspense_count=len(suspense),
             skipped_count=len(result.skipped),
-            amount_total=float(result.amount_total),
+            amount_total=result.amount_total,
         )
         return vals
 
@@ -261,7 +265,7 @@ class UtilityPaymentFileImport(models.TransientModel):
             "import_id": self.id,
             "line_number": row.line_number,
             "reference": row.reference,
-            "amount": float(row.amount) if row.amount is not None else 0.0,
+            "amount": row.amount if row.amount is not None else 0,
             "account_number": row.account or (row.scan.account_key if row.scan else ""),
             "payer_name": row.payer,
             "account_id": account.id,
@@ -323,7 +327,7 @@ class UtilityPaymentFileImport(models.TransientModel):
             journal_id=self.journal_id.id,
             date=self.date,
             skipped_count=len(result.skipped),
-            amount_total=float(result.amount_total),
+            amount_total=result.amount_total,
         )
 
     def _get_default_file_name(self):
@@ -339,9 +343,7 @@ class UtilityPaymentFileImport(models.TransientModel):
             "reference": row.reference,
             "journal_id": file.journal_id.id,
             "payment_file_id": file.id,
-            "line_ids": [
-                fields.Command.create({"account_id": account.id, "amount": float(row.amount)})
-            ],
+            "line_ids": [fields.Command.create({"account_id": account.id, "amount": row.amount})],
         }
         if row.check_number and self._has_check_number():
             vals["check_number"] = row.check_number
@@ -356,7 +358,7 @@ class UtilityPaymentFileImport(models.TransientModel):
             "file_id": file.id,
             "line_number": row.line_number,
             "reference": row.reference,
-            "amount": float(row.amount),
+            "amount": row.amount,
             "date": row.date,
             "account_number": row.account,
             "scan_line": row.scan_line,
