@@ -80,3 +80,4 @@ from . import utility_service_location_lifecycle
 from . import utility_vacancy
 from . import utility_demo_town_lifecycle
 from . import utility_import_file_limits
+from . import utility_account_fiscal_position

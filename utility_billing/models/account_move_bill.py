@@ -23,6 +23,7 @@ from ..lib.bill_pdf import (
     ChargeLine,
     ServiceCharges,
     UsagePoint,
+    format_money,
     render_batch,
     render_bill,
 )
@@ -190,6 +191,8 @@ class AccountMove(models.Model):
         bill's records: without this, each bill would cost its own queries.
         """
         lines = self.invoice_line_ids
+        # Tax journal items, for the bills' tax lines.
+        self.line_ids.fetch(["display_type", "tax_line_id", "balance", "tax_base_amount"])
         lines.fetch(
             [
                 "display_type",
@@ -293,7 +296,7 @@ class AccountMove(models.Model):
         if not self.currency_id.is_zero(self.amount_tax):
             groups[self.env._("Taxes")] = {
                 "name": self.env._("Taxes"),
-                "lines": [ChargeLine(self.env._("Taxes"), _money(self.amount_tax))],
+                "lines": self._prepare_bill_tax_lines(),
                 "readings": self.env["utility.meter.reading"],
             }
         services = []
@@ -323,6 +326,36 @@ class AccountMove(models.Model):
                 services.append(ServiceCharges(name=group["name"], lines=group["lines"]))
         amount_current = sum((s.amount_total for s in services), ZERO)
         return services, amount_current
+
+    def _prepare_bill_tax_lines(self):
+        """One bill line per tax: its name, the services it taxes and their
+        amount, and the tax, from the tax journal items (what the ledger
+        holds), e.g. ``Water Users Tax 5% on Water ($26.70)  1.35``."""
+        self.ensure_one()
+        taxed = defaultdict(list)  # tax -> names of the services it taxes
+        for line in self.invoice_line_ids.sorted(lambda ln: (ln.sequence, ln.id)):
+            name = line.utility_service_type_id.name or line.name or ""
+            for tax in line.tax_ids:
+                if name not in taxed[tax]:
+                    taxed[tax].append(name)
+        amounts = defaultdict(lambda: [ZERO, ZERO])  # tax -> [base, tax]
+        for line in self.line_ids.sorted(lambda ln: (ln.sequence, ln.id)):
+            if line.display_type == "tax":
+                amount = amounts[line.tax_line_id]
+                amount[0] += _money(line.tax_base_amount)
+                amount[1] += _money(-line.balance)
+        return [
+            ChargeLine(
+                self.env._(
+                    "%(tax)s on %(services)s (%(base)s)",
+                    tax=tax.name,
+                    services=", ".join(taxed.get(tax, ())) or self.env._("charges"),
+                    base=format_money(base, self.currency_id.symbol),
+                ),
+                amount,
+            )
+            for tax, (base, amount) in amounts.items()
+        ]
 
     def _get_bill_ledger_amounts(self):
         """Amount due, past due, payments and adjustments since the last bill, per bill.

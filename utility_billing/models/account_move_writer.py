@@ -21,10 +21,18 @@ that makes them invoices:
   the standard path gives it; stored computed fields added by other modules are
   handed to the ORM to compute.
 
-Invoices the fast path does not cover (taxes, foreign currency, payment terms,
-analytic distribution, discounts, cash rounding, other move types) are created
-and posted through the standard ORM path, invoice by invoice, with the same
-values: the caller does not have to care.
+Taxes (``tax_ids`` on a line) are computed with Odoo's own tax engine, in the
+order ``account.move`` runs it (``_add_tax_details_in_base_lines``,
+``_round_base_lines_tax_details`` with the company's rounding method,
+``_add_accounting_data_in_base_lines_tax_details``, ``_prepare_tax_lines``):
+the tax lines, the base lines' tags and the amounts are the ones ``create`` +
+``action_post`` write. The caller gives the taxes already mapped by the fiscal
+position, as ``create`` takes explicit ``tax_ids`` as they are.
+
+Invoices the fast path does not cover (cash-basis taxes, foreign currency,
+payment terms, analytic distribution, discounts, cash rounding, other move
+types) are created and posted through the standard ORM path, invoice by
+invoice, with the same values: the caller does not have to care.
 """
 
 import itertools
@@ -59,7 +67,7 @@ _LINE_FORBIDDEN = {
 }  # fmt: skip
 # Values that send an invoice to the standard ORM path when set.
 _MOVE_FALLBACK_KEYS = ("invoice_payment_term_id", "invoice_cash_rounding_id")
-_LINE_FALLBACK_KEYS = ("tax_ids", "discount", "analytic_distribution")
+_LINE_FALLBACK_KEYS = ("discount", "analytic_distribution")
 
 # Columns of account.move the fast path computes itself (see _prepare_move_row).
 _MOVE_COMPUTED = {
@@ -85,6 +93,7 @@ _LINE_COMPUTED = {
     "quantity", "price_unit", "price_subtotal", "price_total", "discount",
     "discount_amount_currency", "discount_balance", "tax_tag_invert", "reconciled",
     "analytic_distribution", "utility_account_id", "statement_id", "tax_group_id", "tax_line_id",
+    "tax_base_amount", "tax_repartition_line_id", "group_tax_id",
     "create_uid", "create_date", "write_uid", "write_date",
 }  # fmt: skip
 
@@ -464,6 +473,14 @@ class UtilityMoveWriter(models.AbstractModel):
         """Indexes of the invoices the fast path covers, and of the others."""
         journals = self.env["account.journal"].browse({vals["journal_id"] for vals in chunk})
         company_currency = {j.id: j.company_id.currency_id.id for j in journals}
+        slow_taxes = self._get_taxes_for_orm(
+            {
+                tax_id
+                for vals in chunk
+                for line in vals["lines"]
+                for tax_id in line.get("tax_ids") or ()
+            }
+        )
         fast, slow = [], []
         for index, vals in enumerate(chunk):
             is_slow = (
@@ -472,6 +489,7 @@ class UtilityMoveWriter(models.AbstractModel):
                 != company_currency[vals["journal_id"]]
                 or any(vals.get(key) for key in _MOVE_FALLBACK_KEYS)
                 or any(line.get(key) for line in vals["lines"] for key in _LINE_FALLBACK_KEYS)
+                or self._is_taxed_for_orm(vals, slow_taxes)
             )
             (slow if is_slow else fast).append(index)
         if fast:
@@ -482,6 +500,41 @@ class UtilityMoveWriter(models.AbstractModel):
                 slow += [fast[i] for i in with_analytic]
                 fast = [i for pos, i in enumerate(fast) if pos not in with_analytic]
         return fast, sorted(slow)
+
+    @api.model
+    def _get_taxes_for_orm(self, tax_ids):
+        """Ids of the taxes the fast path leaves to the ORM.
+
+        Cash-basis taxes move their amounts at payment (transition accounts,
+        ``tax_cash_basis_rec_id``), and taxes with an analytic flag may get an
+        analytic distribution: Odoo's posting does more for those than
+        writing the rows.
+        """
+        if not tax_ids:
+            return set()
+        taxes = self.env["account.tax"].browse(tax_ids).exists()
+        flat = taxes | taxes.children_tax_ids
+        return {
+            tax.id
+            for tax in taxes
+            if any(
+                t.tax_exigibility == "on_payment" or t.analytic
+                for t in (tax | tax.children_tax_ids)
+            )
+        } | set(tax_ids) - set(flat.ids)
+
+    @api.model
+    def _is_taxed_for_orm(self, vals, slow_taxes):
+        """A taxed invoice the ORM posts: a tax it must handle, or an untaxed
+        total under zero (Odoo refuses a negative total with its own message)."""
+        taxed = [line for line in vals["lines"] if line.get("tax_ids")]
+        if not taxed:
+            return False
+        if any(tax_id in slow_taxes for line in taxed for tax_id in line["tax_ids"]):
+            return True
+        journal = self.env["account.journal"].browse(vals["journal_id"])
+        total = self._compute_untaxed_total(vals["lines"], journal.company_id.currency_id)
+        return journal.company_id.currency_id.compare_amounts(total, 0.0) < 0
 
     @api.model
     def _get_invoices_with_analytic(self, invoice_vals_list):
@@ -621,6 +674,7 @@ class UtilityMoveWriter(models.AbstractModel):
                 ],
             )
         line_rows = []
+        context["line_m2m"] = []
         for (_i, vals), row in zip(indexed_vals, move_rows, strict=True):
             line_rows += self._prepare_line_rows(vals, row, context)
         line_ids = self.env["utility.sql.writer"]._reserve_ids("account_move_line", len(line_rows))
@@ -630,6 +684,7 @@ class UtilityMoveWriter(models.AbstractModel):
             line_columns,
             [(line_id, *row) for line_id, row in zip(line_ids, line_rows, strict=True)],
         )
+        self._write_line_taxes(line_ids, context["line_m2m"])
         lines = Line.browse(line_ids)
         context["line_rows"] = (context["line_columns"], line_rows)
 
@@ -638,6 +693,21 @@ class UtilityMoveWriter(models.AbstractModel):
         return {i: move_id for (i, _vals), move_id in zip(indexed_vals, move_ids, strict=True)}
 
     @api.model
+    def _write_line_taxes(self, line_ids, line_m2m):
+        """Rows of the lines' taxes and tax tags (many2many tables), one COPY each."""
+        Line = self.env["account.move.line"]
+        for fname, position in (("tax_ids", 0), ("tax_tag_ids", 1)):
+            field = Line._fields[fname]
+            self.env["utility.sql.writer"]._copy_rows(
+                field.relation,
+                [field.column1, field.column2],
+                [
+                    (line_id, other_id)
+                    for line_id, values in zip(line_ids, line_m2m, strict=True)
+                    for other_id in values[position]
+                ],
+            )
+
     def _split_sequence_regex(self, journal):
         """sequence.mixin._compute_split_sequence's regex for a move of ``journal``
         (account.move._sequence_fixed_regex: the journal's override or the mixin's)."""
@@ -756,6 +826,22 @@ class UtilityMoveWriter(models.AbstractModel):
                 ctx["line_to_compute"].remove(fname)
             if fname not in ctx["line_columns"]:
                 ctx["line_columns"].append(fname)
+        # Taxes and their repartition lines, read together for the engine.
+        taxes = env["account.tax"].browse(
+            {
+                tax_id
+                for v in invoice_vals_list
+                for line in v["lines"]
+                for tax_id in line.get("tax_ids") or ()
+            }
+        )
+        taxes = taxes | taxes.children_tax_ids
+        ctx["tax_prefetch"] = taxes._prefetch_ids
+        repartitions = taxes.invoice_repartition_line_ids | taxes.refund_repartition_line_ids
+        repartitions.mapped("tag_ids")
+        ctx["repartitions"] = {rep.id: rep for rep in repartitions}
+        for account in repartitions.account_id:
+            ctx["accounts"].setdefault(account.id, account)
         ctx["converters"] = converters = {}
         ctx["round_quantity"] = self._float_converter(Line, "quantity", converters)
         ctx["round_price"] = self._float_converter(Line, "price_unit", converters)
@@ -849,15 +935,24 @@ class UtilityMoveWriter(models.AbstractModel):
         currency = cinfo["currency"]
         pinfo = ctx["partners"][(vals["partner_id"], company.id)]
         lines = vals["lines"]
-        total = 0.0
-        for line in lines:
-            total += self._line_amount(
-                ctx["round_quantity"](line.get("quantity", 1.0)),
-                ctx["round_price"](line["price_unit"]),
-                currency,
-            )
+        taxes = None
+        if any(line.get("tax_ids") for line in lines):
+            taxes = self._compute_taxes(vals, company, pinfo, ctx)
+            untaxed = -sum(taxes["balances"])
+            tax_total = -sum(tax_line["balance"] for tax_line in taxes["tax_lines"])
+        else:
+            untaxed = 0.0
+            for line in lines:
+                untaxed += self._line_amount(
+                    ctx["round_quantity"](line.get("quantity", 1.0)),
+                    ctx["round_price"](line["price_unit"]),
+                    currency,
+                )
+            tax_total = 0.0
         # amount_total_signed = -(sum of the line balances), rounded as a Monetary.
-        amount = currency.round(total) + 0.0
+        amount_untaxed = currency.round(untaxed) + 0.0
+        amount_tax = currency.round(tax_total) + 0.0
+        amount = currency.round(untaxed + tax_total) + 0.0
         fiscal_position_id = vals.get("fiscal_position_id") or pinfo["fiscal_position"].id or None
         invoice_date = fields.Date.to_date(vals["invoice_date"])
         narration = vals.get("narration", False)
@@ -890,13 +985,13 @@ class UtilityMoveWriter(models.AbstractModel):
             "invoice_date_due": fields.Date.to_date(vals["invoice_date_due"]),
             "invoice_currency_rate": 1.0,
             "invoice_payment_term_id": None,
-            "amount_untaxed": amount,
-            "amount_tax": 0.0,
+            "amount_untaxed": amount_untaxed,
+            "amount_tax": amount_tax,
             "amount_total": amount,
             "amount_residual": amount,
-            "amount_untaxed_signed": amount,
-            "amount_untaxed_in_currency_signed": amount,
-            "amount_tax_signed": 0.0,
+            "amount_untaxed_signed": amount_untaxed,
+            "amount_untaxed_in_currency_signed": amount_untaxed,
+            "amount_tax_signed": amount_tax,
             "amount_total_signed": amount,
             "amount_total_in_currency_signed": amount,
             "amount_residual_signed": amount,
@@ -927,7 +1022,89 @@ class UtilityMoveWriter(models.AbstractModel):
             if key in _INVOICE_KEYS or key in row:
                 continue
             row[key] = self._column_value(Move, key, value, ctx)
+        # Not a column: the tax results, for the lines (_prepare_line_rows).
+        row["_taxes"] = taxes
         return row
+
+    @api.model
+    def _compute_taxes(self, vals, company, pinfo, ctx):
+        """Odoo's tax engine on the lines of one invoice, as account.move runs
+        it when the invoice is saved (``_sync_tax_lines``): details per line,
+        rounded by the company's method (per line or globally, the rounding
+        difference of a global rounding put on a base line as Odoo puts it),
+        repartition and tags, then the tax lines grouped by Odoo's key.
+
+        :return: dict with ``balances`` (of the product lines, in order),
+            ``subtotals`` / ``totals`` (price_subtotal / price_total),
+            ``tag_ids`` (tax tags of the product lines) and ``tax_lines``
+            (the values of each tax line, in Odoo's order)
+        """
+        AccountTax = self.env["account.tax"]
+        currency = ctx["companies"][company.id]["currency"]
+        partner = self.env["res.partner"].browse(pinfo["commercial_id"])
+        base_lines = []
+        for index, line in enumerate(vals["lines"]):
+            taxes = AccountTax.browse(line.get("tax_ids") or ()).with_prefetch(ctx["tax_prefetch"])
+            base_lines.append(
+                AccountTax._prepare_base_line_for_taxes_computation(
+                    None,
+                    id=index,
+                    product_id=ctx["products"].get(line.get("product_id"))
+                    or self.env["product.product"],
+                    tax_ids=taxes,
+                    price_unit=ctx["round_price"](line["price_unit"]),
+                    quantity=ctx["round_quantity"](line.get("quantity", 1.0)),
+                    discount=0.0,
+                    currency_id=currency,
+                    rate=1.0,
+                    # account.move.direction_sign of a customer invoice.
+                    sign=-1,
+                    is_refund=False,
+                    # account.move.line._compute_tax_tag_invert: an inbound invoice.
+                    tax_tag_invert=bool(taxes),
+                    partner_id=partner,
+                    account_id=ctx["accounts"][line["account_id"]],
+                    analytic_distribution=None,
+                )
+            )
+        # account.move.line._compute_totals: each line alone, not rounded.
+        totals = []
+        for base_line in base_lines:
+            AccountTax._add_tax_details_in_base_line(base_line, company)
+            details = base_line["tax_details"]
+            totals.append(
+                (
+                    currency.round(details["raw_total_excluded_currency"]) + 0.0,
+                    currency.round(details["raw_total_included_currency"]) + 0.0,
+                )
+            )
+        AccountTax._round_base_lines_tax_details(base_lines, company, tax_lines=[])
+        AccountTax._add_accounting_data_in_base_lines_tax_details(
+            base_lines, company, include_caba_tags=False
+        )
+        result = AccountTax._prepare_tax_lines(base_lines, company)
+        return {
+            "balances": [
+                currency.round(to_update["balance"]) + 0.0
+                for _base_line, to_update in result["base_lines_to_update"]
+            ],
+            "subtotals": [subtotal for subtotal, _total in totals],
+            "totals": [total for _subtotal, total in totals],
+            "tag_ids": [
+                to_update["tax_tag_ids"][0][2]
+                for _base_line, to_update in result["base_lines_to_update"]
+            ],
+            "tax_lines": [
+                dict(
+                    tax_line,
+                    balance=currency.round(tax_line["balance"]) + 0.0,
+                    tax_base_amount=currency.round(tax_line["tax_base_amount"]) + 0.0,
+                    tax_ids=tax_line["tax_ids"][0][2],
+                    tax_tag_ids=tax_line["tax_tag_ids"][0][2],
+                )
+                for tax_line in result["tax_lines_to_add"]
+            ],
+        }
 
     @api.model
     def _compute_narration(self, cinfo, lang):
@@ -984,20 +1161,25 @@ class UtilityMoveWriter(models.AbstractModel):
         for fname, value in ctx["line_defaults"].items():
             common[fname] = self._column_value(Line, fname, value, ctx)
         rows = []
+        # (tax ids, tax tag ids) of each row, for the many2many tables.
+        m2m = ctx["line_m2m"]
+        taxes = move_row["_taxes"]
         total = 0.0
-        for line in vals["lines"]:
+        for index, line in enumerate(vals["lines"]):
             account = ctx["accounts"][line["account_id"]]
             product = ctx["products"].get(line.get("product_id"))
             quantity = ctx["round_quantity"](line.get("quantity", 1.0))
             price_unit = ctx["round_price"](line["price_unit"])
-            subtotal = self._line_amount(quantity, price_unit, currency)
-            balance = -subtotal + 0.0
+            if taxes:
+                balance = taxes["balances"][index]
+                subtotal = taxes["subtotals"][index]
+                price_total = taxes["totals"][index]
+                m2m.append((line.get("tax_ids") or (), taxes["tag_ids"][index]))
+            else:
+                subtotal = price_total = self._line_amount(quantity, price_unit, currency)
+                balance = -subtotal + 0.0
+                m2m.append(((), ()))
             total += balance
-            with_residual = account.reconcile or account.account_type in (
-                "asset_cash",
-                "liability_credit_card",
-            )
-            residual = balance if with_residual else 0.0
             row = dict(
                 common,
                 account_id=account.id,
@@ -1013,25 +1195,24 @@ class UtilityMoveWriter(models.AbstractModel):
                 display_type="product",
                 sequence=100,
                 date_maturity=None,
-                debit=balance if balance > 0.0 else 0.0,
-                credit=-balance if balance < 0.0 else 0.0,
-                balance=balance,
-                amount_currency=balance,
-                amount_residual=residual,
-                amount_residual_currency=residual,
-                reconciled=bool(with_residual and currency.is_zero(balance)),
+                **self._balance_columns(account, balance, currency),
                 quantity=quantity,
                 price_unit=price_unit,
                 price_subtotal=subtotal,
-                price_total=subtotal,
+                price_total=price_total,
                 discount_amount_currency=None,
                 discount_balance=None,
+                tax_tag_invert=bool(line.get("tax_ids")),
             )
             for key, value in line.items():
                 if key in ("tax_ids", "quantity", "price_unit", "name", "account_id", "product_id"):
                     continue
                 row[key] = self._column_value(Line, key, value, ctx)
             rows.append(row)
+        for tax_line in taxes["tax_lines"] if taxes else ():
+            rows.append(self._prepare_tax_line_row(common, tax_line, ctx))
+            m2m.append((tax_line["tax_ids"], tax_line["tax_tag_ids"]))
+            total += tax_line["balance"]
         term_balance = currency.round(-total) + 0.0
         ref = move_row.get("ref")
         if payment_reference and ref and payment_reference != ref:
@@ -1064,8 +1245,63 @@ class UtilityMoveWriter(models.AbstractModel):
                     discount_balance=0.0,
                 )
             )
+            m2m.append(((), ()))
         columns = ctx["line_columns"]
         return [tuple(row.get(c) for c in columns) for row in rows]
+
+    @api.model
+    def _prepare_tax_line_row(self, common, tax_line, ctx):
+        """A tax journal item from a tax line of ``_compute_taxes``, with what
+        account.move.line computes for it (sequence, related tax and group,
+        tags inverted on an inbound invoice)."""
+        repartition = ctx["repartitions"][tax_line["tax_repartition_line_id"]]
+        tax = repartition.tax_id
+        account = ctx["accounts"].get(tax_line["account_id"]) or self.env["account.account"].browse(
+            tax_line["account_id"]
+        )
+        currency = ctx["companies"][common["company_id"]]["currency"]
+        return dict(
+            common,
+            account_id=account.id,
+            product_id=None,
+            product_uom_id=None,
+            name=tax_line["name"] or None,
+            display_type="tax",
+            sequence=10000,
+            date_maturity=None,
+            **self._balance_columns(account, tax_line["balance"], currency),
+            quantity=0.0,
+            price_unit=0.0,
+            price_subtotal=0.0,
+            price_total=0.0,
+            discount_amount_currency=None,
+            discount_balance=None,
+            tax_repartition_line_id=repartition.id,
+            tax_line_id=tax.id,
+            tax_group_id=tax.tax_group_id.id or None,
+            group_tax_id=tax_line["group_tax_id"] or None,
+            tax_base_amount=tax_line["tax_base_amount"],
+            tax_tag_invert=True,
+        )
+
+    @api.model
+    def _balance_columns(self, account, balance, currency):
+        """Debit, credit, balance and residual columns of a product or tax line:
+        a residual only on accounts that reconcile (or cash / credit card)."""
+        with_residual = account.reconcile or account.account_type in (
+            "asset_cash",
+            "liability_credit_card",
+        )
+        residual = balance if with_residual else 0.0
+        return {
+            "debit": balance if balance > 0.0 else 0.0,
+            "credit": -balance if balance < 0.0 else 0.0,
+            "balance": balance,
+            "amount_currency": balance,
+            "amount_residual": residual,
+            "amount_residual_currency": residual,
+            "reconciled": bool(with_residual and currency.is_zero(balance)),
+        }
 
     @api.model
     def _product_line_name(self, product, lang):

@@ -602,7 +602,79 @@ class UtilityBillBuilder(models.AbstractModel):
             )
             for charge in charges
         ]  # fmt: skip
+        self._set_invoice_taxes(vals, charges)
         return vals
+
+    @api.model
+    def _set_invoice_taxes(self, vals, charges):
+        """Taxes of each invoice line, mapped by the bill's fiscal position.
+
+        A charge is taxed by the taxes of its rate line when the line names
+        some, else by the sales taxes of its service's product (Odoo's default
+        for a sales line), those of the bill's company. The fiscal position
+        (the utility account's, else the customer's, as Odoo finds it for an
+        invoice) maps them: a tax-exempt city building maps the utility tax
+        to no tax. Odoo's tax engine computes the amounts when the bill is
+        posted (``utility.move.writer``).
+        """
+        company = self.env["account.journal"].browse(vals["journal_id"]).company_id
+        rate_lines = self.env["utility.rate.line"].browse(
+            {c["rate_line_id"] for c in charges if c["rate_line_id"]}
+        )
+        service_types = self.env["utility.service.type"].browse(
+            {c["service_type_id"] for c in charges}
+        )
+        taxes = []
+        for charge in charges:
+            rate_line = rate_lines.browse(charge["rate_line_id"] or ())
+            product = service_types.browse(charge["service_type_id"]).product_id
+            taxes.append((rate_line.tax_ids or product.taxes_id)._filter_taxes_by_company(company))
+        account = self.env["utility.account"].browse(vals.get("utility_account_id") or ())
+        if (
+            "fiscal_position_id" not in vals
+            and account
+            and (account.fiscal_position_id or any(taxes))
+        ):
+            fiscal_position = self._get_fiscal_positions(account)[account.id]
+            if fiscal_position:
+                vals["fiscal_position_id"] = fiscal_position.id
+        fiscal_position = self.env["account.fiscal.position"].browse(
+            vals.get("fiscal_position_id") or ()
+        )
+        for line, line_taxes in zip(vals["lines"], taxes, strict=True):
+            mapped = fiscal_position.map_tax(line_taxes) if fiscal_position else line_taxes
+            line["tax_ids"] = mapped.ids
+
+    @api.model
+    def _get_fiscal_positions(self, accounts):
+        """Fiscal position of each account's bills: the account's own, else the
+        one Odoo gives its customer on an invoice (manual, then auto-applied:
+        the rule ``utility.move.writer`` applies to a bill's header).
+
+        :return: dict account id -> account.fiscal.position (maybe empty)
+        """
+        writer = self.env["utility.move.writer"]
+        Fpos = self.env["account.fiscal.position"]
+        auto_by_company = {}
+        result = {}
+        for account in accounts:
+            if account.fiscal_position_id:
+                result[account.id] = account.fiscal_position_id
+                continue
+            company = account.company_id
+            if company.id not in auto_by_company:
+                auto_by_company[company.id] = bool(
+                    Fpos.with_company(company).search_count(
+                        [*Fpos._check_company_domain(company), ("auto_apply", "=", True)],
+                        limit=1,
+                    )
+                )
+            partner = account.partner_id.with_company(company)
+            shipping = partner.browse(partner.address_get(["delivery"])["delivery"])
+            result[account.id] = writer._get_fiscal_position(
+                partner, shipping, company, auto_by_company[company.id]
+            )
+        return result
 
     def _prepare_invoice_line_vals(self, charge, service_type, income, digits_qty, digits_price):
         amount = Decimal(str(charge["amount"]))

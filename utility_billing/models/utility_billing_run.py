@@ -722,6 +722,8 @@ class UtilityBillingRun(models.Model):
         credits), and mark the lines posted."""
         charges_by_line = self._read_charges(lines.ids)
         lines.fetch(["account_id", "partner_id", "location_id", "date_from", "date_to"])
+        # The bills' fiscal positions (taxes), read for the chunk at once.
+        lines.account_id.fetch(["fiscal_position_id", "partner_id", "company_id"])
         billed = (
             self.env["utility.service.period"]
             .sudo()

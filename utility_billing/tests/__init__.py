@@ -56,3 +56,4 @@ from . import test_special_bill_methods
 from . import test_special_bills
 from . import test_tests_init
 from . import test_hostile_files
+from . import test_bill_taxes

@@ -299,12 +299,130 @@ class TestMoveWriter(AccountTestInvoicingCommon):
         )
         self.assertEqual(data[0][0]["payment_state"], "paid")
 
-    def test_invoice_with_tax_falls_back_to_standard(self):
-        taxed = self._invoice(lines=[self._line("water", 2.0, 10.0, tax_ids=self.tax.ids)])
+    # ------------------------------------------------------------------
+    # Taxed invoices: the fast path writes Odoo's tax lines
+    # ------------------------------------------------------------------
+    def _sale_tax(self, name, amount, **extra):
+        """A sales tax posting to the company's tax account (a copy of its default)."""
+        return self.tax.copy(dict({"name": name, "amount": amount}, **extra))
+
+    def _taxed_invoices(self, utility_tax, state_tax):
+        return [
+            # A 5% utility tax on water only.
+            self._invoice(
+                lines=[
+                    self._line("water", 7.0, 4.13, tax_ids=utility_tax.ids),
+                    self._line("sewer", 5.0, 6.31),
+                    self._line("garbage", 1.0, 21.5),
+                ]
+            ),
+            # Several rates on one bill, two lines sharing a rate, and a line
+            # with two taxes.
+            self._invoice(
+                self.partner_b,
+                [
+                    self._line("water", 3.333, 1.115, tax_ids=utility_tax.ids),
+                    self._line("water", 1.0, 18.07, tax_ids=utility_tax.ids),
+                    self._line("garbage", 1.0, 21.53, tax_ids=(utility_tax + state_tax).ids),
+                    self._line("sewer", 1.0, -3.5, tax_ids=utility_tax.ids, name="Senior credit"),
+                ],
+            ),
+            # Untaxed between taxed ones: one chunk, one numbering.
+            self._invoice(),
+        ]
+
+    def test_taxed_invoices_match_standard(self):
+        """Rows, tax lines, tags, amounts and the taxes' many2many equal the
+        standard path's, rounding per line (the default)."""
+        utility_tax = self._sale_tax("Utility Users Tax 5%", 5.0)
+        state_tax = self._sale_tax("State Sales Tax 6.25%", 6.25)
+        data = self.assertSameAsStandard(self._taxed_invoices(utility_tax, state_tax))
+        move, lines, taxes, *_rest = data[0]
+        # 7 x 4.13 = 28.91; 5% = 1.4455 -> 1.45 (half-up).
+        self.assertEqual(move["amount_tax"], 1.45)
+        self.assertEqual(move["amount_total"], round(28.91 + 31.55 + 21.5 + 1.45, 2))
+        tax_lines = [line for line in lines if line["display_type"] == "tax"]
+        self.assertEqual([line["tax_line_id"] for line in tax_lines], utility_tax.ids)
+        self.assertEqual(tax_lines[0]["tax_base_amount"], 28.91)
+        self.assertEqual(taxes, [("product", utility_tax.ids)])
+        self.assertEqual(len([line for line in data[1][1] if line["display_type"] == "tax"]), 2)
+
+    def test_taxed_invoices_round_globally_match_standard(self):
+        self.company_data["company"].tax_calculation_rounding_method = "round_globally"
+        utility_tax = self._sale_tax("Utility Users Tax 5%", 5.0)
+        state_tax = self._sale_tax("State Sales Tax 6.25%", 6.25)
+        self.assertSameAsStandard(self._taxed_invoices(utility_tax, state_tax))
+        # Round globally: 0.21 x 5% three times is 0.0105 x 3 = 0.0315 -> 0.03,
+        # where rounding each line gives 0.01 x 3 = 0.03 as well; 0.33 x 5%
+        # three times: 0.0495 -> 0.05 globally, 0.02 x 3 = 0.06 per line.
+        lines = [self._line("water", 1.0, 0.33, tax_ids=utility_tax.ids) for _i in range(3)]
+        data = self.assertSameAsStandard([self._invoice(lines=lines)])
+        self.assertEqual(data[0][0]["amount_tax"], 0.05)
+
+    def test_price_included_tax_matches_standard(self):
+        included = self._sale_tax(
+            "Utility Tax 5% included", 5.0, price_include_override="tax_included"
+        )
+        lines = [
+            self._line("water", 1.0, 21.53, tax_ids=included.ids),
+            self._line("water", 1.0, 21.53, tax_ids=included.ids),
+        ]
+        data = self.assertSameAsStandard([self._invoice(lines=lines)])
+        self.assertEqual(data[0][0]["amount_total"], 43.06)
+
+    def test_exempt_account_by_fiscal_position_matches_standard(self):
+        """A city building: its fiscal position maps the utility tax to no tax;
+        the caller gives the mapped taxes (none) and the position."""
+        utility_tax = self._sale_tax("Utility Users Tax 5%", 5.0)
+        exempt = self.env["account.fiscal.position"].create(
+            {
+                "name": "Tax exempt (city buildings)",
+                "tax_ids": [Command.create({"tax_src_id": utility_tax.id})],
+            }
+        )
+        self.partner_b.property_account_position_id = exempt
+        mapped = exempt.map_tax(utility_tax)
+        self.assertFalse(mapped)
+        data = self.assertSameAsStandard(
+            [
+                self._invoice(
+                    self.partner_b,
+                    [self._line("water", 2.0, 10.0, tax_ids=mapped.ids)],
+                    fiscal_position_id=exempt.id,
+                ),
+                self._invoice(lines=[self._line("water", 2.0, 10.0, tax_ids=utility_tax.ids)]),
+            ]
+        )
+        self.assertEqual(data[0][0]["fiscal_position_id"], exempt.id)
+        self.assertEqual(data[0][0]["amount_tax"], 0.0)
+        self.assertEqual(data[1][0]["amount_tax"], 1.0)
+
+    def test_taxed_invoices_take_the_fast_path(self):
+        utility_tax = self._sale_tax("Utility Users Tax 5%", 5.0)
+        invoices = [
+            self._invoice(lines=[self._line("water", 2.0, 10.0, tax_ids=utility_tax.ids)])
+            for _i in range(3)
+        ]
+        fast, slow = self.writer._split_fast_invoices(invoices)
+        self.assertEqual((fast, slow), ([0, 1, 2], []))
+
+    def test_cash_basis_tax_falls_back_to_standard(self):
+        """Cash-basis taxes move at payment: the ORM posts those invoices."""
+        self.company_data["company"].tax_exigibility = True
+        caba = self._sale_tax(
+            "Tax on payment 5%",
+            5.0,
+            tax_exigibility="on_payment",
+            cash_basis_transition_account_id=self.company_data["default_account_tax_sale"]
+            .copy({"code": "999777", "reconcile": True})
+            .id,
+        )
+        taxed = self._invoice(lines=[self._line("water", 2.0, 10.0, tax_ids=caba.ids)])
+        self.assertEqual(self.writer._split_fast_invoices([self._invoice(), taxed]), ([0], [1]))
         data = self.assertSameAsStandard([self._invoice(), taxed, self._invoice(self.partner_b)])
-        self.assertTrue(data[1][0]["amount_tax"])
+        self.assertEqual(data[1][0]["amount_tax"], 1.0)
         moves = self._fast([self._invoice(), taxed])
-        self.assertEqual(moves[1].line_ids.tax_line_id, self.tax)
+        self.assertEqual(moves[1].line_ids.tax_line_id, caba)
         self.assertEqual(
             sorted(moves.mapped("sequence_number")), [1, 2], "consecutive across both paths"
         )
@@ -474,3 +592,28 @@ class TestMoveWriter(AccountTestInvoicingCommon):
         queries_100 = self._in_rollback(lambda: count(100), snapshot=lambda n: n)
         self.assertEqual(queries_10, queries_100)
         self.assertLess(queries_100, 80)
+
+    def test_query_count_constant_per_chunk_taxed(self):
+        """Taxed bills too: the tax engine reads its taxes once per chunk."""
+        utility_tax = self._sale_tax("Utility Users Tax 5%", 5.0)
+        lines = [
+            self._line("water", 5.0, 4.13, tax_ids=utility_tax.ids),
+            self._line("sewer", 5.0, 6.31),
+        ]
+        self._in_rollback(lambda: self._fast([self._invoice(lines=lines)]))  # warm the caches
+
+        def count(n):
+            partners = self.env["res.partner"].create([{"name": f"Customer {i}"} for i in range(n)])
+            self.env.flush_all()
+            invoices = [self._invoice(partner, lines=lines) for partner in partners]
+            start = self.env.cr.sql_log_count
+            moves = self._fast(invoices)
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - start, moves.mapped("amount_tax")
+
+        queries_10, taxes_10 = self._in_rollback(lambda: count(10), snapshot=lambda n: n)
+        queries_100, taxes_100 = self._in_rollback(lambda: count(100), snapshot=lambda n: n)
+        self.assertEqual(queries_10, queries_100)
+        self.assertLess(queries_100, 90)
+        # 5 x 4.13 = 20.65; 5% = 1.0325 -> 1.03.
+        self.assertEqual(set(taxes_10 + taxes_100), {1.03})
