@@ -20,7 +20,7 @@ class UtilityAccount(models.Model):
 
     _name = "utility.account"
     _description = "Utility Customer Account"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "utility.locked.fields.mixin"]
     _order = "name desc, id desc"
     _rec_names_search = ["name", "partner_id.name", "location_id.name"]
     _check_company_auto = True
@@ -243,6 +243,18 @@ class UtilityAccount(models.Model):
                 )
         return super().create(vals_list)
 
+    # ------------------------------------------------------------------
+    # States change through actions (utility.locked.fields.mixin)
+    # ------------------------------------------------------------------
+    def _get_action_fields(self):
+        return super()._get_action_fields() | {"state"}
+
+    def _get_action_fields_message(self, names, creating=False):
+        return self.env._(
+            "An account's status changes through its buttons only (Activate, Final Bill, "
+            "Close), which check that it may."
+        )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_billed(self):
         if self.move_ids:
@@ -295,7 +307,7 @@ class UtilityAccount(models.Model):
                     accounts=", ".join(without_service.mapped("name")),
                 )
             )
-        self.write({"state": "active"})
+        self._as_action().write({"state": "active"})
         self.service_ids.filtered(lambda s: s.state == "pending").write({"state": "active"})
 
     def action_close(self):
@@ -318,7 +330,7 @@ class UtilityAccount(models.Model):
             )
         today = fields.Date.context_today(self)
         for account in self:
-            account.write({"state": "closed", "date_end": account.date_end or today})
+            account._as_action().write({"state": "closed", "date_end": account.date_end or today})
         self.service_ids.filtered(lambda s: s.state != "stopped").write({"state": "stopped"})
 
     def action_view_readings(self):

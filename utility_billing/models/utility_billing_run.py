@@ -39,7 +39,7 @@ class UtilityBillingRun(models.Model):
 
     _name = "utility.billing.run"
     _description = "Utility Billing Run"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "utility.locked.fields.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -386,6 +386,28 @@ class UtilityBillingRun(models.Model):
             raise UserError(self.env._("A run that posted bills cannot be deleted."))
 
     # ------------------------------------------------------------------
+    # States change through actions (utility.locked.fields.mixin)
+    # ------------------------------------------------------------------
+    def _get_action_fields(self):
+        return super()._get_action_fields() | {"state"}
+
+    def _get_locked_records(self):
+        return super()._get_locked_records() | self.filtered(
+            lambda r: r.state in ("posting", "posted")
+        )
+
+    def _get_action_fields_message(self, names, creating=False):
+        return self.env._(
+            "A billing run moves on through its buttons only (Compute, Post Bills, Cancel)."
+        )
+
+    def _get_locked_message(self, names=()):
+        return self.env._(
+            "A run that posted bills cannot be changed, reset or deleted: correct a bill "
+            "with Cancel and Rebill."
+        )
+
+    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def _check_state(self, states, action):
@@ -416,7 +438,7 @@ class UtilityBillingRun(models.Model):
             todo = [account_id for account_id in accounts.ids if account_id not in done]
             if todo:
                 vals["state"] = "draft"
-            run.write(vals)
+            run._as_action().write(vals)
             run._enqueue_chunks("_rate_chunk", todo)
             run._update_rating_state()
         return True
@@ -431,7 +453,7 @@ class UtilityBillingRun(models.Model):
             if not lines and not run.posted_count:
                 raise UserError(self.env._("%(run)s has no bill ready to post.", run=run.name))
             if run.state != "posting":
-                run.state = "posting"
+                run._as_action().state = "posting"
             run._enqueue_chunks("_post_chunk", lines.ids)
             run._update_posting_state()
         return True
@@ -449,7 +471,7 @@ class UtilityBillingRun(models.Model):
     def action_cancel(self):
         self._check_state(("draft", "rated"), self.env._("Cancel"))
         self.line_ids.unlink()
-        self.write({"state": "cancelled"})
+        self._as_action().write({"state": "cancelled"})
         return True
 
     def action_view_lines(self):
@@ -685,7 +707,7 @@ class UtilityBillingRun(models.Model):
             return
         rated = self.env["utility.billing.run.line"].search_count([("run_id", "=", self.id)])
         if rated >= self.account_count:
-            self.state = "rated"
+            self._as_action().state = "rated"
 
     def _post_chunk(self, line_ids):
         """Post the bills of one chunk of ready lines (job).
@@ -930,7 +952,7 @@ class UtilityBillingRun(models.Model):
             [("run_id", "=", self.id), ("state", "=", "ok")]
         )
         if not left:
-            self.state = "posted"
+            self._as_action().state = "posted"
 
     def _commit_chunk(self):
         """The only commit of a billing run: the end of a chunk.

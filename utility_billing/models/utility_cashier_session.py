@@ -33,11 +33,13 @@ COUNTER_TENDERS = [
 ]
 SUPERVISOR = "utility_billing.group_utility_supervisor"
 
-# Written by the session's own actions only (under sudo, after their checks):
-# a cashier never edits the count, its result or the state by hand.
+# Written by the session's own actions only (after their checks, see
+# utility.locked.fields.mixin): nobody edits the count, its result, who counted
+# and approved it or the state by hand.
 PROTECTED_FIELDS = {
     "state",
-    "user_id",
+    "user_counted_id",
+    "deposit_id",
     "date_close",
     "date_count",
     "count_line_ids",
@@ -55,7 +57,7 @@ PROTECTED_FIELDS = {
 class UtilityCashierSession(models.Model):
     _name = "utility.cashier.session"
     _description = "Cashier Session"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "utility.locked.fields.mixin"]
     _order = "date_open desc, id desc"
     _check_company_auto = True
 
@@ -116,6 +118,14 @@ class UtilityCashierSession(models.Model):
         "utility.cash.count", "session_id", string="Count", readonly=True, copy=False
     )
     date_count = fields.Datetime(string="Counted", readonly=True, copy=False)
+    user_counted_id = fields.Many2one(
+        "res.users",
+        string="Counted By",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Who entered the count: neither they nor the drawer's cashier approve it.",
+    )
     amount_counted_cash = fields.Monetary(
         string="Cash Counted", compute="_compute_counted", store=True
     )
@@ -192,6 +202,7 @@ class UtilityCashierSession(models.Model):
     # Computes
     # ------------------------------------------------------------------
     @api.depends("payment_ids.state", "payment_ids.amount", "payment_ids.tender")
+    @api.depends_context("uid")
     def _compute_taken(self):
         taken = defaultdict(lambda: defaultdict(float))
         counts = defaultdict(lambda: defaultdict(int))
@@ -204,12 +215,17 @@ class UtilityCashierSession(models.Model):
                 counts[session.id][state] += count
                 if state == "posted":
                     taken[session.id][tender] += total
+        # Blind count: the drawer's own cashier sees no total before counting it
+        # (a supervisor always does; a CSR reads other drawers, not their own).
+        blind = self.browse()
+        if not (self.env.su or self.env.user.has_group(SUPERVISOR)):
+            blind = self.filtered(lambda s: s.state == "open" and s.user_id == self.env.user)
         for session in self:
-            amounts = taken[session.id]
-            session.amount_taken_cash = amounts["cash"]
-            session.amount_taken_check = amounts["check"]
-            session.amount_taken_card = amounts["card"]
-            session.amount_taken_money_order = amounts["money_order"]
+            amounts = taken[session.id] if session not in blind else {}
+            session.amount_taken_cash = amounts.get("cash", 0.0)
+            session.amount_taken_check = amounts.get("check", 0.0)
+            session.amount_taken_card = amounts.get("card", 0.0)
+            session.amount_taken_money_order = amounts.get("money_order", 0.0)
             session.amount_taken_total = sum(amounts.values())
             session.payment_count = counts[session.id]["posted"] + counts[session.id]["void"]
             session.void_count = counts[session.id]["void"]
@@ -255,12 +271,6 @@ class UtilityCashierSession(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                if PROTECTED_FIELDS.difference({"user_id"}).intersection(vals):
-                    raise AccessError(
-                        self.env._("A cashier session is created open, with its float only.")
-                    )
         pairs = [
             (vals.get("user_id") or self.env.uid, vals.get("company_id") or self.env.company.id)
             for vals in vals_list
@@ -281,17 +291,58 @@ class UtilityCashierSession(models.Model):
                 session.name = name or "/"
         return sessions
 
+    # ------------------------------------------------------------------
+    # States change through actions (utility.locked.fields.mixin)
+    # ------------------------------------------------------------------
+    def _get_action_fields(self):
+        return super()._get_action_fields() | PROTECTED_FIELDS
+
+    def _get_locked_records(self):
+        return super()._get_locked_records() | self.filtered(lambda s: s.state != "open")
+
+    def _get_action_fields_message(self, names, creating=False):
+        if creating:
+            return self.env._("A cashier session is created open, with its float only.")
+        return self.env._(
+            "The state and the count of a cashier session change through its actions "
+            "(Close Session, Approve Count, Recount, a deposit) only."
+        )
+
+    def _get_locked_message(self, names=()):
+        if "amount_opening" in names:
+            return self.env._("The opening float of a counted drawer cannot change.")
+        return self.env._("A counted drawer cannot be changed or deleted.")
+
     def write(self, vals):
-        if not self.env.su and PROTECTED_FIELDS.intersection(vals):
-            raise AccessError(
-                self.env._(
-                    "The state and the count of a cashier session change through its "
-                    "actions (Close Session, Approve Count, Recount) only."
-                )
-            )
-        if "amount_opening" in vals and any(session.state != "open" for session in self):
-            raise UserError(self.env._("The opening float of a counted drawer cannot change."))
+        if not self._is_action():
+            self._check_write_own_drawer(vals)
         return super().write(vals)
+
+    def _check_write_own_drawer(self, vals):
+        """A drawer is its cashier's: another clerk (a CSR, a billing specialist)
+        reads it but changes nothing; the cashier never hands it to someone else;
+        the float is what the drawer opened with once it took a payment."""
+        if "user_id" in vals:
+            raise AccessError(self.env._("A cashier session stays with the cashier who opened it."))
+        if not self.env.user.has_group(SUPERVISOR):
+            others = self.filtered(lambda s: s.user_id != self.env.user)
+            if others:
+                raise AccessError(
+                    self.env._(
+                        "Only the cashier of session %(sessions)s (or a supervisor) changes it.",
+                        sessions=", ".join(others.mapped("name")),
+                    )
+                )
+        if "amount_opening" in vals:
+            used = self.sudo().filtered("payment_ids")
+            if used:
+                raise UserError(
+                    self.env._(
+                        "Session %(sessions)s already took payments: its opening float "
+                        "cannot change.",
+                        sessions=", ".join(used.mapped("name")),
+                    )
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
@@ -470,11 +521,12 @@ class UtilityCashierSession(models.Model):
             counted,
             Decimal(str(currency.round(self.company_id.utility_over_short_tolerance))),
         )
-        session = self.sudo()
+        session = self.sudo()._as_action()
         session.write(
             {
                 "count_line_ids": [Command.create(vals) for vals in count_vals],
                 "date_count": fields.Datetime.now(),
+                "user_counted_id": self.env.uid,
                 "amount_expected_cash": float(result.expected.get("cash", 0)),
                 "amount_expected_check": float(result.expected.get("check", 0)),
                 "amount_expected_card": float(result.expected.get("card", 0)),
@@ -536,15 +588,16 @@ class UtilityCashierSession(models.Model):
                     sessions=", ".join(not_waiting.mapped("name")),
                 )
             )
-        own = self.filtered(lambda s: s.user_id == self.env.user)
+        own = self.filtered(lambda s: self.env.user in (s.user_id | s.user_counted_id))
         if own:
             raise UserError(
                 self.env._(
-                    "Nobody approves their own drawer: another supervisor approves %(sessions)s.",
+                    "Nobody approves their own drawer or a count they entered: another "
+                    "supervisor approves %(sessions)s.",
                     sessions=", ".join(own.mapped("name")),
                 )
             )
-        sessions = self.sudo()
+        sessions = self.sudo()._as_action()
         sessions.write({"approved_by_id": self.env.uid, "date_approved": fields.Datetime.now()})
         for session in self:
             session.message_post(
@@ -570,11 +623,12 @@ class UtilityCashierSession(models.Model):
                 )
             )
         self._check_no_open_session((s.user_id.id, s.company_id.id) for s in self)
-        self.sudo().write(
+        self.sudo()._as_action().write(
             {
                 "state": "open",
                 "count_line_ids": [Command.clear()],
                 "date_count": False,
+                "user_counted_id": False,
                 "amount_expected_cash": 0.0,
                 "amount_expected_check": 0.0,
                 "amount_expected_card": 0.0,

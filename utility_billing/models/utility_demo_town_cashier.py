@@ -186,7 +186,8 @@ class UtilityDemoTown(models.AbstractModel):
             )
         session.with_user(cashier)._count(count_vals, note="Quarter missing, probably change.")
         evening = datetime.combine(day, time(23, 0))
-        session.sudo().write({"date_count": evening, "date_close": evening})
+        # Back-dated to the day it happened (demo history).
+        session.sudo()._as_action().write({"date_count": evening, "date_close": evening})
         # The next morning the mistaken payment is found: keyed on the wrong account.
         mistake.with_user(cashier)._request_void("Keyed on the wrong account; re-entered.")
         supervisor = self.env.ref("base.user_admin")

@@ -44,7 +44,7 @@ class UtilityDeposit(models.Model):
 
     _name = "utility.deposit"
     _description = "Bank Deposit"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "utility.locked.fields.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -208,19 +208,57 @@ class UtilityDeposit(models.Model):
                     self.env["ir.sequence"].with_company(company).next_by_code("utility.deposit")
                     or "/"
                 )
-        deposits = super().create(vals_list)
+        if not self._is_action():
+            self._check_locked_create(vals_list)
+        # The deposit links its sessions (the sessions' deposit field is the deposit's).
+        deposits = super(UtilityDeposit, self._as_action()).create(vals_list)
         deposits._sync_payments()
-        return deposits
+        return deposits.with_env(self.env)
 
     def write(self, vals):
         if "session_ids" in vals and any(deposit.state != "draft" for deposit in self):
             raise UserError(
                 self.env._("The sessions of a prepared or posted deposit cannot change.")
             )
-        result = super().write(vals)
-        if "session_ids" in vals:
-            self._sync_payments()
+        if "session_ids" not in vals:
+            return super().write(vals)
+        # The deposit links its sessions and their payments (whoever's drawer they
+        # were): their deposit field is written by the deposit only, checked above.
+        if not self._is_action():
+            self._check_locked_write(vals)
+        result = super(UtilityDeposit, self._as_action()).write(vals)
+        self._sync_payments()
         return result
+
+    # ------------------------------------------------------------------
+    # States change through actions (utility.locked.fields.mixin)
+    # ------------------------------------------------------------------
+    def _get_action_fields(self):
+        return super()._get_action_fields() | {
+            "state",
+            "user_prepared_id",
+            "date_prepared",
+            "user_approved_id",
+            "date_approved",
+            "move_id",
+        }
+
+    def _get_locked_records(self):
+        return super()._get_locked_records() | self.filtered(
+            lambda d: d.state in ("posted", "cancelled")
+        )
+
+    def _get_action_fields_message(self, names, creating=False):
+        return self.env._(
+            "A deposit is prepared, approved or cancelled through its buttons only: its "
+            "state and who prepared or approved it are never typed in."
+        )
+
+    def _get_locked_message(self, names=()):
+        return self.env._(
+            "A posted or cancelled deposit cannot be changed or deleted: cancel a posted "
+            "deposit to reverse it."
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_posted(self):
@@ -240,8 +278,8 @@ class UtilityDeposit(models.Model):
                 )
             )
             current = deposit.payment_ids
-            (current - wanted).deposit_id = False
-            (wanted - current).deposit_id = deposit
+            (current - wanted).sudo()._as_action().deposit_id = False
+            (wanted - current).sudo()._as_action().deposit_id = deposit
 
     # ------------------------------------------------------------------
     # Workflow
@@ -256,7 +294,7 @@ class UtilityDeposit(models.Model):
                     ("deposit_id", "=", False),
                 ]
             )
-            deposit.session_ids = [Command.link(session.id) for session in sessions]
+            deposit.write({"session_ids": [Command.link(session.id) for session in sessions]})
         return True
 
     def action_count_from_receipts(self):
@@ -282,7 +320,7 @@ class UtilityDeposit(models.Model):
                            problems="\n".join(problems))
             )  # fmt: skip
         self._sync_payments()
-        self.write(
+        self._as_action().write(
             {
                 "state": "prepared",
                 "user_prepared_id": self.env.uid,
@@ -344,8 +382,8 @@ class UtilityDeposit(models.Model):
             )
         # The supervisor needs no accounting rights: the entry is written for them,
         # after the checks above.
-        self.sudo()._post_deposits()
-        self.write(
+        self.sudo()._as_action()._post_deposits()
+        self._as_action().write(
             {
                 "state": "posted",
                 "user_approved_id": self.env.uid,
@@ -356,7 +394,9 @@ class UtilityDeposit(models.Model):
 
     def action_reset_to_draft(self):
         self._check_state("prepared", self.env._("reset to draft"))
-        self.write({"state": "draft", "user_prepared_id": False, "date_prepared": False})
+        self._as_action().write(
+            {"state": "draft", "user_prepared_id": False, "date_prepared": False}
+        )
         return True
 
     def action_cancel(self):
@@ -376,10 +416,11 @@ class UtilityDeposit(models.Model):
                         deposits=", ".join(matched.mapped("name")),
                     )
                 )
-            posted.sudo()._reverse_deposits()
-        self.payment_ids.deposit_id = False
-        self.session_ids.deposit_id = False
-        self.write({"state": "cancelled"})
+            posted.sudo()._as_action()._reverse_deposits()
+        deposits = self._as_action()
+        deposits.payment_ids.sudo().deposit_id = False
+        deposits.session_ids.sudo().deposit_id = False
+        deposits.write({"state": "cancelled"})
         return True
 
     def _check_state(self, states, action):

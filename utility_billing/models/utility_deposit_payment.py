@@ -14,3 +14,7 @@ class UtilityPayment(models.Model):
         check_company=True,
         help="The bank deposit that took this payment's cash or check to the bank.",
     )
+
+    def _get_action_fields(self):
+        # Written by the deposit's actions only (Add Closed Sessions, Cancel).
+        return super()._get_action_fields() | {"deposit_id"}

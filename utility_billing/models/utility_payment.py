@@ -11,7 +11,6 @@ and reconciles every allocated amount with its bill.
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 SOURCES = [
     ("counter", "Counter"),
@@ -32,7 +31,7 @@ TENDERS = [
 class UtilityPayment(models.Model):
     _name = "utility.payment"
     _description = "Utility Payment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "utility.locked.fields.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -106,12 +105,29 @@ class UtilityPayment(models.Model):
         for payment in self:
             payment.display_name = payment.name if payment.name != "/" else self.env._("Draft")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_posted(self):
-        if any(payment.state != "draft" for payment in self):
-            raise UserError(
-                self.env._("A posted payment is never deleted: void it or return it instead.")
-            )
+    # ------------------------------------------------------------------
+    # Posted means posted (utility.locked.fields.mixin)
+    # ------------------------------------------------------------------
+    def _get_action_fields(self):
+        # Posting numbers the payment and links its entry; void, return and
+        # deposit write their own fields.
+        return super()._get_action_fields() | {"state", "name", "move_id"}
+
+    def _get_locked_records(self):
+        return super()._get_locked_records() | self.filtered(lambda p: p.state != "draft")
+
+    def _get_action_fields_message(self, names, creating=False):
+        return self.env._(
+            "A payment is posted through Post, voided through Void, deposited through a "
+            "deposit and returned through Return Payment only."
+        )
+
+    def _get_locked_message(self, names=()):
+        if not names:
+            return self.env._("A posted payment is never deleted: void it or return it instead.")
+        return self.env._(
+            "A posted payment cannot be changed or deleted: void it or return it instead."
+        )
 
     # ------------------------------------------------------------------
     # Posting

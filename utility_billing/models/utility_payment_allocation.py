@@ -12,6 +12,7 @@ class UtilityPaymentAllocation(models.Model):
     """
 
     _name = "utility.payment.allocation"
+    _inherit = ["utility.locked.fields.mixin"]
     _description = "Utility Payment Allocation"
     _order = "payment_id, id"
 
@@ -30,3 +31,15 @@ class UtilityPaymentAllocation(models.Model):
         index=True,
         help="Cleared when the payment is voided or returned: the bill is owed again.",
     )
+
+    # ------------------------------------------------------------------
+    # Written by posting, voids and returns only (utility.locked.fields.mixin)
+    # ------------------------------------------------------------------
+    def _get_locked_records(self):
+        return super()._get_locked_records() | self
+
+    def _get_locked_message(self, names=()):
+        return self.env._(
+            "Allocations are written when a payment posts, and cleared when it is voided "
+            "or returned: they are never edited by hand."
+        )

@@ -29,7 +29,7 @@ CARD_BRANDS = [
     ("discover", "Discover"),
     ("other", "Other"),
 ]
-# Written by the void actions only (under sudo, after their checks).
+# Written by the void actions only (after their checks, see utility.locked.fields.mixin).
 VOID_FIELDS = {
     "is_void_requested",
     "void_requested_by_id",
@@ -158,24 +158,39 @@ class UtilityPayment(models.Model):
     # ------------------------------------------------------------------
     # Guards
     # ------------------------------------------------------------------
+    def _get_action_fields(self):
+        return super()._get_action_fields() | VOID_FIELDS | {"receipt_print_count"}
+
+    def _get_action_fields_message(self, names, creating=False):
+        if names & VOID_FIELDS:
+            return self.env._("A payment is voided through Void (with a reason) only.")
+        return super()._get_action_fields_message(names, creating=creating)
+
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                if VOID_FIELDS.intersection(vals) or vals.get("state") == "void":
-                    raise AccessError(
-                        self.env._("A payment is voided through Void (with a reason) only.")
-                    )
         payments = super().create(vals_list)
         payments.session_id._check_open()
         return payments
 
     def write(self, vals):
-        if not self.env.su and (VOID_FIELDS.intersection(vals) or vals.get("state") == "void"):
-            raise AccessError(self.env._("A payment is voided through Void (with a reason) only."))
         if vals.get("session_id"):
             self.env["utility.cashier.session"].browse(vals["session_id"])._check_open()
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_other_cashier(self):
+        """A draft taken in a drawer is its cashier's to delete (or a supervisor's)."""
+        if self._is_action() or self.env.user.has_group(SUPERVISOR):
+            return
+        others = self.filtered(lambda p: p.session_id and p.session_id.user_id != self.env.user)
+        if others:
+            raise AccessError(
+                self.env._(
+                    "Only the cashier of the drawer (or a supervisor) deletes its draft "
+                    "payments: %(sessions)s.",
+                    sessions=", ".join(others.session_id.mapped("display_name")),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Posting: the cashier's rules, then the core's posting
@@ -390,7 +405,7 @@ class UtilityPayment(models.Model):
             )
         )
         waiting = self - at_once
-        self.sudo().write(
+        self.sudo()._as_action().write(
             {
                 "void_reason": reason,
                 "void_requested_by_id": self.env.uid,
@@ -398,7 +413,7 @@ class UtilityPayment(models.Model):
             }
         )
         if waiting:
-            waiting.sudo().write({"is_void_requested": True})
+            waiting.sudo()._as_action().write({"is_void_requested": True})
             for payment in waiting:
                 payment.message_post(
                     body=self.env._(
@@ -438,7 +453,7 @@ class UtilityPayment(models.Model):
         if not self.env.user.has_group(SUPERVISOR):
             raise AccessError(self.env._("Only a utility supervisor rejects a void."))
         pending = self.filtered("is_void_requested")
-        pending.sudo().write({"is_void_requested": False})
+        pending.sudo()._as_action().write({"is_void_requested": False})
         for payment in pending:
             payment.message_post(
                 body=self.env._("Void request rejected by %(user)s.", user=self.env.user.name)
@@ -490,7 +505,7 @@ class UtilityPayment(models.Model):
         again), deactivate the allocations, keep the payments as voided."""
         if not self:
             return
-        payments = self.sudo()
+        payments = self.sudo()._as_action()
         today = fields.Date.context_today(self)
         moves = payments.move_id
         reversals = self.env["account.move"]

@@ -8,6 +8,7 @@ class UtilityPaymentLine(models.Model):
     (permit, sales-tax return, other city fee) posted to its own account."""
 
     _name = "utility.payment.line"
+    _inherit = ["utility.locked.fields.mixin"]
     _description = "Utility Payment Line"
     _order = "payment_id, sequence, id"
     _check_company_auto = True
@@ -48,3 +49,23 @@ class UtilityPaymentLine(models.Model):
                         "A payment line must be a positive amount (%(amount)s).", amount=line.amount
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # Posted means posted (utility.locked.fields.mixin)
+    # ------------------------------------------------------------------
+    def _get_action_fields(self):
+        return super()._get_action_fields() | {"amount_credit"}
+
+    def _get_locked_records(self):
+        return super()._get_locked_records() | self.filtered(
+            lambda line: line.payment_id.state != "draft"
+        )
+
+    def _get_action_fields_message(self, names, creating=False):
+        return self.env._("What a payment left as credit is written when it posts.")
+
+    def _get_locked_message(self, names=()):
+        return self.env._(
+            "The lines of a posted payment cannot be changed or deleted: void the payment "
+            "or return it instead."
+        )

@@ -23,6 +23,7 @@ from odoo import Command, api, models
 from odoo.exceptions import UserError
 
 from ..lib import allocation
+from .utility_locked_fields_mixin import as_action
 
 # Entry lines carry Decimal debits and credits (both sides: Odoo subtracts one
 # from the other); Odoo's own columns take them as they take any amount.
@@ -46,6 +47,11 @@ class UtilityPaymentPoster(models.AbstractModel):
         payments.fetch(["state", "company_id", "date", "source", "journal_id", "partner_id"])
         payments.line_ids.fetch(["account_id", "misc_type_id", "amount", "name"])
         self._check_payments(payments)
+        # Checked: from here the poster writes what only posting writes.
+        return as_action(self)._post_checked(as_action(payments))
+
+    @api.model
+    def _post_checked(self, payments):
         lines = payments.line_ids
         accounts = lines.account_id
         buckets = self._get_open_buckets(accounts)
@@ -380,7 +386,7 @@ class UtilityPaymentPoster(models.AbstractModel):
     @api.model
     def _create_allocations(self, vals_list):
         """Record the allocations (a bulk writer may take over big batches)."""
-        self.env["utility.payment.allocation"].sudo().create(vals_list)
+        as_action(self.env["utility.payment.allocation"]).sudo().create(vals_list)
 
     # ------------------------------------------------------------------
     # Credits
@@ -470,4 +476,4 @@ class UtilityPaymentPoster(models.AbstractModel):
                 }
                 for bucket, amount in result
             ]
-        self.env["utility.payment.allocation"].sudo().create(vals_list)
+        as_action(self.env["utility.payment.allocation"]).sudo().create(vals_list)

@@ -85,22 +85,13 @@ class UtilityPayment(models.Model):
     # ------------------------------------------------------------------
     # Guards: a payment is returned through _return_payments only
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                if RETURN_FIELDS.intersection(vals) or vals.get("state") == "returned":
-                    raise AccessError(
-                        self.env._("A payment is returned through Return Payment only.")
-                    )
-        return super().create(vals_list)
+    def _get_action_fields(self):
+        return super()._get_action_fields() | RETURN_FIELDS
 
-    def write(self, vals):
-        if not self.env.su and (
-            RETURN_FIELDS.intersection(vals) or vals.get("state") == "returned"
-        ):
-            raise AccessError(self.env._("A payment is returned through Return Payment only."))
-        return super().write(vals)
+    def _get_action_fields_message(self, names, creating=False):
+        if names & RETURN_FIELDS:
+            return self.env._("A payment is returned through Return Payment only.")
+        return super()._get_action_fields_message(names, creating=creating)
 
     # ------------------------------------------------------------------
     # Return
@@ -168,7 +159,7 @@ class UtilityPayment(models.Model):
         if charge_fee is None:
             charge_fee = reason in COUNTED_REASONS
         ach_codes = ach_codes or {}
-        payments = self.sudo()
+        payments = self.sudo()._as_action()
         shared = payments._get_shared_move_payments()
         return_moves = (payments - shared)._reverse_own_moves(date_returned)
         return_moves.update(shared._create_return_moves(date_returned))

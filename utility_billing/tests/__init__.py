@@ -16,12 +16,14 @@ from . import test_autopay
 from . import test_bill_builder
 from . import test_bill_explain
 from . import test_bill_print
+from . import test_bill_taxes
 from . import test_billing_concurrency
 from . import test_billing_run
 from . import test_card_numbers
 from . import test_cashier_security
 from . import test_cashier_session
 from . import test_deposit
+from . import test_hostile_files
 from . import test_lib_allocation
 from . import test_lib_bill_explain
 from . import test_lib_bill_pdf
@@ -46,6 +48,7 @@ from . import test_payment_file
 from . import test_payment_return
 from . import test_payment_void
 from . import test_payment_writer
+from . import test_posted_money_rpc
 from . import test_rate_calculator
 from . import test_rate_rules
 from . import test_rate_schedule
@@ -55,5 +58,3 @@ from . import test_security
 from . import test_special_bill_methods
 from . import test_special_bills
 from . import test_tests_init
-from . import test_hostile_files
-from . import test_bill_taxes

@@ -1,10 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.utility_locked_fields_mixin import as_action
 from .common import UtilityCommon
 
 
@@ -105,7 +106,10 @@ class TestUtilityAccount(UtilityCommon):
         self.account.action_activate()
         with self.assertRaisesRegex(UserError, "Only pending or final-billed"), self.cr.savepoint():
             self.account.action_close()
-        self.account.state = "final_billed"
+        with self.assertRaisesRegex(AccessError, "through its buttons only"), self.cr.savepoint():
+            self.account.state = "closed"
+        # What the final bill does (test_special_bills), without its bill.
+        as_action(self.account).state = "final_billed"
         self.account.action_close()
         self.assertEqual(self.account.state, "closed")
         self.assertTrue(self.account.date_end)

@@ -5,6 +5,8 @@ from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from ..models.utility_locked_fields_mixin import as_action
+
 
 @tagged("post_install", "-at_install")
 class TestAccountBalance(AccountTestInvoicingCommon):
@@ -53,7 +55,7 @@ class TestAccountBalance(AccountTestInvoicingCommon):
         # A billed account cannot be deleted, and one with a balance cannot close.
         with self.assertRaisesRegex(UserError, "cannot be deleted"), self.cr.savepoint():
             self.account.unlink()
-        self.account.state = "final_billed"
+        as_action(self.account).state = "final_billed"  # what a final bill does
         with (
             self.assertRaisesRegex(UserError, "Settle or transfer the balance"),
             self.cr.savepoint(),

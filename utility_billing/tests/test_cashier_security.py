@@ -104,8 +104,9 @@ class TestCashierSecurity(CashierCommon):
         # the context they were queued in.
         self.env.cr.precommit.clear()
         session = self.session.with_env(self.env)
-        _wizard, payment = self._receive([(self.account, 20.0)], session=session)
+        # The float is corrected before the first payment (then it is locked).
         session.with_user(self.cashier).amount_opening = 120.0
+        _wizard, payment = self._receive([(self.account, 20.0)], session=session)
         self.env.cr.precommit.run()  # tracking values are written at commit
         self.env.invalidate_all()
         self.assertIn(

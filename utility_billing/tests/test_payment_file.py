@@ -10,6 +10,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..lib.scan_line import build_scan_line
+from ..models.utility_locked_fields_mixin import as_action
 from .common_payment import PaymentCommon
 
 HEADER = "Deposit Date,Batch,Item,Account Number,Scan Line,Amount,Check Number,Remitter\n"
@@ -264,7 +265,7 @@ class TestPaymentFile(PaymentCommon):
     def test_scan_line_matching(self):
         stub = self._stub(self.account)
         misread = stub[:-1] + ("0" if stub[-1] != "0" else "1")
-        self.account3.state = "closed"
+        as_action(self.account3).state = "closed"  # closed long ago (history)
         content = self._file(
             (1, "", stub, "60.00", "", ""),  # the stub alone
             (2, "", misread, "5.00", "", ""),  # the check digit catches the misread

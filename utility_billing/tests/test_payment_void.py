@@ -185,10 +185,18 @@ class TestPaymentVoid(CashierCommon):
         self.assertEqual(payment.state, "posted")
 
     def test_a_voided_payments_reference_can_be_used_again(self):
-        _wizard, payment = self._receive([(self.account, 20.0)])
-        payment.sudo().reference = "TERM-42"
+        # The terminal's reference is on the payment before it posts (posted is final).
+        Payment = self.env["utility.payment"].with_user(self.cashier)
+        vals = {
+            "session_id": self.session.id,
+            "tender": "cash",
+            "reference": "TERM-42",
+            "line_ids": [Command.create({"account_id": self.account.id, "amount": 20.0})],
+        }
+        payment = Payment.create(vals)
+        payment.action_post()
         self._void(payment)
-        _wizard, again = self._receive([(self.account, 20.0)])
-        again.sudo().reference = "TERM-42"
+        again = Payment.create(vals)
+        again.action_post()
         self.env.flush_all()
         self.assertEqual(again.state, "posted")

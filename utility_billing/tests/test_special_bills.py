@@ -15,6 +15,7 @@ from fractions import Fraction
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from ..models.utility_locked_fields_mixin import as_action
 from .common_billing import CURRENT_READ, PREVIOUS_READ, BillingCommon
 
 BILL_DATE = date(2025, 2, 21)
@@ -269,7 +270,7 @@ class TestSpecialBills(BillingCommon):
 
     def test_bill_on_demand_needs_an_active_account(self):
         account = self._make_accounts(1)
-        account.state = "final_billed"
+        as_action(account).state = "final_billed"  # what a final bill does
         wizard = self.env["utility.account.bill.demand"].create({"account_id": account.id})
         with self.assertRaisesRegex(UserError, "Only an active account"), self.cr.savepoint():
             wizard.action_confirm()
