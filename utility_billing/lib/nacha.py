@@ -110,7 +110,7 @@ from decimal import Decimal, InvalidOperation
 
 import holidays
 
-from .reading_files import control_character_problem, decimal_places, parse_number
+from .reading_files import control_character_problem, decimal_places, parse_number, shown
 
 RECORD_LENGTH = 94
 BLOCKING_FACTOR = 10
@@ -928,6 +928,7 @@ def _csv_date(value):
 def _csv_amount(text, max_amount):
     """(Decimal amount, None) or (None, problem) of an amount cell in dollars."""
     amount = parse_number(text.replace("$", ""))
+    text = shown(text)
     if amount is None or decimal_places(amount) > 2:
         return None, f"amount {text!r} is not an amount in dollars"
     if amount <= 0:

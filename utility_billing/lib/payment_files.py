@@ -348,7 +348,7 @@ def _fill_amount(row, values, names, config):
             if config.amount_in_cents
             else "an amount with at most 2 decimals"
         )
-        row.add_error(amount_column, f"'{amount_text}' is not {what}")
+        row.add_error(amount_column, f"'{reading_files.shown(amount_text)}' is not {what}")
     elif row.amount <= 0:
         row.add_error(
             amount_column,
@@ -362,11 +362,9 @@ def _fill_amount(row, values, names, config):
 
 def amount_limit_message(amount_text, max_amount):
     """The refusal of an amount above the company's per-row limit."""
-    if len(amount_text) > 30:
-        amount_text = amount_text[:27] + "..."
     return (
-        f"'{amount_text}' is more than the largest amount a file row may carry "
-        f"({max_amount:,.2f}, Settings > Utility Billing > Import Limits)"
+        f"'{reading_files.shown(amount_text)}' is more than the largest amount a file row "
+        f"may carry ({max_amount:,.2f}, Settings > Utility Billing > Import Limits)"
     )
 
 

@@ -345,6 +345,12 @@ def iter_lines(content, encoding):
     return io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
 
 
+def shown(text, width=30):
+    """A cell as a message quotes it: cut to ``width`` characters (a hostile
+    cell may hold thousands)."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def control_character_problem(text):
     """What is wrong with a text holding a control character, or None.
 
@@ -702,7 +708,7 @@ def _fill_value(row, value_text, config):
     else:
         problem = reading_value_problem(row.value)
     if problem:
-        row.add_error(f"reading '{value_text}' {problem}")
+        row.add_error(f"reading '{shown(value_text)}' {problem}")
         row.value = None
 
 

@@ -9,13 +9,13 @@ waits in the suspense queue.
 """
 
 import base64
-import csv
 import io
 from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
 
+from ..lib import csv_cells
 from ..lib.scan_line import build_scan_line
 
 LOCKBOX_PAYMENTS = 24
@@ -79,7 +79,7 @@ class UtilityDemoTown(models.AbstractModel):
             return self.env["utility.payment.file"]
         today = fields.Date.context_today(self)
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_cells.writer(out)
         writer.writerow(
             ["Deposit Date", "Batch", "Item", "Account Number", "Scan Line", "Amount",
              "Check Number", "Remitter"]

@@ -6,9 +6,12 @@ file, ACH returns) and what the clerk must get: the exact message and nothing
 created, or (for the files that are fine: latin-1, a BOM, reordered columns or
 rows, an unknown account that goes to suspense) what the import created.
 
+Kinds: ``payment`` (the bank lockbox layout), ``reading`` (handheld CSV),
+``fixed`` (the fixed-width route file), ``ach`` (CSV returns report or NACHA).
 A file is written with placeholders filled from the test's records:
 ``{acct}`` / ``{acct2}`` utility accounts, ``{meter}`` / ``{meter2}`` their
-meters, ``{day}`` yesterday (a valid read date), ``{trace}`` / ``{trace2}``
+meters, ``{day}`` / ``{dayf}`` yesterday (a valid read date) as MM/DD/YYYY /
+YYYYMMDD, ``{trace}`` / ``{trace2}``
 the trace numbers of two posted autopay debits.
 """
 
@@ -51,6 +54,15 @@ def pay(item=1, acct="{acct}", amount="25.00", payer="Pat Doe"):
 
 def read(meter="{meter}", acct="{acct}", value="1234", note="", day="{day}"):
     return READ_ROW.format(meter=meter, acct=acct, day=day, value=value, note=note)
+
+
+def fixed(note="", value="1234"):
+    """A route file's reading record (D, account, meter, YYYYMMDD, reading, type, reader, note)."""
+    return "D{acct:<10}{meter:<12}{dayf}" + f"{value:>10}AR1  {note:<20}\n"
+
+
+# A NACHA returns file: its header record, then whatever follows.
+NACHA = "101 071000013 1426000123250210" + " " * 64 + "\n"
 
 
 def ach(trace="{trace}", amount="55.00"):
@@ -109,6 +121,22 @@ CASES = [
         "one cent above the maximum",
         PAY + pay(amount="1000000.01"),
         ("line 2, column 'Amount': '1000000.01' " + LIMIT,),
+    ),
+    Case(
+        "payment",
+        "5,000 digits",
+        PAY + pay(amount="9" * 5000),
+        ("line 2, column 'Amount': '" + "9" * 27 + "...' " + LIMIT,),
+    ),
+    Case(
+        "payment",
+        "5,000 digits and a fraction of a cent",
+        PAY + pay(amount="9" * 5000 + ".001"),
+        (
+            "line 2, column 'Amount': '"
+            + "9" * 27
+            + "...' is not an amount with at most 2 decimals",
+        ),
     ),
     Case("payment", "the maximum itself", PAY + pay(amount="1000000.00"), created={"payments": 1}),
     Case(
@@ -221,6 +249,16 @@ CASES = [
     ),
     Case(
         "reading",
+        "5,000 digits",
+        READ + read(value="9" * 5000),
+        (
+            "line 2: reading '"
+            + "9" * 27
+            + "...' has more digits than any meter shows (at most 12 dials)",
+        ),
+    ),
+    Case(
+        "reading",
         "the last value of the dials",
         READ + read(value="999999"),
         created={"readings": 1},
@@ -276,6 +314,8 @@ CASES = [
         READ + read("{meter2}", "{acct2}") + read(),
         created={"readings": 2},
     ),
+    Case("fixed", "NUL in a record", fixed(note="leak\x00"), ("line 1: the line " + NUL,)),
+    Case("fixed", "a good record", fixed(), created={"readings": 1}),
     # ------------------------------------------------------------------ ACH returns
     Case("ach", "empty", "\r\n", file_error="The returns file is empty."),
     Case("ach", "header only", ACH, file_error="The file holds no return to import.\n"),
@@ -299,6 +339,12 @@ CASES = [
     ),
     Case(
         "ach",
+        "5,000 digits",
+        ACH + ach(amount="9" * 5000),
+        ("Row 2: amount " + "9" * 27 + "... " + LIMIT + ".",),
+    ),
+    Case(
+        "ach",
         "exponent",
         ACH + ach(amount="5.5e1"),
         ("Row 2: amount '5.5e1' is not an amount in dollars.",),
@@ -319,6 +365,12 @@ CASES = [
         ("Row 3 (trace {trace}): the same debit is already returned by row 2.",),
     ),
     Case("ach", "same file twice", ACH + ach(), twice=True),
+    Case(
+        "ach",
+        "NUL in a NACHA record",
+        NACHA + "6" + "\x00" * 93 + "\n",
+        ("Line 2: the record " + NUL + ".",),
+    ),
     Case(
         "ach",
         "latin-1",
@@ -363,6 +415,9 @@ class TestHostileFiles(AutopayCommon):
             "day": (fields.Date.context_today(cls.env.user) - timedelta(days=1)).strftime(
                 "%m/%d/%Y"
             ),
+            "dayf": (fields.Date.context_today(cls.env.user) - timedelta(days=1)).strftime(
+                "%Y%m%d"
+            ),
             "trace": debits[cls.account].reference,
             "trace2": debits[cls.account2].reference,
         }
@@ -370,6 +425,7 @@ class TestHostileFiles(AutopayCommon):
         cls.lockbox = cls.env.ref("utility_billing.payment_file_layout_lockbox_csv")
         cls.lockbox.journal_id = cls.bank
         cls.handheld = cls.env.ref("utility_billing.reading_file_layout_handheld_csv")
+        cls.route_fixed = cls.env.ref("utility_billing.reading_file_layout_route_fixed")
 
     # ------------------------------------------------------------------
     # Helpers
@@ -408,6 +464,7 @@ class TestHostileFiles(AutopayCommon):
         model, layout = {
             "payment": ("utility.payment.file.import", self.lockbox),
             "reading": ("utility.meter.reading.import", self.handheld),
+            "fixed": ("utility.meter.reading.import", self.route_fixed),
         }[kind]
         vals = {"file_data": data, "file_name": name, "layout_id": layout.id}
         if kind == "payment":
@@ -417,7 +474,9 @@ class TestHostileFiles(AutopayCommon):
         return self.env[action["res_model"]].browse(action["res_id"])
 
     def _expected_message(self, case):
-        layout = {"payment": self.lockbox, "reading": self.handheld}.get(case.kind)
+        layout = {"payment": self.lockbox, "reading": self.handheld, "fixed": self.route_fixed}.get(
+            case.kind
+        )
         if case.file_error:
             if case.kind == "ach":
                 return case.file_error
@@ -432,7 +491,8 @@ class TestHostileFiles(AutopayCommon):
                 + "\n".join(problems)
             )
         text = self._content(case).decode("latin-1")
-        rows = len([line for line in text.split("\n") if line.strip()]) - 1
+        header = 0 if case.kind == "fixed" else 1
+        rows = len([line for line in text.split("\n") if line.strip()]) - header
         return (
             f"Nothing was imported: {len(problems)} of {rows} rows have errors.\n\n"
             + "\n".join(problems)
@@ -462,7 +522,7 @@ class TestHostileFiles(AutopayCommon):
                 "suspense": len(file.line_ids.filtered(lambda line: line.state == "suspense")),
                 "payer": file.line_ids[:1].payer_name,
             }
-        if kind == "reading":
+        if kind in ("reading", "fixed"):
             return {"readings": diff["utility.meter.reading"]}
         return {"returns": diff["returned"]}
 
