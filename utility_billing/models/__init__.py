@@ -82,3 +82,10 @@ from . import utility_vacancy
 from . import utility_demo_town_lifecycle
 from . import utility_import_file_limits
 from . import utility_account_fiscal_position
+from . import res_company_deposit
+from . import res_config_settings_deposit
+from . import account_move_deposit
+from . import utility_deposit_rule
+from . import utility_deposit_interest_rate
+from . import utility_customer_deposit
+from . import utility_account_deposit

@@ -301,6 +301,7 @@ class UtilityAccount(models.Model):
             self._set_forwarding_address(forwarding)
         owner_services = self._prepare_revert_services() if revert_to_owner else []
         bill = self._post_final_bill(date_end, final_reads)
+        # Credits the city holds for the customer (deposits) pay the final bill.
         self._apply_move_out_credits(date_end)
         if settlement == "refund":
             self._refund_credit(date_end, refund_journal)
@@ -388,11 +389,6 @@ class UtilityAccount(models.Model):
             reading_values={s.id: final_reads[s.meter_id.id] for s in services},
             date_invoice=date_end,
         )
-
-    def _apply_move_out_credits(self, date_end):
-        """Hook: credits the account holds for the customer (a deposit) are applied
-        to the final bill here, before the credit is refunded or the balance moved."""
-        return self.env["account.move"]
 
     # ------------------------------------------------------------------
     # Money left at move-out

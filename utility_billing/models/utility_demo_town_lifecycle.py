@@ -1,5 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Move-ins and move-outs in the demo town.
+"""Move-ins, move-outs and customer deposits in the demo town.
+
+Renters pay a $50 deposit (Tempe, AZ's rule), commercial customers twice their
+average bill; a few residential deposits have been held for over a year by
+customers who pay on time: the daily check proposed their refund and one was
+released (applied to the balance, the rest refunded).
 
 Three North Side tenants left this month: one had paid ahead, so the final
 bill went to her forwarding address and the credit left was refunded, and a
@@ -11,7 +16,9 @@ it is on the vacancy list.
 
 from datetime import timedelta
 
-from odoo import api, models
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
 
 
 class UtilityDemoTown(models.AbstractModel):
@@ -45,6 +52,8 @@ class UtilityDemoTown(models.AbstractModel):
         if len(others) < 2:
             return False
         refunded, vacated = others
+        self._demo_deposit_rules(company)
+        self._demo_deposits_held(accounts - with_owner - others, bank)
         self._demo_move_out_with_refund(refunded, bank)
         if with_owner:
             with_owner._move_out(
@@ -55,6 +64,55 @@ class UtilityDemoTown(models.AbstractModel):
         self._demo_vacancy(vacated)
         return True
 
+    def _demo_deposit_rules(self, company):
+        Rule = self.env["utility.deposit.rule"]
+        if Rule.search_count(Rule._check_company_domain(company)):
+            return
+        Rule.create(
+            [
+                {
+                    "name": "Residential renters",
+                    "customer_class": "residential",
+                    "tenancy": "tenant",
+                    "method": "flat",
+                    "amount": 50.0,
+                    "installment_count": 2,
+                },
+                {
+                    "name": "Commercial",
+                    "customer_class": "commercial",
+                    "method": "average_bill",
+                    "multiplier": 2.0,
+                    "amount": 150.0,
+                },
+            ]
+        )
+
+    def _demo_deposits_held(self, accounts, bank):
+        """Six deposits paid over a year ago; the daily check proposes their refund
+        and the first is released."""
+        Deposit = self.env["utility.customer.deposit"]
+        accounts = accounts[:6]
+        if not accounts:
+            return Deposit
+        day = fields.Date.context_today(self) - relativedelta(months=14)
+        deposits = Deposit.concat(*(Deposit._bill(a, 50.0, day) for a in accounts))
+        payments = self.env["utility.payment"].create(
+            [
+                {
+                    "date": day + timedelta(days=3),
+                    "source": "lockbox",
+                    "journal_id": bank.id,
+                    "line_ids": [(0, 0, {"account_id": a.id, "amount": 50.0})],
+                }
+                for a in accounts
+            ]
+        )
+        payments.action_post()
+        proposed = Deposit._cron_propose_refunds()
+        proposed[:1].action_release()
+        return deposits
+
     def _demo_move_out_date(self, account):
         return max(account.service_ids.meter_id.mapped("last_reading_date")) + timedelta(days=3)
 
@@ -62,8 +120,12 @@ class UtilityDemoTown(models.AbstractModel):
         return {meter.id: meter.last_reading_value + used for meter in account.service_ids.meter_id}
 
     def _demo_move_out_with_refund(self, account, bank):
-        """Paid 40.00 more than owed by mail, moved out, refunded; a newcomer moves in."""
+        """A $50 deposit, 40.00 more than owed paid by mail, moved out: the deposit
+        and the credit paid the final bill, the rest refunded; a newcomer moves in
+        and pays her deposit in two installments."""
         day = self._demo_move_out_date(account)
+        self.env["utility.customer.deposit"]._bill(account, 50.0, account.date_start or day)
+        account.invalidate_recordset(["amount_balance"])
         payment = self.env["utility.payment"].create(
             {
                 "date": day - timedelta(days=1),
@@ -89,6 +151,7 @@ class UtilityDemoTown(models.AbstractModel):
         new = self.env["utility.account"]._move_in(
             location, newcomer, day, location._prepare_services_from(account), is_paperless=True
         )
+        new._require_deposit(50.0, day, installments=2)
         new._send_letter("utility_billing.mail_template_utility_welcome")
         return new
 

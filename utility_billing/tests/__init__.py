@@ -22,6 +22,7 @@ from . import test_billing_run
 from . import test_card_numbers
 from . import test_cashier_security
 from . import test_cashier_session
+from . import test_customer_deposit
 from . import test_deposit
 from . import test_hostile_files
 from . import test_lib_allocation

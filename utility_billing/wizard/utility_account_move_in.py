@@ -75,6 +75,26 @@ class UtilityAccountMoveIn(models.TransientModel):
     bank_account_type = fields.Selection(
         [("checking", "Checking"), ("savings", "Savings")], default="checking"
     )
+    deposit_rule_id = fields.Many2one("utility.deposit.rule", compute="_compute_deposit")
+    currency_id = fields.Many2one(related="location_id.company_id.currency_id")
+    amount_deposit = fields.Monetary(
+        string="Deposit Required",
+        compute="_compute_deposit",
+        help="What the city's deposit rule for the premise's class asks of this customer.",
+    )
+    deposit_installments = fields.Integer(
+        default=1,
+        help="Bill the deposit in this many monthly installments (up to what the rule allows).",
+    )
+    deposit_waiver_reason = fields.Selection(
+        [
+            ("letter", "Letter of good payment history"),
+            ("age", "Age"),
+            ("supervisor", "Supervisor's waiver"),
+        ],
+        string="Waive the Deposit",
+    )
+    deposit_waiver_note = fields.Char(string="Waiver Reason")
     is_welcome_letter = fields.Boolean(string="Send the Welcome Letter", default=True)
 
     # ------------------------------------------------------------------
@@ -122,6 +142,24 @@ class UtilityAccountMoveIn(models.TransientModel):
                 for service in services
             ]
 
+    @api.depends("location_id", "customer_mode", "partner_id", "line_ids.service_type_id")
+    def _compute_deposit(self):
+        Rule = self.env["utility.deposit.rule"]
+        for wizard in self:
+            partner = wizard.partner_id if wizard.customer_mode == "existing" else None
+            rule = Rule._find_rule(wizard.location_id, partner) if wizard.location_id else Rule
+            wizard.deposit_rule_id = rule
+            water = wizard.line_ids.filtered("meter_id")[:1]
+            wizard.amount_deposit = (
+                float(
+                    rule._compute_deposit(
+                        wizard.location_id, wizard.line_ids.service_type_id, water.meter_id
+                    )
+                )
+                if rule
+                else 0.0
+            )
+
     @api.onchange("duplicate_ids")
     def _onchange_duplicate_ids(self):
         if self.duplicate_ids:
@@ -153,6 +191,21 @@ class UtilityAccountMoveIn(models.TransientModel):
                 line.meter_id.id: line.opening_read for line in self.line_ids if line.meter_id
             },
             **self._prepare_account_vals(partner),
+        )
+        rule = self.deposit_rule_id
+        if self.deposit_installments > max(rule.installment_count, 1):
+            raise UserError(
+                self.env._(
+                    "The deposit rule allows at most %(count)s installments.",
+                    count=max(rule.installment_count, 1),
+                )
+            )
+        account._require_deposit(
+            self.amount_deposit,
+            self.date_start,
+            installments=self.deposit_installments,
+            waiver_reason=self.deposit_waiver_reason,
+            note=self.deposit_waiver_note,
         )
         if self.is_autopay:
             self._enroll_autopay(account)
