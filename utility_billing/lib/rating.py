@@ -87,9 +87,26 @@ QUANTITY_QUANTUM = Decimal("0.000001")
 # Decimal arithmetic under it is exact, and rounding happens only where we say.
 _EXACT = Context(prec=1000, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
-COMPONENTS = ("fixed", "minimum", "block", "unit", "cart", "eru", "discount", "fee")
+COMPONENTS = (
+    "fixed",
+    "minimum",
+    "block",
+    "unit",
+    "passthrough",
+    "cart",
+    "dwelling",
+    "eru",
+    "discount",
+    "fee",
+)
 # Components that price consumption and therefore share the usage above allowances.
 USAGE_COMPONENTS = ("block", "unit")
+# Components priced per item, the first one apart when the line says so.
+ITEM_COMPONENTS = ("cart", "dwelling")
+# Gallons in a cubic foot, as most cities state it (the exact figure is 7.4805...).
+GALLONS_PER_CUBIC_FOOT = Decimal("7.48")
+_CUBIC_FEET_PER_UNIT = {"cubic_foot": Decimal(1), "ccf": Decimal(100)}
+_GALLONS_PER_UNIT = {"gallon": Decimal(1), "kgal": Decimal(1000)}
 ROUNDINGS = ("block", "line")
 VOLUME_BASES = ("meter", "water", "winter_average")
 # How a version prorates the charges per period of a service delivered on part
@@ -243,9 +260,27 @@ class RateLine:
     rounding: str = "block"
     apply_outside_multiplier: bool | None = None
     tax_ids: tuple[int, ...] = ()
+    # Carts and dwelling units: each one after the first at this price (None:
+    # all at ``price_unit``).
+    additional_price_unit: Decimal | None = None
+    # A program rate: for accounts in ``discount_program``, this line replaces
+    # the lines of the same component that name no program.
+    replaces_normal: bool = False
+    # Pass-through per 1,000 gallons: the city's gallons per cubic foot.
+    gallons_per_cubic_foot: Decimal = GALLONS_PER_CUBIC_FOOT
 
     def __post_init__(self):
-        _coerce(self, ("amount", "price_unit", "percent", "allowance"))
+        _coerce(
+            self,
+            (
+                "amount",
+                "price_unit",
+                "percent",
+                "allowance",
+                "additional_price_unit",
+                "gallons_per_cubic_foot",
+            ),
+        )
         object.__setattr__(self, "blocks", tuple(self.blocks))
         object.__setattr__(self, "tax_ids", tuple(self.tax_ids))
         if self.apply_outside_multiplier is None:
@@ -302,6 +337,8 @@ class RatePlan:
     # 3 quarterly. A 28.52-a-month workaround for an 85.55 quarterly charge
     # bills 85.56 a quarter; stated per quarter it bills 85.55.
     period_months: int = 1
+    # Winter average: bill the lesser of the average and the water used.
+    winter_lesser_of_current: bool = False
     problems: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
 
     def __post_init__(self):
@@ -356,6 +393,8 @@ class RatingInput:
     # them into a fraction of the charges per period (partial_fraction).
     service_days: int | None = None
     period_days: int | None = None
+    # Dwelling units served (multifamily on one meter).
+    dwelling_units: int = 1
 
     def __post_init__(self):
         names = ("usage", "eru_count", "water_usage", "winter_average")
@@ -438,6 +477,14 @@ def validate_line(line):
         problems.extend(_discount_problems(line))
     if line.component == "fee":
         problems.extend(_fee_problems(line))
+    if line.additional_price_unit is not None and line.component not in ITEM_COMPONENTS:
+        problems.append("only carts and dwelling units have a price for additional ones")
+    if line.additional_price_unit is not None and line.additional_price_unit < 0:
+        problems.append("the additional price cannot be negative")
+    if line.replaces_normal and not line.discount_program:
+        problems.append("a program rate needs its program")
+    if line.component == "passthrough" and line.gallons_per_cubic_foot <= 0:
+        problems.append("the gallons per cubic foot must be positive")
     return [f"{where}: {problem}" for problem in problems]
 
 
@@ -452,8 +499,8 @@ def _discount_problems(line):
 
 def _fee_problems(line):
     problems = []
-    if line.fee_code not in FEE_CODES:
-        problems.append(f"a fee needs a fee code among {', '.join(FEE_CODES)}")
+    if not line.fee_code:
+        problems.append("a fee needs a fee code")
     if line.percent > HUNDRED:
         problems.append("a fee percent cannot exceed 100")
     if not line.amount and not line.percent:
@@ -556,6 +603,8 @@ def validate_input(rating_input):
             problems.append(f"{name.replace('_', ' ')} cannot be negative")
     if inp.cart_count < 0:
         problems.append("cart count cannot be negative")
+    if inp.dwelling_units < 0:
+        problems.append("dwelling units cannot be negative")
     if inp.service_days is not None and (
         inp.service_days < 0 or not inp.period_days or inp.period_days <= 0
     ):
@@ -571,10 +620,11 @@ def billed_volume(plan, rating_input):
 
     * ``meter``: the service's own metered usage;
     * ``water``: the account's water usage;
-    * ``winter_average``: the winter average per standard period times the
-      period factor, never more than the water actually used when known (the
-      customer does not pay sewer on water they did not use); without a winter
-      average the water usage is used.
+    * ``winter_average``: the winter average per month times the months of
+      the bill; when the schedule bills the lesser of the average and the
+      current use, never more than the water actually used. Without a winter
+      average (the schedule's rule for accounts without one says to), the
+      water usage is used.
 
     Then ``volume_percent`` of it is billed, capped at ``volume_cap x
     period_factor`` when a cap is set; the result is rounded half-up to the
@@ -598,7 +648,7 @@ def billed_volume(plan, rating_input):
             volume = Fraction(inp.water_usage)
         else:
             volume = Fraction(inp.winter_average) * Fraction(inp.period_factor)
-            if inp.water_usage is not None:
+            if plan.winter_lesser_of_current and inp.water_usage is not None:
                 volume = min(volume, Fraction(inp.water_usage))
     else:
         volume = Fraction(inp.usage)
@@ -606,6 +656,18 @@ def billed_volume(plan, rating_input):
     if plan.volume_cap:
         volume = min(volume, Fraction(plan.volume_cap) * Fraction(plan_factor(plan, inp)))
     return _quantity(volume)
+
+
+def winter_average(total, bills, months_per_bill=1):
+    """Average use per month of ``bills`` bills of ``months_per_bill`` months
+    that used ``total`` together, half-up to the quantity quantum:
+    4 + 5 + 6 kgal over three monthly bills is 5 kgal a month.
+
+    :raises ValueError: without any bill
+    """
+    if bills <= 0 or months_per_bill <= 0:
+        raise ValueError("a winter average needs at least one bill")
+    return _quantity(Fraction(to_decimal(total)) / (bills * months_per_bill))
 
 
 def plan_factor(plan, rating_input):
@@ -784,8 +846,15 @@ class _SegmentRater:
         return exact, _quantity(exact)
 
     def rate(self):
-        for line in self.segment.version.lines:
-            if line.component == "fee" or not _applies(line, self.inp):
+        lines = [
+            line
+            for line in self.segment.version.lines
+            if line.component != "fee" and _applies(line, self.inp)
+        ]
+        # A program rate replaces the normal lines of its component.
+        replaced = {line.component for line in lines if line.replaces_normal}
+        for line in lines:
+            if line.component in replaced and not line.discount_program:
                 continue
             getattr(self, f"_rate_{line.component}")(line)
         return self.lines
@@ -855,21 +924,61 @@ class _SegmentRater:
         for name, quantity, shown, exact in pieces:
             self._emit(line, name, quantity=quantity, price_unit=shown, amount=round_cents(exact))
 
-    def _rate_per_item(self, line, count):
+    def _rate_per_item(self, line, count, name=None, price_unit=None):
         if not count:
             return
         quantity = _mul(count, self.charge_factor)
-        price, shown = self._price(line, line.price_unit)
+        price, shown = self._price(line, line.price_unit if price_unit is None else price_unit)
         self._emit(
             line,
-            line.label,
+            name or line.label,
             quantity=_quantity(quantity),
             price_unit=shown,
             amount=round_cents(_mul(quantity, price)),
         )
 
+    def _rate_passthrough(self, line):
+        """A fee per 1,000 gallons on all the usage, converted from cubic feet
+        with the city's own factor (7.48 gallons a cubic foot, not 7.4805)."""
+        usage = self.segment.usage
+        unit = self.plan.usage_unit
+        if not usage:
+            return
+        if unit in _CUBIC_FEET_PER_UNIT:
+            gallons = _mul(_mul(usage, _CUBIC_FEET_PER_UNIT[unit]), line.gallons_per_cubic_foot)
+        else:
+            gallons = _mul(usage, _GALLONS_PER_UNIT.get(unit, ONE))
+        quantity = _quantity(Fraction(gallons) / 1000)
+        price, shown = self._price(line, line.price_unit)
+        self._emit(
+            line,
+            f"{line.label} per 1,000 gal",
+            quantity=quantity,
+            price_unit=shown,
+            amount=round_cents(_mul(quantity, price)),
+        )
+
+    def _rate_items(self, line, count, first_label, others_label):
+        """Per cart / per dwelling unit; the first one apart when the line
+        prices additional ones differently."""
+        if not count:
+            return
+        if line.additional_price_unit is None or count == 1:
+            self._rate_per_item(line, count)
+            return
+        self._rate_per_item(line, 1, f"{line.label}, {first_label}")
+        self._rate_per_item(
+            line,
+            count - 1,
+            f"{line.label}, {count - 1} {others_label}",
+            line.additional_price_unit,
+        )
+
     def _rate_cart(self, line):
-        self._rate_per_item(line, self.inp.cart_count)
+        self._rate_items(line, self.inp.cart_count, "first cart", "additional")
+
+    def _rate_dwelling(self, line):
+        self._rate_items(line, self.inp.dwelling_units, "first unit", "additional units")
 
     def _rate_eru(self, line):
         self._rate_per_item(line, self.inp.eru_count)

@@ -89,3 +89,6 @@ from . import utility_deposit_rule
 from . import utility_deposit_interest_rate
 from . import utility_customer_deposit
 from . import utility_account_deposit
+from . import utility_winter_average
+from . import utility_account_service_rates
+from . import utility_fee_code

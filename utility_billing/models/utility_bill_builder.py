@@ -87,6 +87,7 @@ class UtilityBillBuilder(models.AbstractModel):
                 "cart_count",
                 "cart_size",
                 "eru_count",
+                "dwelling_unit_count",
                 "date_start",
                 "date_end",
             ]
@@ -103,6 +104,8 @@ class UtilityBillBuilder(models.AbstractModel):
             "period_factor": period_factor,
             # (schedule id, rating input) -> result, see _rate_service
             "rated": {},
+            # service id -> (winter average or None, problem or None)
+            "winter": self.env["utility.winter.average"]._get_for_services(services, date_to),
         }
         services_by_account = defaultdict(list)
         for service in services:
@@ -476,6 +479,11 @@ class UtilityBillBuilder(models.AbstractModel):
             water = (
                 None if water_gallons is None else convert(water_gallons, GALLON, plan.usage_unit)
             )
+            winter, problem = ctx["winter"].get(service.id, (None, None))
+            if problem:
+                # Never a silent fallback: the clerk sets the average first.
+                problems.append(problem)
+                return []
             own = Decimal(0)
             if service.service_type_id.is_metered:
                 own = convert(period["gallons"], GALLON, plan.usage_unit)
@@ -494,6 +502,8 @@ class UtilityBillBuilder(models.AbstractModel):
                 if water is None
                 else rating.round_fraction(water, rating.QUANTITY_QUANTUM),
                 discount_program=account.discount_program or None,
+                winter_average=winter,
+                dwelling_units=service.dwelling_unit_count or 0,
                 service_days=inputs.get("partial") and inputs["partial"][0],
                 period_days=inputs.get("partial") and inputs["partial"][1],
             )

@@ -17,18 +17,13 @@ COMPONENTS = [
     ("block", "Blocks"),
     ("unit", "Flat per Unit"),
     ("cart", "Per Cart"),
+    ("passthrough", "Per 1,000 Gallons (Pass-Through)"),
+    ("dwelling", "Per Dwelling Unit"),
     ("eru", "Per ERU"),
     ("discount", "Discount"),
     ("fee", "Fee"),
 ]
 DISCOUNT_PROGRAMS = [("senior", "Senior"), ("low_income", "Low Income")]
-FEE_CODES = [
-    ("late_fee", "Late Fee"),
-    ("nsf", "NSF / Returned Payment"),
-    ("reconnect", "Reconnect"),
-    ("door_hanger", "Door Hanger"),
-    ("deposit", "Deposit"),
-]
 ROUNDINGS = [
     ("block", "Each block to cents"),
     ("line", "Line total to cents"),
@@ -130,7 +125,31 @@ class UtilityRateLine(models.Model):
     discount_program = fields.Selection(
         DISCOUNT_PROGRAMS, help="Only accounts in this discount program get this line."
     )
-    fee_code = fields.Selection(FEE_CODES)
+    fee_code = fields.Selection(
+        selection="_selection_fee_code", help="Fee codes: Configuration > Fee Codes."
+    )
+    has_additional_price = fields.Boolean(
+        string="Additional Ones Apart",
+        help="Carts and dwelling units: the first at the unit price, each additional "
+        "one at its own price.",
+    )
+    additional_price_unit = fields.Float(
+        string="Each Additional",
+        digits=(16, 6),
+        help="Price of each cart or dwelling unit after the first, per period.",
+    )
+    replaces_normal = fields.Boolean(
+        string="Program Rate",
+        help="For accounts in the discount program of this line, this line replaces "
+        "the lines of the same component without a program (e.g. a senior "
+        "sanitation rate instead of the normal rate).",
+    )
+    gallons_per_cubic_foot = fields.Float(
+        digits=(16, 6),
+        default=7.48,
+        help="Pass-through per 1,000 gallons of a schedule in cubic feet: the gallons "
+        "per cubic foot the city states (7.48 for most).",
+    )
     price_summary = fields.Char(string="Price", compute="_compute_price_summary")
 
     _sql_constraints = [
@@ -151,11 +170,26 @@ class UtilityRateLine(models.Model):
             "A fee line needs its fee code.",
         ),
         (
+            "additional_price_check",
+            "CHECK(COALESCE(additional_price_unit, 0) >= 0 AND "
+            "COALESCE(gallons_per_cubic_foot, 1) > 0)",
+            "An additional price cannot be negative; gallons per cubic foot must be positive.",
+        ),
+        (
+            "program_rate_check",
+            "CHECK(NOT COALESCE(replaces_normal, FALSE) OR discount_program IS NOT NULL)",
+            "A program rate needs its program.",
+        ),
+        (
             "discount_check",
             "CHECK(component != 'discount' OR (discount_program IS NOT NULL AND percent > 0))",
             "A discount line needs its program and a percent above 0.",
         ),
     ]
+
+    @api.model
+    def _selection_fee_code(self):
+        return self.env["utility.fee.code"]._get_selection()
 
     # ------------------------------------------------------------------
     # Computes
@@ -255,6 +289,18 @@ class UtilityRateLine(models.Model):
         if problems:
             raise ValidationError("\n".join(problems))
 
+    @api.constrains("fee_code")
+    def _check_fee_code_exists(self):
+        known = {code for code, _name in self._selection_fee_code()}
+        unknown = {line.fee_code for line in self if line.fee_code and line.fee_code not in known}
+        if unknown:
+            raise ValidationError(
+                self.env._(
+                    "Unknown fee code: %(codes)s. Add it in Configuration > Fee Codes first.",
+                    codes=", ".join(sorted(unknown)),
+                )
+            )
+
     @api.constrains("component", "fee_code", "customer_class", "version_id")
     def _check_fee_code_unique(self):
         fees = self.filtered(lambda line: line.component == "fee")
@@ -267,7 +313,7 @@ class UtilityRateLine(models.Model):
             having=[("__count", ">", 1)],
         )
         if groups:
-            fee_labels = dict(FEE_CODES)
+            fee_labels = dict(self._selection_fee_code())
             raise ValidationError(
                 self.env._(
                     "A version can define each fee once per customer class: %(fees)s",

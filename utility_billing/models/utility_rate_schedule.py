@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import calendar
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -12,6 +13,12 @@ VOLUME_BASES = [
     ("winter_average", "Winter-average water use"),
 ]
 # Months of the period the city states its prices for (lib.rating period_months).
+WINTER_MONTHS = [(str(number), calendar.month_name[number]) for number in range(1, 13)]
+WINTER_MISSING_RULES = [
+    ("default", "The default volume"),
+    ("current", "The current use"),
+    ("partial", "The average of the bills found"),
+]
 PRICE_PERIODS = [("1", "Month"), ("2", "Two Months"), ("3", "Quarter")]
 
 
@@ -86,6 +93,48 @@ class UtilityRateSchedule(models.Model):
         tracking=True,
         help="Most volume billed per standard period (in the usage unit), multiplied "
         "by the period factor of a longer or shorter bill. 0: no cap.",
+    )
+    winter_month_start = fields.Selection(
+        WINTER_MONTHS,
+        string="Winter Window From",
+        default="12",
+        tracking=True,
+        help="Winter average: first month of the window; the bills read in it and the "
+        "months after are averaged once the window has closed.",
+    )
+    winter_month_count = fields.Integer(
+        string="Window Months",
+        default=3,
+        tracking=True,
+        help="Months of the window: December and 3 months is December to February.",
+    )
+    winter_bill_count = fields.Integer(
+        string="Bills Needed",
+        default=3,
+        tracking=True,
+        help="Bills in the window that make a full winter average.",
+    )
+    winter_missing_rule = fields.Selection(
+        WINTER_MISSING_RULES,
+        string="Without a Full Window",
+        default="default",
+        tracking=True,
+        help="What an account with fewer bills in the window (a new customer) is "
+        "billed on. Without any bill and without a default volume, the account is "
+        "held in the billing run's exceptions until a clerk enters an average.",
+    )
+    winter_default_volume = fields.Float(
+        string="Default Volume per Month",
+        digits=(16, 6),
+        tracking=True,
+        help="Volume per month billed to accounts without a full window, in the usage "
+        "unit (e.g. the class's average).",
+    )
+    winter_lesser_of_current = fields.Boolean(
+        string="Lesser of Average and Current Use",
+        tracking=True,
+        help="Bill the lesser of the winter average and the water used in the period. "
+        "Off: the winter average, whatever the current use.",
     )
     price_period = fields.Selection(
         PRICE_PERIODS,
@@ -212,6 +261,7 @@ class UtilityRateSchedule(models.Model):
                 "volume_cap",
                 "scale_blocks_with_period",
                 "price_period",
+                "winter_lesser_of_current",
             ]
         )
         versions = self.env["utility.rate.version"].search_fetch(
@@ -246,6 +296,10 @@ class UtilityRateSchedule(models.Model):
                 "rounding",
                 "apply_outside_multiplier",
                 "tax_ids",
+                "has_additional_price",
+                "additional_price_unit",
+                "replaces_normal",
+                "gallons_per_cubic_foot",
             ],
             order="sequence, id",
         )
@@ -280,6 +334,11 @@ class UtilityRateSchedule(models.Model):
                     rounding=line.rounding,
                     apply_outside_multiplier=line.apply_outside_multiplier,
                     tax_ids=tuple(line.tax_ids.ids),
+                    additional_price_unit=dec(line.additional_price_unit)
+                    if line.has_additional_price
+                    else None,
+                    replaces_normal=line.replaces_normal,
+                    gallons_per_cubic_foot=dec(line.gallons_per_cubic_foot or 7.48),
                 )
             )
         versions_by_schedule = defaultdict(list)
@@ -308,6 +367,7 @@ class UtilityRateSchedule(models.Model):
                 volume_cap=dec(schedule.volume_cap),
                 scale_blocks_with_period=schedule.scale_blocks_with_period,
                 period_months=int(schedule.price_period),
+                winter_lesser_of_current=schedule.winter_lesser_of_current,
             )
             for schedule in schedules
         }

@@ -129,9 +129,12 @@ class RateRulesCommon(BillingCommon):
         self._read_meters(meter, read_from, [0.0], read_type="initial")
         self._read_meters(meter, read_to, [float(usage)])
 
-    def _bill(self, account, read_to):
+    def _bill(self, account, read_to, calculator=None):
         """Bill ``account`` by a billing run over the read window of ``read_to``
-        and post it: the posted invoice."""
+        and post it: the posted invoice. The rate calculator, filled from the
+        account for the same period and usage (``calculator``: what a clerk
+        types besides, e.g. the days of service), must give the same lines and
+        total: every case proves both agree."""
         run = self._new_run(
             cycle=account.cycle_id,
             date_from=read_to - timedelta(days=2),
@@ -146,7 +149,26 @@ class RateRulesCommon(BillingCommon):
         run.action_post()
         move = run.move_ids.filtered(lambda move: move.utility_account_id == account)
         self.assertEqual(move.state, "posted")
+        self._assert_calculator_agrees(account, line, move, dict(calculator or {}))
         return move
+
+    def _assert_calculator_agrees(self, account, run_line, move, vals):
+        reading = run_line.reading_ids.sorted("date")[-1:]
+        total, calc = self._calculate(
+            account,
+            vals.pop("date_from", run_line.date_from),
+            vals.pop("date_to", run_line.date_to),
+            sum(run_line.reading_ids.mapped("consumption")),
+            **vals,
+        )
+        self.assertTrue(reading)
+        self.assertEqual(total, Decimal(str(move.amount_total)).quantize(Decimal("0.01")))
+        self.assertEqual(
+            sorted(
+                Decimal(str(a)).quantize(Decimal("0.01")) for a in calc.line_ids.mapped("amount")
+            ),
+            sorted(amount for _name, amount in self._lines(move)),
+        )
 
     def _rate_run(self, run):
         run.action_compute()

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Plain unit tests of the rating engine (no database)."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -435,8 +436,10 @@ class TestSewer:
     def test_winter_average(self):
         plan = sewer_plan(basis="winter_average", percent=100, cap=0)
         assert billed_volume(plan, month(0, water_usage=D(10), winter_average=D(6))) == D(6)
-        # Never more than the water actually used.
-        assert billed_volume(plan, month(0, water_usage=D(4), winter_average=D(6))) == D(4)
+        # The average, whatever the water used, unless the city says "the lesser".
+        assert billed_volume(plan, month(0, water_usage=D(4), winter_average=D(6))) == D(6)
+        lesser = replace(plan, winter_lesser_of_current=True)
+        assert billed_volume(lesser, month(0, water_usage=D(4), winter_average=D(6))) == D(4)
         # Per month: a 60-day bill gets twice the average.
         two_months = month(0, water_usage=D(30), winter_average=D(6), period_factor=2)
         assert billed_volume(plan, two_months) == D(12)

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
+
 from ..lib.rating import (
     Block,
     RateLine,
@@ -16,6 +18,7 @@ from ..lib.rating import (
     partial_fraction,
     plan_factor,
     rate,
+    winter_average,
 )
 
 D = Decimal
@@ -143,3 +146,100 @@ class TestPartialPeriods:
         assert any("divisor" in problem for problem in p.problems)
         p = RatePlan("Rules", versions=(version("weekly"),))
         assert any("partial-period rule" in problem for problem in p.problems)
+
+
+class TestWinterAverage:
+    """Mulvane, KS: $21.00 + $5.25 per 1,000 gallons of the December to
+    February average (see test_rate_rules)."""
+
+    SEWER = (
+        RateLine("fixed", "Customer charge", amount="21.00"),
+        RateLine("unit", "Sewer", price_unit="5.25"),
+    )
+
+    def test_average_per_month(self):
+        assert winter_average(D(15), 3) == D(5)
+        assert winter_average(D(10), 1, months_per_bill=2) == D(5)
+        assert winter_average(D(10), 3) == D("3.333333")
+
+    def test_no_bill_no_average(self):
+        with pytest.raises(ValueError, match="at least one bill"):
+            winter_average(D(0), 0)
+
+    def test_sewer_on_the_average_whatever_the_use(self):
+        p = plan(self.SEWER, volume_basis="winter_average")
+        result = rate(p, bill(0, water_usage=D(9), winter_average=D(5)))
+        assert amounts(result) == [D("21.00"), D("26.25")]
+
+    def test_lesser_of_average_and_current(self):
+        p = plan(self.SEWER, volume_basis="winter_average", winter_lesser_of_current=True)
+        result = rate(p, bill(0, water_usage=D(3), winter_average=D(5)))
+        assert amounts(result) == [D("21.00"), D("15.75")]
+
+
+class TestRulesCitiesPublish:
+    def test_first_cart_and_each_additional(self):
+        """Jackson, GA: $10.00 per cart residential, $4.75 each additional:
+        three carts = 10.00 + 2 x 4.75 = 19.50."""
+        line = RateLine("cart", "Garbage", price_unit="10.00", additional_price_unit="4.75")
+        result = rate(plan([line]), bill(0, cart_count=3))
+        assert amounts(result) == [D("10.00"), D("9.50")]
+        assert [c.name for c in result.lines] == ["Garbage, first cart", "Garbage, 2 additional"]
+        # One cart: the first price only.
+        assert amounts(rate(plan([line]), bill(0, cart_count=1))) == [D("10.00")]
+
+    def test_per_dwelling_unit(self):
+        """Los Alamos, NM: $13.11 customer charge + $39.54 per dwelling unit a
+        month on a shared meter; 8 units = 13.11 + 316.32 = 329.43."""
+        lines = (
+            RateLine("fixed", "Customer charge", amount="13.11"),
+            RateLine("dwelling", "Fixed monthly charge", price_unit="39.54"),
+        )
+        assert rate(plan(lines), bill(0, dwelling_units=8)).amount_total == D("329.43")
+
+    def test_first_unit_and_each_additional(self):
+        """El Cajon, CA: $24.86 for the first unit plus $12.43 for each
+        additional; 4 units = 24.86 + 3 x 12.43 = 62.15."""
+        line = RateLine("dwelling", "Base", price_unit="24.86", additional_price_unit="12.43")
+        assert rate(plan([line]), bill(0, dwelling_units=4)).amount_total == D("62.15")
+
+    def test_program_rate_replaces_the_normal_rate(self):
+        """South Bend, IN: the senior trash rate is $7.49 a month instead of the
+        normal rate."""
+        lines = (
+            RateLine("fixed", "Trash", amount="20.00"),
+            RateLine(
+                "fixed",
+                "Senior trash rate",
+                amount="7.49",
+                discount_program="senior",
+                replaces_normal=True,
+            ),
+        )
+        assert amounts(rate(plan(lines), bill(0, discount_program="senior"))) == [D("7.49")]
+        assert amounts(rate(plan(lines), bill(0))) == [D("20.00")]
+
+    def test_pass_through_per_thousand_gallons_with_the_city_factor(self):
+        """Corbett Water District, OR: 7.48 gallons per cubic foot, $3.95 per
+        1,000 gallons. 2,000 cubic feet = 14,960 gallons: 14.96 x 3.95 =
+        59.092 = 59.09 (with 7.4805: 14.961 x 3.95 = 59.10)."""
+        line = RateLine("passthrough", "State fee", price_unit="3.95")
+        result = rate(plan([line], usage_unit="cubic_foot"), bill(2000))
+        assert amounts(result) == [D("59.09")]
+        assert result.lines[0].quantity == D("14.96")
+        exact = RateLine("passthrough", "Fee", price_unit="3.95", gallons_per_cubic_foot="7.4805")
+        assert amounts(rate(plan([exact], usage_unit="cubic_foot"), bill(2000))) == [D("59.10")]
+
+    def test_any_fee_code(self):
+        line = RateLine("fee", "Collection fee", fee_code="collection_fee", amount="25.00")
+        assert not plan([line]).problems
+
+    def test_bad_rules_are_refused(self):
+        p = plan(
+            [
+                RateLine("fixed", "Base", amount="1", additional_price_unit="1"),
+                RateLine("fixed", "Program", amount="1", replaces_normal=True),
+            ]
+        )
+        assert any("carts and dwelling units" in problem for problem in p.problems)
+        assert any("program rate needs its program" in problem for problem in p.problems)

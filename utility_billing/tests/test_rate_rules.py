@@ -7,8 +7,14 @@ city's published rates (cited in each docstring).
 """
 
 from datetime import date
+from decimal import Decimal
 
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common_rate_rules import RateRulesCommon
 
@@ -134,6 +140,11 @@ class TestPricesPerPeriod(RateRulesCommon):
         )
 
 
+# What a clerk types in the rate calculator for the move-in below: the cycle
+# period (January 22nd to February 22nd) and the days of service.
+MOVE_IN = {"date_to": date(2025, 2, 22), "service_days": 12}
+
+
 @tagged("post_install", "-at_install")
 class TestPartialPeriods(RateRulesCommon):
     """A move-in on January 22nd, read on February 3rd: 12 days of service out
@@ -156,7 +167,7 @@ class TestPartialPeriods(RateRulesCommon):
         fixed customer charge $13.11 per month; prorated by days of service
         over the days of the period: 13.11 x 12 / 31 = 5.0748... = 5.07.
         """
-        move = self._bill(self._move_in("days"), date(2025, 2, 3))
+        move = self._bill(self._move_in("days"), date(2025, 2, 3), MOVE_IN)
         self._assert_bill(move, "5.07", ["5.07"])
 
     def test_days_over_thirty(self):
@@ -166,7 +177,7 @@ class TestPartialPeriods(RateRulesCommon):
         Alamos's $13.11 customer charge (page above): 13.11 x 12 / 30 = 5.244
         = 5.24.
         """
-        move = self._bill(self._move_in("days_30"), date(2025, 2, 3))
+        move = self._bill(self._move_in("days_30"), date(2025, 2, 3), MOVE_IN)
         self._assert_bill(move, "5.24", ["5.24"])
 
     def test_divisor_under_a_threshold(self):
@@ -174,7 +185,7 @@ class TestPartialPeriods(RateRulesCommon):
         prorated on a 30-day basis; 12 days: 13.11 x 12 / 30 = 5.24. From 25
         days on the charge is whole (see the pure test)."""
         account = self._move_in("divisor", proration_divisor=30, proration_threshold=25)
-        move = self._bill(account, date(2025, 2, 3))
+        move = self._bill(account, date(2025, 2, 3), MOVE_IN)
         self._assert_bill(move, "5.24", ["5.24"])
 
     def test_full_minimum(self):
@@ -182,7 +193,7 @@ class TestPartialPeriods(RateRulesCommon):
         (https://codelibrary.amlegal.com/codes/howard/latest/howard_ks/0-0-0-3584):
         service of 17 consecutive days or more pays the full regular minimum;
         a version that does not prorate bills the whole $13.11."""
-        move = self._bill(self._move_in("none"), date(2025, 2, 3))
+        move = self._bill(self._move_in("none"), date(2025, 2, 3), MOVE_IN)
         self._assert_bill(move, "13.11", ["13.11"])
 
     def _minimum_move_in(self, prorate_allowance):
@@ -198,7 +209,7 @@ class TestPartialPeriods(RateRulesCommon):
         )
         account = self._account([(schedule, {"date_start": date(2025, 1, 22)})], meter_unit="ccf")
         self._read(account, 2, date(2025, 1, 22), date(2025, 2, 3))
-        return self._bill(account, date(2025, 2, 3))
+        return self._bill(account, date(2025, 2, 3), MOVE_IN)
 
     def test_allowance_prorated_with_the_minimum(self):
         """Council Bluffs Water Works (monthly 5/8" minimum $15.44 with 3 CCF,
@@ -212,3 +223,254 @@ class TestPartialPeriods(RateRulesCommon):
         """Same, the allowance not prorated: 2 CCF fit in the 3 CCF allowance,
         the bill is the prorated minimum alone, 6.18."""
         self._assert_bill(self._minimum_move_in(False), "6.18", ["6.18"])
+
+
+@tagged("post_install", "-at_install")
+class TestWinterAverage(RateRulesCommon):
+    """Mulvane, KS, "Sewer" (https://www.mulvanekansas.com/topic/?topicid=25&structureid=1):
+    the sewer charge is based on the average water use of December, January
+    and February; residential sewer is a $21.00 customer charge plus $5.25 per
+    1,000 gallons of the average; new customers pay $42.00 a month until they
+    have their own average, "based on the city average of 4,000 gallons"
+    (21.00 + 4 x 5.25 = 42.00).
+
+    The water is the test fixture's (base $10.00, $2.00 up to 5 kgal, $3.00
+    above): 9 kgal in April = 10.00 + 10.00 + 12.00 = 32.00.
+    """
+
+    def _sewer_schedule(self, **vals):
+        return self._schedule(
+            "MUL-S",
+            self.sewer,
+            [
+                {"name": "Customer charge", "component": "fixed", "amount": 21.00},
+                {"name": "Sewer", "component": "unit", "price_unit": 5.25},
+            ],
+            **dict(
+                {
+                    "volume_basis": "winter_average",
+                    "winter_month_start": "12",
+                    "winter_month_count": 3,
+                    "winter_bill_count": 3,
+                    "winter_missing_rule": "default",
+                    "winter_default_volume": 4.0,
+                },
+                **vals,
+            ),
+        )
+
+    def _winter_account(self, history=(4, 5, 6, 5), april=9, **schedule_vals):
+        """Readings of November 3rd to March 3rd billed (``history`` kgal a month),
+        and April 3rd read with ``april`` kgal."""
+        account = self._account(
+            [(self.schedules[self.water], {}), (self._sewer_schedule(**schedule_vals), {})]
+        )
+        meter = account.service_ids.meter_id
+        days = [date(2024, 11, 3), date(2024, 12, 3), date(2025, 1, 3)]
+        days += [date(2025, 2, 3), date(2025, 3, 3)]
+        values, total = [0.0], 0
+        for used in history:
+            total += used
+            values.append(float(total))
+        days = days[-len(values) :]
+        readings = self.env["utility.meter.reading"].create(
+            [
+                {
+                    "meter_id": meter.id,
+                    "date": day,
+                    "value": value,
+                    "read_type": "actual" if value else "initial",
+                }
+                for day, value in zip(days, values, strict=True)
+            ]
+        )
+        readings.sudo().write({"state": "billed"})
+        self._read_meters(meter, date(2025, 4, 3), [float(total + april)])
+        return account
+
+    def _sewer_lines(self, move):
+        return move.invoice_line_ids.filtered(
+            lambda line: line.utility_service_type_id == self.sewer
+        )
+
+    def test_average_of_the_winter_bills(self):
+        """December 4, January 5, February 6 kgal: average 5 kgal a month;
+        sewer 21.00 + 5 x 5.25 = 21.00 + 26.25 = 47.25 whatever April used
+        (9 kgal); with the water, 32.00 + 47.25 = 79.25."""
+        account = self._winter_account()
+        move = self._bill(account, date(2025, 4, 3))
+        self._assert_bill(move, "79.25", ["10.00", "10.00", "12.00", "21.00", "26.25"])
+        sewer = account.service_ids.filtered(lambda s: s.service_type_id == self.sewer)
+        average = sewer.winter_average_id
+        self.assertEqual(average.volume, 5.0)
+        self.assertEqual((average.origin, average.bill_count), ("average", 3))
+        self.assertEqual(average.date_window_start, date(2024, 12, 1))
+        self.assertEqual(sorted(average.reading_ids.mapped("date")), [
+            date(2024, 12, 3), date(2025, 1, 3), date(2025, 2, 3),
+        ])  # fmt: skip
+        self.assertIn("Winter average 5", sewer.message_ids[:1].body)
+        with self.assertRaises(UserError):
+            average.with_user(self.specialist).write({"volume": 1.0})
+
+    def test_new_customer_pays_the_default_volume(self):
+        """No bill in the window: the city average of 4 kgal, 21.00 + 21.00 =
+        42.00, Mulvane's new-customer charge."""
+        account = self._winter_account(history=(5,))
+        move = self._bill(account, date(2025, 4, 3))
+        self.assertEqual(sum(self._sewer_lines(move).mapped("price_subtotal")), 42.00)
+        self.assertEqual(move.amount_total, 32.00 + 42.00)
+        self.assertEqual(account.service_ids.winter_average_ids.origin, "default")
+
+    def test_lesser_of_average_and_current_use(self):
+        """West St. Paul, MN, "How is the sewer charge calculated?"
+        (https://www.wspmn.gov/FAQ.aspx?QID=135): "if a customer's current actual
+        water use is less than the winter months average, the customer's sewer
+        bill is based on the actual water use." Mulvane's prices, average 5,
+        April 3 kgal: sewer 21.00 + 3 x 5.25 = 36.75; water 10.00 + 6.00 = 16.00;
+        total 52.75."""
+        account = self._winter_account(april=3, winter_lesser_of_current=True)
+        move = self._bill(account, date(2025, 4, 3))
+        self._assert_bill(move, "52.75", ["10.00", "6.00", "21.00", "15.75"])
+
+    def test_missing_average_is_an_exception_then_a_clerk_sets_it(self):
+        """Averaging only the bills found, with none: the run holds the account
+        with a plain message; the clerk overrides (5 kgal, with a reason) and
+        the bill is 32.00 + 47.25 = 79.25."""
+        account = self._winter_account(history=(5,), winter_missing_rule="partial")
+        run = self._new_run(
+            cycle=account.cycle_id,
+            date_from=date(2025, 4, 1),
+            date_to=date(2025, 4, 5),
+            date_invoice=date(2025, 4, 8),
+            date_due=date(2025, 4, 28),
+            date_penalty=date(2025, 5, 3),
+        )
+        run.action_compute()
+        line = run.line_ids
+        self.assertEqual(line.state, "exception")
+        self.assertIn("no winter average for December 2024 to February 2025", line.message)
+        sewer = account.service_ids.filtered(lambda s: s.service_type_id == self.sewer)
+        with self.assertRaises(UserError):
+            self.env["utility.winter.average"]._create_override(sewer, 5.0, " ")
+        self.assertFalse(sewer.winter_average_ids)
+        wizard = (
+            self.env["utility.winter.average.override"]
+            .with_user(self.specialist)
+            .with_context(default_service_id=sewer.id)
+            .create({"volume": 5.0, "reason": "Checked with the customer's January bill"})
+        )
+        with freeze_time("2025-04-03"):
+            wizard.action_confirm()
+        override = sewer.winter_average_ids
+        self.assertEqual(override.create_uid, self.specialist)
+        self.assertEqual(override.origin, "override")
+        self.assertEqual(sewer.winter_average_id, override)
+        run.action_compute()
+        self.assertEqual(run.line_ids.state, "ok", run.line_ids.message)
+        run.action_post()
+        self._assert_bill(run.move_ids, "79.25", ["10.00", "10.00", "12.00", "21.00", "26.25"])
+
+
+@tagged("post_install", "-at_install")
+class TestRulesCitiesPublish(RateRulesCommon):
+    def _water_only(
+        self, lines, usage=5, meter_unit="kgal", service_vals=None, account_vals=None, **vals
+    ):
+        schedule = self._schedule(f"RC-{len(lines)}-{usage}", self.water, lines, **vals)
+        account = self._account(
+            [(schedule, service_vals or {})], meter_unit=meter_unit, **(account_vals or {})
+        )
+        self._read(account, usage, date(2025, 1, 3), date(2025, 2, 3))
+        return account
+
+    def test_first_cart_and_each_additional(self):
+        """Jackson, GA, "How do I get garbage service?"
+        (https://www.cityofjacksonga.com/FAQ.aspx?QID=65): $10.00 per cart
+        residential and $4.75 for each additional cart. Three carts:
+        10.00 + 2 x 4.75 = 19.50 (water at $0 here: 0.00)."""
+        water = self._schedule("JG-W", self.water, [{"name": "Water", "component": "unit"}])
+        garbage = self._schedule(
+            "JG-G",
+            self.garbage,
+            [
+                {
+                    "name": "Garbage",
+                    "component": "cart",
+                    "price_unit": 10.00,
+                    "has_additional_price": True,
+                    "additional_price_unit": 4.75,
+                }
+            ],
+        )
+        account = self._account([(water, {}), (garbage, {"cart_count": 3})])
+        self._read(account, 5, date(2025, 1, 3), date(2025, 2, 3))
+        move = self._bill(account, date(2025, 2, 3))
+        self._assert_bill(move, "19.50", ["0.00", "10.00", "9.50"])
+
+    def test_per_dwelling_unit(self):
+        """Los Alamos County, NM, "Rates and Fees"
+        (https://losalamosnm.us/Services/Public-Utilities/Rates-and-Fees):
+        fixed customer charge $13.11 a month; multi-family properties with
+        shared water meters $39.54 per dwelling unit a month. Eight units:
+        13.11 + 8 x 39.54 = 13.11 + 316.32 = 329.43."""
+        account = self._water_only(
+            [
+                {"name": "Customer charge", "component": "fixed", "amount": 13.11},
+                {"name": "Fixed monthly charge", "component": "dwelling", "price_unit": 39.54},
+            ],
+            service_vals={"dwelling_unit_count": 8},
+        )
+        move = self._bill(account, date(2025, 2, 3))
+        self._assert_bill(move, "329.43", ["13.11", "316.32"])
+
+    def test_program_rate_replaces_the_normal_rate(self):
+        """South Bend, IN, "Senior Trash Service Discount"
+        (https://311.southbendin.gov/knowledgecenter/article/?id=KA-04571): the
+        senior rate is $7.49 a month inside city limits, instead of the normal
+        rate (here $20.00, any normal rate is replaced): the bill is 7.49."""
+        account = self._water_only(
+            [
+                {"name": "Trash", "component": "fixed", "amount": 20.00},
+                {
+                    "name": "Senior trash rate",
+                    "component": "fixed",
+                    "amount": 7.49,
+                    "discount_program": "senior",
+                    "replaces_normal": True,
+                },
+            ],
+            account_vals={"discount_program": "senior"},
+        )
+        move = self._bill(account, date(2025, 2, 3))
+        self._assert_bill(move, "7.49", ["7.49"])
+
+    def test_pass_through_per_thousand_gallons(self):
+        """Corbett Water District, OR, "Meters: Cubic vs Gallons"
+        (http://www.corbettwaterdistrict.com/Meters-Cubic-vs-Gallons.html):
+        7.48 gallons in a cubic foot, $3.95 per 1,000 gallons. A cubic-foot
+        meter reading 2,000 cubic feet: 14.96 x 3.95 = 59.092 = 59.09."""
+        account = self._water_only(
+            [{"name": "Water", "component": "passthrough", "price_unit": 3.95}],
+            usage=2000,
+            meter_unit="cubic_foot",
+            usage_unit="cubic_foot",
+        )
+        move = self._bill(account, date(2025, 2, 3))
+        self._assert_bill(move, "59.09", ["59.09"])
+
+    def test_fee_code_the_city_names(self):
+        """A supervisor adds a fee code; a fee schedule prices it and workflows
+        find it by its code. Bad codes are refused."""
+        self.env["utility.fee.code"].create({"code": "trip_charge", "name": "Trip Charge"})
+        schedule = self._schedule(
+            "FEES",
+            self.water,
+            [{"name": "Trip charge", "component": "fee", "fee_code": "trip_charge", "amount": 35}],
+            is_fee_schedule=True,
+        )
+        self.assertEqual(schedule._fee_amount("trip_charge", date(2025, 2, 3)), Decimal("35.00"))
+        self.assertIn("collection_fee", dict(schedule.version_ids.line_ids._selection_fee_code()))
+        with self.assertRaises(ValidationError):
+            schedule.version_ids.line_ids.fee_code = "no_such_fee"
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self.env["utility.fee.code"].create({"code": "Bad Code", "name": "Bad"})

@@ -17,3 +17,4 @@ from . import utility_cashier_session_close
 from . import utility_payment_return
 from . import utility_account_move_in
 from . import utility_account_move_out
+from . import utility_winter_average_override

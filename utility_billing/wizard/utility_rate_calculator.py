@@ -49,6 +49,7 @@ class UtilityRateCalculator(models.TransientModel):
     cart_count = fields.Integer(string="Carts")
     cart_size = fields.Selection(CART_SIZES)
     eru_count = fields.Float(string="ERUs", digits=(12, 2))
+    dwelling_units = fields.Integer(default=1)
     discount_program = fields.Selection(DISCOUNT_PROGRAMS)
 
     # ------------------------------------------------------------------
@@ -127,6 +128,8 @@ class UtilityRateCalculator(models.TransientModel):
                 services.filtered(lambda s: s.billing_basis == "eru").mapped("eru_count")
             ),
             "discount_program": account.discount_program,
+            "dwelling_units": max(services.mapped("dwelling_unit_count") or [1]),
+            "winter_average": services.winter_average_id[:1].volume,
         }
         if account.customer_class:
             values["customer_class"] = account.customer_class
@@ -250,6 +253,7 @@ class UtilityRateCalculator(models.TransientModel):
                 else None
             ),
             discount_program=self.discount_program or None,
+            dwelling_units=self.dwelling_units,
             service_days=self.service_days or None,
             period_days=self.days if self.service_days else None,
         )
