@@ -2,7 +2,7 @@
 """Billing run end to end against the standard Odoo way of posting the same bills.
 
     .venv/bin/python benchmarks/bench_billing_run.py --db <db> [-n 10000] [--chunk 500]
-        [--batch 100] [--baseline-n 10000] [--sample 50] [--hash] [--keep-bench-db]
+        [--batch 100] [--baseline-n 10000] [--sample 50] [--hash] [--tax] [--keep-bench-db]
 
 Needs a database where utility_billing is installed. The set-up goes to a
 throw-away copy ``<db>_run<N>`` (``--keep-bench-db`` keeps it for the next
@@ -35,6 +35,10 @@ differ, Odoo hashes the line ids), a sale lock date (neither path accounts a
 bill inside the locked period), and a sample of invoices field by field (every
 stored column of account.move and account.move.line but ids and create/write
 dates).
+
+``--tax`` bills every water charge with a 5% utility tax (a rate-line tax,
+Odoo's tax engine on both paths): the ledgers then also compare the tax lines
+per tax (amount, base, count) and the taxed invoice lines per tax.
 """
 
 import argparse
@@ -59,7 +63,7 @@ def _env(args):
 # ----------------------------------------------------------------------
 # Set-up (committed in the throw-away copy)
 # ----------------------------------------------------------------------
-def _schedules(env):
+def _schedules(env, tax=False):
     from odoo import Command
 
     types = {
@@ -91,7 +95,7 @@ def _schedules(env):
             )
         )
 
-    return {
+    schedules = {
         "water": schedule(
             "W",
             types["water"],
@@ -124,6 +128,35 @@ def _schedules(env):
             [{"name": "Cart", "sequence": 10, "component": "cart", "price_unit": 16.75}],
         ),
     }
+    if tax:
+        # A city's 5% utility users tax on every water charge (base and usage).
+        company = env.company
+        tax_account = env["account.account"].create(
+            {
+                "code": "2990",
+                "name": "Bench utility tax payable",
+                "account_type": "liability_current",
+            }
+        )
+        water_tax = env["account.tax"].create(
+            {
+                "name": "Bench Utility Tax 5%",
+                "amount": 5.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": company.id,
+                "invoice_repartition_line_ids": [
+                    Command.create({"repartition_type": "base"}),
+                    Command.create({"repartition_type": "tax", "account_id": tax_account.id}),
+                ],
+                "refund_repartition_line_ids": [
+                    Command.create({"repartition_type": "base"}),
+                    Command.create({"repartition_type": "tax", "account_id": tax_account.id}),
+                ],
+            }
+        )
+        schedules["water"].version_ids.line_ids.tax_ids = water_tax
+    return schedules
 
 
 def setup_commit(args):
@@ -144,7 +177,7 @@ def setup_commit(args):
     )
     with cr:  # commits at the end (none when it fails), then closes
         started = time.perf_counter()
-        schedules = _schedules(env)
+        schedules = _schedules(env, tax=args.tax)
         cycle = env["utility.billing.cycle"].create(
             {"name": "Bench cycle", "code": "BENCH", "read_day_start": 1, "read_day_end": 10}
         )
@@ -191,7 +224,7 @@ def setup_commit(args):
 
 
 def prepare_bench_db(args, env_vars):
-    bench_db = f"{args.db}_run{args.n}{'h' if args.hash else ''}"
+    bench_db = f"{args.db}_run{args.n}{'h' if args.hash else ''}{'t' if args.tax else ''}"
     if bench_common.database_exists(bench_db, env_vars):
         return bench_db
     print(f"preparing {bench_db}: copy of {args.db} with {args.n} billable accounts ...")
@@ -200,6 +233,8 @@ def prepare_bench_db(args, env_vars):
                "-n", str(args.n), "--child", "setup", "--out", os.devnull]  # fmt: skip
     if args.hash:
         command.append("--hash")
+    if args.tax:
+        command.append("--tax")
     bench_common.prepare_copy(args.db, bench_db, command, env_vars)
     print(f"set-up: {args.n} accounts and readings in {time.perf_counter() - started:.0f} s")
     return bench_db
@@ -423,6 +458,29 @@ def _facts(env, run, account_ids, args):
         [str(p), bucket, round(r, 2)]
         for p, bucket, r in ledger_facts.aged_receivables(cr, lines, params, as_of)
     )
+    # Taxes: the tax lines per tax, and the invoice lines each tax is on.
+    cr.execute(
+        f"""
+        SELECT l.tax_line_id, SUM(l.balance), SUM(l.tax_base_amount), COUNT(*)
+               {lines} AND l.display_type = 'tax'
+         GROUP BY l.tax_line_id
+        """,
+        params,
+    )
+    taxes = env["account.tax"]
+    facts["taxes"] = {
+        taxes.browse(tax_id).name: [round(b, 2), round(base, 2), n]
+        for tax_id, b, base, n in cr.fetchall()
+    }
+    taxed = lines.replace(
+        "JOIN account_account a",
+        "JOIN account_move_line_account_tax_rel r ON r.account_move_line_id = l.id\n"
+        "          JOIN account_account a",
+    )
+    cr.execute(f"SELECT r.account_tax_id, SUM(l.balance), COUNT(*) {taxed} GROUP BY 1", params)
+    facts["taxed_lines"] = {
+        taxes.browse(tax_id).name: [round(b, 2), n] for tax_id, b, n in cr.fetchall()
+    }
     if args.hash:
         facts["hash_integrity"] = ledger_facts.hash_integrity(env, journal.name)
     facts["sample"] = _snapshot(env, run, ledger_facts.sample(accounts, args.sample))
@@ -519,6 +577,8 @@ def compare(run, base):
         ("partner_ledger", "partner ledger (receivable per customer)"),
         ("aged", "aged receivables per customer and bucket"),
         ("payment_states", "payment states"),
+        ("taxes", "tax lines per tax (amount, base, count)"),
+        ("taxed_lines", "invoice lines per tax (amount, count)"),
         ("sample", f"{len(base['sample'])} sampled bills, every stored column"),
     ):
         differences = list(ledger_facts.diff(run_facts[key], base[key]))
@@ -549,6 +609,7 @@ def main():
     )
     parser.add_argument("--sample", type=int, default=50, help="bills compared column by column")
     parser.add_argument("--hash", action="store_true", help="journal with a hash chain")
+    parser.add_argument("--tax", action="store_true", help="5%% utility tax on every water charge")
     parser.add_argument("--only", choices=("run", "baseline"))
     parser.add_argument("--keep-bench-db", action="store_true", help="keep <db>_run<N>")
     parser.add_argument("--tracemalloc", action="store_true", help="trace Python allocations")
@@ -565,7 +626,8 @@ def main():
     bench_db = prepare_bench_db(args, env_vars)
     args.db = bench_db
     print(
-        f"{args.n} accounts (water, sewer on water, garbage), chunks of {args.chunk}, "
+        f"{args.n} accounts (water{' taxed 5%' if args.tax else ''}, sewer on water, garbage), "
+        f"chunks of {args.chunk}, "
         f"db {bench_db}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
     )
     try:
