@@ -210,7 +210,8 @@ def setup_commit(args):
                         "meter_id": m.id,
                         "date": CURRENT_READ,
                         # 3 to 20 kgal, a different usage for (nearly) every account.
-                        "value": 100.0 + 3 + ((start + i) * 7919 % 17000) / 1000,
+                        # (three decimals, as a register reads)
+                        "value": round(100.0 + 3 + ((start + i) * 7919 % 17000) / 1000, 3),
                     }
                     for i, m in enumerate(meters)
                 ]
