@@ -258,6 +258,31 @@ class UtilityBillingRun(models.Model):
             ["run_id", "customer_class"],
             ["__count", "amount_total:sum", "consumption:sum", "consumption_last:sum"],
         )
+        # Taxes are computed by Odoo's tax engine when the bills post: the
+        # register shows the charges before tax, then the posted taxes.
+        rows_tax = defaultdict(list)
+        if self.ids:
+            self.env["account.move.line"].flush_model(
+                ["move_id", "display_type", "tax_line_id", "balance", "parent_state"]
+            )
+            self.env["account.move"].flush_model(["utility_billing_run_id"])
+            self.env.cr.execute(
+                """
+                SELECT m.utility_billing_run_id, l.tax_line_id, SUM(l.balance),
+                       COUNT(DISTINCT m.id)
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                 WHERE m.utility_billing_run_id = ANY(%s) AND l.display_type = 'tax'
+                   AND l.parent_state = 'posted'
+                 GROUP BY 1, 2 ORDER BY 2
+                """,
+                [self.ids],
+            )
+            tax_names = {}
+            for run_id, tax_id, balance, count in self.env.cr.fetchall():
+                if tax_id not in tax_names:
+                    tax_names[tax_id] = self.env["account.tax"].browse(tax_id).name
+                rows_tax[run_id].append((tax_names[tax_id], count, -balance))
         classes = dict(Line._fields["customer_class"]._description_selection(self.env))
         rows_type = defaultdict(list)
         for run, service_type, amount, count in by_type:
@@ -280,6 +305,12 @@ class UtilityBillingRun(models.Model):
                 [self.env._("Service"), self.env._("Accounts"), self.env._("Amount")],
                 [(name, count, money(amount)) for name, count, amount in rows_type[run.id]],
             )
+            if rows_tax[run.id]:
+                html += Markup("<h5>%s</h5>") % self.env._("Taxes on the posted bills")
+                html += self._html_table(
+                    [self.env._("Tax"), self.env._("Bills"), self.env._("Amount")],
+                    [(name, count, money(amount)) for name, count, amount in rows_tax[run.id]],
+                )
             html += Markup("<h5>%s</h5>") % self.env._("Totals per customer class")
             html += self._html_table(
                 [

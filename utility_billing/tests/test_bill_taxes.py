@@ -118,6 +118,13 @@ class TestBillTaxes(BillingCommon):
         )
         self.assertAlmostEqual(ledger[self.tax_account], -2.70)
         self.assertAlmostEqual(ledger[self.receivable], 2 * 76.05)
+        # The run's register: charges before tax, then the posted tax.
+        run = move.utility_billing_run_id
+        self.assertIn("Taxes on the posted bills", run.register_html)
+        self.assertIn(
+            "<td>Water Users Tax 5% (Palo Alto 2.35.080)</td><td>2</td>", run.register_html
+        )
+        self.assertIn("2.70", run.register_html)
 
     def test_round_globally(self):
         """A company rounding globally: 5% of 26.70 = 1.335 -> 1.34."""

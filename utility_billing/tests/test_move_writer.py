@@ -406,6 +406,20 @@ class TestMoveWriter(AccountTestInvoicingCommon):
         fast, slow = self.writer._split_fast_invoices(invoices)
         self.assertEqual((fast, slow), ([0, 1, 2], []))
 
+    def test_taxed_negative_total_left_to_odoo(self):
+        """A taxed credit larger than the charges goes to the ORM path, which
+        refuses it with Odoo's own message."""
+        utility_tax = self._sale_tax("Utility Users Tax 5%", 5.0)
+        invoice = self._invoice(
+            lines=[
+                self._line("water", 1.0, 10.0, tax_ids=utility_tax.ids),
+                self._line("water", 1.0, -15.0, tax_ids=utility_tax.ids),
+            ]
+        )
+        self.assertEqual(self.writer._split_fast_invoices([invoice]), ([], [0]))
+        with self.assertRaisesRegex(UserError, "negative total amount"):
+            self._fast([invoice])
+
     def test_cash_basis_tax_falls_back_to_standard(self):
         """Cash-basis taxes move at payment: the ORM posts those invoices."""
         self.company_data["company"].tax_exigibility = True
