@@ -687,6 +687,11 @@ def plan_factor(plan, rating_input):
     return decimal.normalize() if Fraction(decimal) == exact else exact
 
 
+def _partial_days(version, period_days):
+    """The days a prorated charge is divided by, as a bill says it."""
+    return {"days_30": 30, "divisor": version.proration_divisor}.get(version.proration, period_days)
+
+
 def partial_fraction(version, service_days, period_days):
     """Share of the charges per period a service delivered ``service_days`` of a
     ``period_days``-day period pays, under the version's own rule:
@@ -815,6 +820,10 @@ class _SegmentRater:
             self.threshold_factor = _mul(factor, segment.weight)
         # A service delivered on part of the period: the version's own rule.
         self.partial = partial_fraction(segment.version, inp.service_days, inp.period_days)
+        self.partial_label = ""
+        if self.partial != 1:
+            days = _partial_days(segment.version, inp.period_days)
+            self.partial_label = f", prorated {inp.service_days} of {days} days"
         if self.partial != 1:
             self.charge_factor = _mul(self.charge_factor, self.partial)
             if segment.version.prorate_allowance:
@@ -863,7 +872,7 @@ class _SegmentRater:
         price, shown = self._price(line, line.amount)
         self._emit(
             line,
-            line.label,
+            line.label + self.partial_label,
             quantity=_quantity(self.charge_factor),
             price_unit=shown,
             amount=round_cents(_mul(price, self.charge_factor)),
@@ -903,10 +912,7 @@ class _SegmentRater:
                 continue
             price, shown = self._price(line, block.price_unit)
             quantity = end - start
-            if high is None:
-                name = f"{line.label} over {_fmt(low)} {self.unit}"
-            else:
-                name = f"{line.label} {_fmt(low)}-{_fmt(high)} {self.unit}"
+            name = self._block_name(line, index, start, high)
             pieces.append((name, quantity, shown, _mul(quantity, price)))
         if not pieces:
             return
@@ -924,6 +930,20 @@ class _SegmentRater:
         for name, quantity, shown, exact in pieces:
             self._emit(line, name, quantity=quantity, price_unit=shown, amount=round_cents(exact))
 
+    def _block_name(self, line, index, start, high):
+        """What a block line says: the range actually billed (above an
+        allowance: "10-35 kgal", not "0-35"). When the thresholds were prorated
+        to odd quantities (a partial period), the published block and the
+        days say it instead of "0-0.483871 kgal"."""
+        if self.partial != 1 and self.segment.version.prorate_allowance:
+            low = line.blocks[index].quantity_from
+            top = line.blocks[index + 1].quantity_from if index + 1 < len(line.blocks) else None
+            shown = f"over {_fmt(low)}" if top is None else f"{_fmt(low)}-{_fmt(top)}"
+            return f"{line.label} {shown} {self.unit}{self.partial_label}"
+        if high is None:
+            return f"{line.label} over {_fmt(start)} {self.unit}"
+        return f"{line.label} {_fmt(start)}-{_fmt(high)} {self.unit}"
+
     def _rate_per_item(self, line, count, name=None, price_unit=None):
         if not count:
             return
@@ -931,7 +951,7 @@ class _SegmentRater:
         price, shown = self._price(line, line.price_unit if price_unit is None else price_unit)
         self._emit(
             line,
-            name or line.label,
+            (name or line.label) + self.partial_label,
             quantity=_quantity(quantity),
             price_unit=shown,
             amount=round_cents(_mul(quantity, price)),

@@ -285,9 +285,14 @@ class AccountMove(models.Model):
             group["name"] = (
                 line.utility_service_type_id.name or line.utility_service_id.display_name or other
             )
+            # Printed under its service's heading: the line need not repeat it.
+            description = line.name or line.utility_component or ""
+            prefix = f"{group['name']} - "
+            if description.startswith(prefix):
+                description = description[len(prefix) :]
             group["lines"].append(
                 ChargeLine(
-                    description=line.name or line.utility_component or "",
+                    description=description,
                     amount=_money(line.price_subtotal),
                     quantity=quantity if show_rate else None,
                     rate=Decimal(str(line.price_unit)).normalize() if show_rate else None,

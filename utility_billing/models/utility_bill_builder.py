@@ -31,6 +31,8 @@ from ..lib.units import convert
 GALLON = "gallon"
 # Service types whose charges say how much was used on the invoice line.
 USAGE_BASES = ("metered", "water")
+# Charges that price usage: only their lines say how much was used.
+USAGE_LINE_COMPONENTS = ("block", "unit", "passthrough")
 
 
 class UtilityBillBuilder(models.AbstractModel):
@@ -718,15 +720,22 @@ class UtilityBillBuilder(models.AbstractModel):
 
     @api.model
     def _get_line_name(self, service_type, charge):
-        """What an invoice line says: service, rate component, consumption, read dates.
+        """What an invoice line says, as a person reads it: service, rate
+        component, usage (on usage lines only), read dates.
 
-        e.g. ``Water - Usage 5-15 kgal: 7.000 kgal (10/03-11/03)``
+        e.g. ``Water - Usage 5-15 kgal: 7.000 kgal (10/03-11/03)``,
+        ``Water - Base (10/03-11/03)``; a label that starts with the service's
+        name is not repeated (``Water (10/03-11/03)``, never "Water - Water").
         """
         dates = "({}-{})".format(
             charge["date_from"].strftime("%m/%d"), charge["date_to"].strftime("%m/%d")
         )
-        name = f"{service_type.name} - {charge['name']}"
-        if charge["consumption"] is not None:
+        label = charge["name"]
+        if label.lower().startswith(service_type.name.lower()):
+            name = label
+        else:
+            name = f"{service_type.name} - {label}"
+        if charge["consumption"] is not None and charge["component"] in USAGE_LINE_COMPONENTS:
             unit = rating.UNIT_LABELS.get(charge["unit"], charge["unit"])
             name += f": {Decimal(str(charge['consumption'])):.3f} {unit}"
         return f"{name} {dates}"

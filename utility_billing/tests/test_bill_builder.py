@@ -88,6 +88,7 @@ class TestBillBuilder(BillingCommon):
                 dict(
                     charge,
                     name="Usage 5-15 kgal",
+                    component="block",
                     quantity=Decimal(2),
                     price_unit=Decimal("3.25"),
                     amount=Decimal("6.50"),
@@ -95,7 +96,7 @@ class TestBillBuilder(BillingCommon):
             ],
         )
         first, second = vals["lines"]
-        self.assertEqual(first["name"], "Water - Base: 7.000 kgal (10/03-11/03)")
+        self.assertEqual(first["name"], "Water - Base (10/03-11/03)")
         # 0.48 x 18.50 at the invoice precisions is not 8.95: the line says 1 x 8.95.
         self.assertEqual((first["quantity"], first["price_unit"]), (1.0, 8.95))
         self.assertEqual(second["name"], "Water - Usage 5-15 kgal: 7.000 kgal (10/03-11/03)")

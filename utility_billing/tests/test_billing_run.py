@@ -75,9 +75,9 @@ class TestBillingRun(BillingCommon):
             sorted(move.invoice_line_ids.mapped("name")),
             [
                 "Garbage - Cart (01/03-02/03)",
-                "Sewer - Base: 7.000 kgal (01/03-02/03)",
+                "Sewer - Base (01/03-02/03)",
                 "Sewer - Usage: 7.000 kgal (01/03-02/03)",
-                "Water - Base: 7.000 kgal (01/03-02/03)",
+                "Water - Base (01/03-02/03)",
                 "Water - Usage 0-5 kgal: 7.000 kgal (01/03-02/03)",
                 "Water - Usage over 5 kgal: 7.000 kgal (01/03-02/03)",
             ],

@@ -243,3 +243,31 @@ class TestRulesCitiesPublish:
         )
         assert any("carts and dwelling units" in problem for problem in p.problems)
         assert any("program rate needs its program" in problem for problem in p.problems)
+
+
+class TestReadableLines:
+    def test_block_above_an_allowance_shows_the_range_billed(self):
+        """Kittery Water District, ME (https://kitterywater.org/rates/): 5/8"
+        minimum $36.65 a quarter allowing 1,200 cubic feet, next 1,500 cubic
+        feet $2.48 per hundred, next 12,000 $2.05. 20 CCF: the block line says
+        12-27 ccf (what it billed), not 0-27."""
+        lines = (
+            RateLine("minimum", "Minimum", amount="36.65", allowance=12),
+            RateLine("block", "Water", blocks=(Block(0, "2.48"), Block(27, "2.05"))),
+        )
+        result = rate(plan(lines, usage_unit="ccf", period_months=3), bill(20, period_factor=3))
+        assert [c.name for c in result.lines] == ["Minimum", "Water 12-27 ccf"]
+        # 36.65 + 8 x 2.48 = 36.65 + 19.84
+        assert amounts(result) == [D("36.65"), D("19.84")]
+
+    def test_prorated_lines_say_their_days(self):
+        lines = (
+            RateLine("minimum", "Minimum charge", amount="15.44", allowance=3),
+            RateLine("block", "Water", blocks=(Block(0, "4.32"), Block(15, "3.25"))),
+        )
+        p = plan(lines, {"proration": "days"}, usage_unit="ccf")
+        result = rate(p, bill(2, service_days=15, period_days=30))
+        assert [c.name for c in result.lines] == [
+            "Minimum charge, prorated 15 of 30 days",
+            "Water 0-15 ccf, prorated 15 of 30 days",
+        ]

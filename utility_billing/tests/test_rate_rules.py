@@ -474,3 +474,72 @@ class TestRulesCitiesPublish(RateRulesCommon):
             schedule.version_ids.line_ids.fee_code = "no_such_fee"
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             self.env["utility.fee.code"].create({"code": "Bad Code", "name": "Bad"})
+
+
+@tagged("post_install", "-at_install")
+class TestReadableBillLines(RateRulesCommon):
+    def test_lines_of_a_quarterly_bill_with_an_allowance(self):
+        """Kittery Water District, ME, "Rates" (https://kitterywater.org/rates/):
+        quarterly, 5/8" minimum $36.65 allowing 1,200 cubic feet, next 1,500
+        cubic feet $2.48 per hundred, next 12,000 $2.05 per hundred. 20 CCF in a
+        quarter: 36.65 + 8 x 2.48 = 36.65 + 19.84 = 56.49. The block line says
+        the range it billed (12-27 ccf); the minimum says no usage; the label
+        "Water" is not repeated as "Water - Water"."""
+        schedule = self._schedule(
+            "KIT-Q",
+            self.water,
+            [
+                {"name": "Minimum", "component": "minimum", "amount": 36.65, "allowance": 12},
+                {
+                    "name": "Water",
+                    "component": "block",
+                    "block_ids": [
+                        (0, 0, {"quantity_from": 0, "price_unit": 2.48}),
+                        (0, 0, {"quantity_from": 27, "price_unit": 2.05}),
+                    ],
+                },
+            ],
+            usage_unit="ccf",
+            price_period="3",
+        )
+        account = self._account([(schedule, {})], months=3, meter_unit="ccf")
+        self._read(account, 20, date(2025, 1, 3), date(2025, 4, 3))
+        move = self._bill(account, date(2025, 4, 3))
+        self._assert_bill(move, "56.49", ["36.65", "19.84"])
+        self.assertEqual(
+            [name for name, _amount in self._lines(move)],
+            ["Water - Minimum (01/03-04/03)", "Water 12-27 ccf: 20.000 ccf (01/03-04/03)"],
+        )
+        services = move._prepare_bill_data()[0].services
+        self.assertEqual(
+            [line.description for line in services[0].lines],
+            ["Minimum (01/03-04/03)", "Water 12-27 ccf: 20.000 ccf (01/03-04/03)"],
+        )
+
+    def test_prorated_minimum_says_so(self):
+        """Council Bluffs' monthly minimum ($15.44 with 3 CCF, $4.32 per CCF
+        above; https://cbwaterworks.com/customer-service/customer/rate-schedule)
+        for a move-in 12 days before the read, prorated by 30: 15.44 x 12/30 =
+        6.18; 3 x 12/30 = 1.2 CCF included, 0.8 CCF x 4.32 = 3.46; the lines say
+        "prorated 12 of 30 days", never "0-1.2 ccf"."""
+        schedule = self._schedule(
+            "CB-P",
+            self.water,
+            [
+                {"name": "Minimum charge", "component": "minimum", "amount": 15.44, "allowance": 3},
+                {"name": "Usage", "component": "unit", "price_unit": 4.32},
+            ],
+            versions={"proration": "days_30"},
+            usage_unit="ccf",
+        )
+        account = self._account([(schedule, {"date_start": date(2025, 1, 22)})], meter_unit="ccf")
+        self._read(account, 2, date(2025, 1, 22), date(2025, 2, 3))
+        move = self._bill(account, date(2025, 2, 3), MOVE_IN)
+        self._assert_bill(move, "9.64", ["6.18", "3.46"])
+        self.assertEqual(
+            [name for name, _amount in self._lines(move)],
+            [
+                "Water - Minimum charge, prorated 12 of 30 days (01/22-02/03)",
+                "Water - Usage: 2.000 ccf (01/22-02/03)",
+            ],
+        )
