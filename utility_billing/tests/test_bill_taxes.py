@@ -28,12 +28,13 @@ Odoo rounds each line's tax by default ("round per line": 1.35, bill 76.05);
 a company rounding globally gets 1.34 (bill 76.04).
 """
 
+from datetime import date
 from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import tagged
 
-from .common_billing import BillingCommon
+from .common_billing import CURRENT_READ, BillingCommon
 
 UNTAXED_7KGAL = 74.70  # 26.70 water + 33.00 sewer + 15.00 garbage
 
@@ -180,3 +181,52 @@ class TestBillTaxes(BillingCommon):
         )
         self.assertEqual(str(line.amount), "1.35")
         self.assertEqual(str(sum(service.amount_total for service in bill.services)), "76.05")
+
+    # ------------------------------------------------------------------
+    # Special bills carry the taxes too
+    # ------------------------------------------------------------------
+    def test_final_bill_is_taxed(self):
+        """17 days of 28 (February 3-20), 3 kgal: water 10.30 x 17/28 = 6.2536
+        -> 6.25 and 3 x 2.02 = 6.06, taxed 0.3125 -> 0.31 and 0.303 -> 0.30;
+        sewer 5.00 x 17/28 -> 3.04 + 12.00; garbage 15.00 x 17/28 -> 9.11.
+        36.46 + 0.61 = 37.07."""
+        accounts = self._make_accounts(1)
+        accounts.date_start = date(2024, 1, 1)
+        self._post_run(accounts)
+        service = accounts.service_ids.filtered(lambda s: s.service_type_id == self.water)
+        final = accounts._action_final_bill(
+            date(2025, 2, 20),
+            reading_values={service.id: 110.0},
+            date_invoice=date(2025, 2, 21),
+        )
+        self.assertAlmostEqual(final.amount_untaxed, 36.46)
+        self.assertAlmostEqual(final.amount_tax, 0.61)
+        self.assertAlmostEqual(final.amount_total, 37.07)
+        self.assertEqual(self._tax_lines(final).tax_line_id, self.water_tax)
+
+    def test_cancel_and_rebill_credits_the_tax(self):
+        """A misread 7 kgal bill (76.05, tax 1.35) rebilled at 5 kgal: water
+        10.30 + 5 x 2.02 = 20.40, tax 0.52 + 0.51 = 1.03; sewer 25.00, garbage
+        15.00: 61.43. The credit note reverses the old tax: the tax account
+        nets to the corrected bill's 1.03."""
+        accounts = self._make_accounts(1)
+        old = self._post_run(accounts)[accounts]
+        misread = old.invoice_line_ids.utility_reading_id
+        self.assertEqual(misread.date, CURRENT_READ)
+        new = old._action_cancel_rebill(
+            "Reader swapped two digits",
+            reading_values={misread.id: 105.0},
+            date_invoice=date(2025, 2, 21),
+        )
+        self.assertAlmostEqual(new.amount_tax, 1.03)
+        self.assertAlmostEqual(new.amount_total, 61.43)
+        credit = old.reversal_move_ids
+        self.assertAlmostEqual(credit.amount_tax, 1.35)
+        self.env.flush_all()
+        ledger = dict(
+            self.env["account.move.line"]._read_group(
+                [("move_id", "in", (old | credit | new).ids)], ["account_id"], ["balance:sum"]
+            )
+        )
+        self.assertAlmostEqual(ledger[self.tax_account], -1.03)
+        self.assertAlmostEqual(ledger[self.receivable], 61.43)
