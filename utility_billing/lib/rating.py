@@ -995,7 +995,7 @@ class _SegmentRater:
         )
 
     def _rate_cart(self, line):
-        self._rate_items(line, self.inp.cart_count, "first cart", "additional")
+        self._rate_items(line, self.inp.cart_count, "first cart", "additional carts")
 
     def _rate_dwelling(self, line):
         self._rate_items(line, self.inp.dwelling_units, "first unit", "additional units")

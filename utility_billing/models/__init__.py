@@ -93,3 +93,4 @@ from . import utility_winter_average
 from . import utility_account_service_rates
 from . import utility_fee_code
 from . import utility_demo_town_taxes
+from . import utility_demo_town_rates

@@ -184,7 +184,10 @@ class TestRulesCitiesPublish:
         line = RateLine("cart", "Garbage", price_unit="10.00", additional_price_unit="4.75")
         result = rate(plan([line]), bill(0, cart_count=3))
         assert amounts(result) == [D("10.00"), D("9.50")]
-        assert [c.name for c in result.lines] == ["Garbage, first cart", "Garbage, 2 additional"]
+        assert [c.name for c in result.lines] == [
+            "Garbage, first cart",
+            "Garbage, 2 additional carts",
+        ]
         # One cart: the first price only.
         assert amounts(rate(plan([line]), bill(0, cart_count=1))) == [D("10.00")]
 

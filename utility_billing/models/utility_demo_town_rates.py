@@ -1,0 +1,128 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Rates as cities publish them, in the demo town: a quarterly water schedule
+(prices per quarter), residential sewer on a winter average for a few
+accounts, a multifamily account billed per dwelling unit, first and additional
+garbage carts, and a pass-through fee per 1,000 gallons.
+"""
+
+from datetime import date
+
+from odoo import Command, api, models
+
+
+class UtilityDemoTown(models.AbstractModel):
+    _inherit = "utility.demo.town"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _generate_rates(self):
+        """Before the billing runs, so the runs bill these rules."""
+        ref = self.env.ref
+        water = ref("utility_billing.service_type_water")
+        sewer = ref("utility_billing.service_type_sewer")
+        garbage = ref("utility_billing.service_type_garbage")
+        start = date(date.today().year - 2, 1, 1)
+        Schedule = self.env["utility.rate.schedule"]
+
+        def schedule(code, name, service_type, lines, version=None, **vals):
+            return Schedule.create(
+                dict(
+                    {
+                        "name": name,
+                        "code": code,
+                        "service_type_id": service_type.id,
+                        "version_ids": [
+                            Command.create(
+                                dict(
+                                    {
+                                        "date_start": start,
+                                        "line_ids": [
+                                            Command.create(dict({"sequence": 10 * i}, **line))
+                                            for i, line in enumerate(lines, start=1)
+                                        ],
+                                    },
+                                    **(version or {}),
+                                )
+                            )
+                        ],
+                    },
+                    **vals,
+                )
+            )
+
+        # Quarterly prices, as Gorham, NH publishes them (for a quarterly cycle).
+        schedule(
+            "W-Q",
+            "Water - Quarterly (prices per quarter)",
+            water,
+            [
+                {"name": "Meter and billing charge", "component": "fixed", "amount": 5.90},
+                {
+                    "name": "Quarterly minimum",
+                    "component": "minimum",
+                    "amount": 63.14,
+                    "allowance": 12,
+                },
+                {"name": "Usage", "component": "unit", "price_unit": 4.77},
+            ],
+            usage_unit="ccf",
+            price_period="3",
+        )
+        winter = schedule(
+            "S-WA",
+            "Sewer - Residential, Winter Average",
+            sewer,
+            [
+                {"name": "Customer charge", "component": "fixed", "amount": 21.00},
+                {"name": "Sewer", "component": "unit", "price_unit": 5.25},
+            ],
+            volume_basis="winter_average",
+            winter_month_start="12",
+            winter_month_count=3,
+            winter_bill_count=3,
+            winter_missing_rule="default",
+            winter_default_volume=4.0,
+        )
+        multifamily = schedule(
+            "W-MF",
+            "Water - Multifamily, Shared Meter",
+            water,
+            [
+                {"name": "Customer charge", "component": "fixed", "amount": 13.11},
+                {"name": "Per dwelling unit", "component": "dwelling", "price_unit": 39.54},
+                {"name": "Usage", "component": "unit", "price_unit": 4.35},
+                {"name": "State water fee", "component": "passthrough", "price_unit": 0.10},
+            ],
+            version={"proration": "days_30"},
+        )
+        carts = schedule(
+            "G-AC",
+            "Garbage - First and Additional Carts",
+            garbage,
+            [
+                {
+                    "name": "Garbage",
+                    "component": "cart",
+                    "price_unit": 10.00,
+                    "has_additional_price": True,
+                    "additional_price_unit": 4.75,
+                }
+            ],
+        )
+        services = self.env["utility.account.service"].search(
+            [("state", "=", "active"), ("account_id.customer_class", "=", "residential")],
+            order="id",
+        )
+        sewers = services.filtered(lambda s: s.service_type_id == sewer)[:12]
+        sewers.write({"rate_schedule_id": winter.id})
+        commercial = self.env["utility.account.service"].search(
+            [("state", "=", "active"), ("account_id.customer_class", "=", "commercial")],
+            order="id",
+        )
+        for units, service in zip(
+            (8, 12), commercial.filtered(lambda s: s.service_type_id == water)[:2], strict=False
+        ):
+            service.write({"rate_schedule_id": multifamily.id, "dwelling_unit_count": units})
+        commercial.filtered(lambda s: s.service_type_id == garbage)[:5].write(
+            {"rate_schedule_id": carts.id}
+        )
+        return True
