@@ -337,6 +337,15 @@ def clean_account_number(value):
     return re.sub(r"[\s.]", "", str(value or "")).upper()
 
 
+def mask_last_four(value):
+    """A bank account or routing number as a clerk below Billing Specialist sees it:
+    its last four characters ("****6789"); empty stays empty."""
+    value = (value or "").strip()
+    if not value:
+        return value
+    return f"****{value[-4:]}"
+
+
 def to_cents(amount):
     """Dollars (Decimal, int or str) to whole cents; refuses fractions of a cent."""
     try:

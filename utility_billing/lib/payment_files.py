@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import reading_files
+from . import card_numbers, reading_files
 from .reading_files import LayoutError, ParseResult
 from .scan_line import ScanLine, account_key, parse_scan_line
 
@@ -303,10 +303,13 @@ def _fill_row(row, values, names, config):
     row.reference = REFERENCE_SEPARATOR.join(parts) if all(parts) else ""
     row.account = values.get("account", "")
     row.scan_line = values.get("scan_line", "")
-    row.check_number = values.get("check_number", "")
-    row.payer = values.get("payer", "")
+    # Free text a bank or processor fills as it likes (a check number, the
+    # remitter, the payment method): a card number in it is masked before
+    # anything is stored (lib/card_numbers.py, the one guard).
+    row.check_number = card_numbers.mask(values.get("check_number", ""))
+    row.payer = card_numbers.mask(values.get("payer", ""))
     row.status = values.get("status", "")
-    row.note = values.get("note", "")
+    row.note = card_numbers.mask(values.get("note", ""))
     if not all(parts):
         row.add_error(_reference_columns(names), "missing transaction reference")
     if "status" in names and not row.status:

@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import res_partner
 from . import account_move
 from . import utility_locked_fields_mixin
+from . import utility_card_number_guard
 from . import utility_service_type
 from . import utility_billing_cycle
 from . import utility_route
@@ -94,3 +95,5 @@ from . import utility_account_service_rates
 from . import utility_fee_code
 from . import utility_demo_town_taxes
 from . import utility_demo_town_rates
+from . import mail_message
+from . import res_config_settings_supervisor

@@ -423,7 +423,7 @@ class UtilityAchReturnFile(models.Model):
     @staticmethod
     def _mask(number):
         # Chatter is read by every clerk: the last four digits tell the accounts apart.
-        return f"*{number[-4:]}" if number else "-"
+        return nacha.mask_last_four(number) or "-"
 
     def _change_review_reason(self, change, entry):
         """Why a clerk must look at a notification of change, or None to apply it."""

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..lib import nacha
+from .res_partner_bank import mask_export, mask_read
 
 LIVE_STATES = ("prenote", "active")
 
@@ -108,11 +109,18 @@ class UtilityAutopayEnrollment(models.Model):
     @api.depends("account_id", "bank_id")
     def _compute_display_name(self):
         for enrollment in self:
-            number = enrollment.bank_id.acc_number or ""
+            number = nacha.mask_last_four(enrollment.sudo().bank_id.acc_number)
             enrollment.display_name = " ".join(
-                part for part in (enrollment.account_id.name, f"*{number[-4:]}" if number else "")
-                if part
-            )  # fmt: skip
+                part for part in (enrollment.account_id.name, number) if part
+            )
+
+    # The customer's bank numbers: masked to the last four below Billing Specialist.
+    def _read_format(self, fnames, load="_classic_read"):
+        return mask_read(self, super()._read_format(fnames, load=load))
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        rows = super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        return mask_export(self, fields, rows)
 
     # ------------------------------------------------------------------
     # Validation

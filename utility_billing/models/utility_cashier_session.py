@@ -544,9 +544,9 @@ class UtilityCashierSession(models.Model):
                     self.env, self.company_id.utility_over_short_tolerance, currency
                 ),
             )
-            self.message_post(body=body)
+            self._message_post_by_user(body=body)
         else:
-            self.message_post(body=body)
+            self._message_post_by_user(body=body)
             session._close()
         return result
 
@@ -600,7 +600,7 @@ class UtilityCashierSession(models.Model):
         sessions = self.sudo()._as_action()
         sessions.write({"approved_by_id": self.env.uid, "date_approved": fields.Datetime.now()})
         for session in self:
-            session.message_post(
+            session._message_post_by_user(
                 body=self.env._(
                     "Over / short of %(amount)s approved by %(user)s.",
                     amount=format_amount(self.env, session.amount_over_short, session.currency_id),
@@ -637,7 +637,7 @@ class UtilityCashierSession(models.Model):
             }
         )
         for session in self:
-            session.message_post(
+            session._message_post_by_user(
                 body=self.env._("Count sent back to be recounted by %(user)s.",
                                 user=self.env.user.name)
             )  # fmt: skip

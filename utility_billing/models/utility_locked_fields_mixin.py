@@ -85,6 +85,16 @@ class UtilityLockedFieldsMixin(models.AbstractModel):
     def _is_action(self):
         return self.env.context.get(ACTION_CONTEXT_KEY) is _ACTION_TOKEN
 
+    def _message_post_by_user(self, **kwargs):
+        """The trail an action leaves in the chatter, signed by the current user.
+
+        Posted under sudo: a clerk without an e-mail address (a counter has
+        several) still counts a drawer or voids a payment (Odoo refuses a
+        message without a sender's address otherwise).
+        """
+        kwargs.setdefault("author_id", self.env.user.partner_id.id)
+        return self.sudo().message_post(**kwargs)
+
     # ------------------------------------------------------------------
     # The guard
     # ------------------------------------------------------------------

@@ -131,16 +131,7 @@ class UtilityPayment(models.Model):
             texts = [(self._fields[name].string, payment[name]) for name in names]
             if everywhere:
                 texts += [(line._fields["name"].string, line.name) for line in payment.line_ids]
-            problems += [
-                self.env._(
-                    "%(field)s holds what looks like a card number (%(masked)s): never record a "
-                    "card number, keep only the processor reference and the last four digits.",
-                    field=label,
-                    masked=card_numbers.mask(text),
-                )
-                for label, text in texts
-                if isinstance(text, str) and card_numbers.find_card_numbers(text)
-            ]
+            problems += self.env["utility.card.number.guard"]._problems(texts)
         return problems
 
     @api.constrains(
@@ -415,7 +406,7 @@ class UtilityPayment(models.Model):
         if waiting:
             waiting.sudo()._as_action().write({"is_void_requested": True})
             for payment in waiting:
-                payment.message_post(
+                payment._message_post_by_user(
                     body=self.env._(
                         "Void requested by %(user)s, waiting for a supervisor: %(reason)s",
                         user=self.env.user.name,
@@ -455,7 +446,7 @@ class UtilityPayment(models.Model):
         pending = self.filtered("is_void_requested")
         pending.sudo()._as_action().write({"is_void_requested": False})
         for payment in pending:
-            payment.message_post(
+            payment._message_post_by_user(
                 body=self.env._("Void request rejected by %(user)s.", user=self.env.user.name)
             )
         return True
@@ -553,4 +544,4 @@ class UtilityPayment(models.Model):
                     requester=payment.void_requested_by_id.name,
                     approver=approver.name,
                 )
-            payment.message_post(body=body)
+            payment._message_post_by_user(body=body)

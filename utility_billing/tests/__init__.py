@@ -8,6 +8,7 @@ written as plain pytest functions, parametrized or with hypothesis
 (``test_lib_*``), run under pytest alone.
 """
 
+from . import test_access_matrix
 from . import test_account
 from . import test_account_balance
 from . import test_account_lifecycle
@@ -19,6 +20,7 @@ from . import test_bill_print
 from . import test_bill_taxes
 from . import test_billing_concurrency
 from . import test_billing_run
+from . import test_card_number_guard
 from . import test_card_numbers
 from . import test_cashier_security
 from . import test_cashier_session

@@ -52,7 +52,7 @@ class RpcCase(HttpCase):
         if "error" in body:
             data = body["error"]["data"]
             return RpcError(data["name"].rsplit(".", 1)[-1], data["message"])
-        return body["result"]
+        return body.get("result")
 
     def assertRpcRefused(self, result, error="AccessError", message=None):
         """``result`` of :meth:`rpc` is the refusal ``error`` (with ``message`` in it)."""

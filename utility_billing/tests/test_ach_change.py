@@ -135,7 +135,7 @@ class TestAchChange(AutopayCommon):
         self.assertEqual(new_bank.partner_id, self.account.partner_id)
         self.assertEqual(new_bank.aba_routing, "021000021")
         self.assertEqual(bank.acc_number, old_number, "the old bank account is kept as it was")
-        change = f"bank account number *{old_number[-4:]} → *2101"
+        change = f"bank account number ****{old_number[-4:]} → ****2101"
         self.assertEqual(line.change_note, change)
         self.assertTrue(
             any(

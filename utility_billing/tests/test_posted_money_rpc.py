@@ -12,7 +12,7 @@ from odoo.tests import tagged
 
 from ..models.utility_locked_fields_mixin import as_action
 from .common_cashier import CashierCommon
-from .common_rpc import RpcCase
+from .common_rpc import RpcCase, RpcError
 
 PAYMENT_FIELDS = ["tender", "amount", "date", "state", "move_id", "partner_id"]
 
@@ -318,3 +318,82 @@ class TestPostedMoneyRpc(CashierCommon, RpcCase):
             "Only pending or final-billed accounts can be closed",
         )
         self.assertEqual(self.account.state, "active")
+
+    # ------------------------------------------------------------------
+    # A.7 Bank numbers: the last four below Billing Specialist
+    # ------------------------------------------------------------------
+    def test_bank_numbers_are_masked_below_billing_specialist(self):
+        bank = self.env["res.partner.bank"].create(
+            {
+                "partner_id": self.account.partner_id.id,
+                "acc_number": "000123456789",
+                "aba_routing": "091000019",
+            }
+        )
+        enrollment = self.env["utility.autopay.enrollment"].create(
+            {"account_id": self.account.id, "bank_id": bank.id, "date_start": date(2025, 1, 1)}
+        )
+        secret = ["acc_number", "aba_routing", "display_name"]
+        # A city may let its clerks export lists: the numbers stay masked there too.
+        export = self.env.ref("base.group_allow_export")
+        (self.cashier | self.csr).write({"groups_id": [Command.link(export.id)]})
+        for user in (self.cashier, self.csr):
+            read = self.rpc(user, "res.partner.bank", "read", bank.ids, secret)[0]
+            self.assertEqual(
+                (read["acc_number"], read["aba_routing"]), ("****6789", "****0019"), user.name
+            )
+            self.assertNotIn("123456789", read["display_name"])
+            found = self.rpc(
+                user, "res.partner.bank", "search_read", [("id", "=", bank.id)], ["acc_number"]
+            )
+            self.assertEqual(found[0]["acc_number"], "****6789")
+            read = self.rpc(user, "utility.autopay.enrollment", "read", enrollment.ids, secret)
+            self.assertNotIsInstance(read, RpcError, read)
+            read = read[0]
+            self.assertEqual((read["acc_number"], read["aba_routing"]), ("****6789", "****0019"))
+            self.assertNotIn("123456789", read["display_name"])
+            exported = self.rpc(
+                user,
+                "utility.autopay.enrollment",
+                "export_data",
+                enrollment.ids,
+                ["acc_number", "aba_routing", "bank_id/acc_number", "bank_id"],
+            )
+            self.assertNotIsInstance(exported, RpcError, exported)
+            exported = exported["datas"][0]
+            self.assertEqual(exported[:3], ["****6789", "****0019", "****6789"])
+            self.assertNotIn("123456789", exported[3])
+        # A billing specialist drafts the debits: the whole numbers.
+        read = self.rpc(
+            self.specialist, "utility.autopay.enrollment", "read", enrollment.ids, secret
+        )[0]
+        self.assertEqual((read["acc_number"], read["aba_routing"]), ("000123456789", "091000019"))
+
+    # ------------------------------------------------------------------
+    # A.8 No card number in a utility record's chatter, over RPC either
+    # ------------------------------------------------------------------
+    def test_chatter_refuses_or_masks_card_numbers_over_rpc(self):
+        refused = self.rpc(
+            self.csr,
+            "utility.account",
+            "message_post",
+            self.account.ids,
+            body="Paid with 4111 1111 1111 1111",
+            message_type="comment",
+        )
+        self.assertRpcRefused(refused, "ValidationError", "****1111")
+        created = self.rpc(
+            self.csr,
+            "mail.message",
+            "create",
+            {
+                "model": "utility.account",
+                "res_id": self.account.id,
+                "body": "Paid with 4111111111111111",
+                "message_type": "notification",
+            },
+        )
+        self.assertIsInstance(created, int)
+        body = self.env["mail.message"].browse(created).body
+        self.assertIn("****1111", body)
+        self.assertNotIn("4111111111111111", body)

@@ -113,18 +113,11 @@ class UtilityPaymentReceive(models.TransientModel):
     def _check_no_card_number(self):
         """Refused before anything is stored: a wizard is a table row too."""
         problems = []
+        names = ("check_number", "check_bank", "card_last4", "card_reference")
         for wizard in self:
-            for name in ("check_number", "check_bank", "card_last4", "card_reference"):
-                if card_numbers.find_card_numbers(wizard[name]):
-                    problems.append(
-                        self.env._(
-                            "%(field)s holds what looks like a card number (%(masked)s): never "
-                            "record a card number, keep only the processor reference and the "
-                            "last four digits.",
-                            field=self._fields[name].string,
-                            masked=card_numbers.mask(wizard[name]),
-                        )
-                    )
+            problems += self.env["utility.card.number.guard"]._problems(
+                [(self._fields[name].string, wizard[name]) for name in names]
+            )
             if wizard.card_last4 and not card_numbers.is_last_four(wizard.card_last4):
                 problems.append(self.env._("The card's last four must be exactly 4 digits."))
         if problems:
@@ -250,16 +243,6 @@ class UtilityPaymentReceiveLine(models.TransientModel):
 
     @api.constrains("name")
     def _check_no_card_number(self):
-        masked = [
-            card_numbers.mask(line.name)
-            for line in self
-            if card_numbers.find_card_numbers(line.name)
-        ]
-        if masked:
-            raise ValidationError(
-                self.env._(
-                    "A description holds what looks like a card number (%(masked)s): never "
-                    "record a card number.",
-                    masked=", ".join(masked),
-                )
-            )
+        self.env["utility.card.number.guard"]._check(
+            [(line._fields["name"].string, line.name) for line in self]
+        )

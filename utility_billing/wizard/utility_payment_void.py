@@ -1,8 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-
-from ..lib import card_numbers
+from odoo.exceptions import AccessError
 
 
 class UtilityPaymentVoid(models.TransientModel):
@@ -29,17 +27,16 @@ class UtilityPaymentVoid(models.TransientModel):
 
     @api.constrains("reason")
     def _check_no_card_number(self):
-        for wizard in self:
-            if card_numbers.find_card_numbers(wizard.reason):
-                raise ValidationError(
-                    self.env._(
-                        "The reason holds what looks like a card number (%(masked)s): never "
-                        "record a card number.",
-                        masked=card_numbers.mask(wizard.reason),
-                    )
-                )
+        self.env["utility.card.number.guard"]._check(
+            [(self._fields["reason"].string, wizard.reason) for wizard in self]
+        )
 
     def action_confirm(self):
         self.ensure_one()
+        # A payment the user may not read is dropped from the many2many when it
+        # is read: voiding "nothing" must not look like a success.
+        hidden = self.sudo().payment_ids - self.payment_ids.sudo()
+        if hidden or not self.payment_ids:
+            raise AccessError(self.env._("You cannot void a payment you are not allowed to see."))
         self.payment_ids._request_void(self.reason)
         return {"type": "ir.actions.act_window_close"}
