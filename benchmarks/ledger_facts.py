@@ -99,9 +99,8 @@ def post_in_locked_period(env, lock_date, post):
     """Lock the sales period up to ``lock_date``, then ``post()`` one more bill
     dated in it (rolled back). Returns what happened, in words.
 
-    Neither path may account it inside the locked period: the writer refuses
-    it with Odoo's lock date message, the standard ``action_post`` accounts it
-    after the lock date (``_get_accounting_date``).
+    Neither path may account it inside the locked period: both account it on
+    the first open date (``_get_accounting_date``), the writer as ``_post`` does.
     """
     from odoo.exceptions import UserError, ValidationError
 

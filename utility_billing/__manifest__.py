@@ -75,6 +75,7 @@
         "wizard/utility_bill_print_views.xml",
         "data/mail_template_lifecycle_data.xml",
         "data/utility_customer_deposit_cron.xml",
+        "views/res_config_settings_writer_views.xml",
     ],
     "demo": [
         "demo/utility_rate_schedule_demo.xml",

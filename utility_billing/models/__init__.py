@@ -97,3 +97,5 @@ from . import utility_demo_town_taxes
 from . import utility_demo_town_rates
 from . import mail_message
 from . import res_config_settings_supervisor
+from . import res_company_writer
+from . import res_config_settings_writer

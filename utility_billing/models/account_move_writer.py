@@ -13,7 +13,8 @@ that makes them invoices:
   lock, retried across concurrent transactions), the following ones from the
   same per-transaction cache, so invoices posted later through the ORM continue
   the numbering, and a rolled back transaction consumes nothing;
-* lock dates (refused with Odoo's message), the inalterability hash chain of
+* lock dates (an invoice dated in a locked period is accounted on the first
+  open date, as ``_post`` does), the inalterability hash chain of
   journals with ``restrict_mode_hash_table`` (computed with Odoo's
   ``_calculate_hashes``), amounts and residuals computed with Odoo's float
   rounding, payment state, partner ranks, followers and the creation message;
@@ -137,11 +138,13 @@ class UtilityMoveWriter(models.AbstractModel):
         if validated:
             # Whole input first, so a bad invoice in the last chunk writes nothing.
             self._check_invoice_vals(invoice_vals_list)
+            invoice_vals_list = self._apply_lock_dates(invoice_vals_list)
         iterator = iter(invoice_vals_list)
         move_ids = []
         while chunk := list(itertools.islice(iterator, chunk_size)):
             if not validated:
                 self._check_invoice_vals(chunk)
+                chunk = self._apply_lock_dates(chunk)
             move_ids += self._create_posted_invoices_chunk(chunk)
         return self.env["account.move"].browse(move_ids)
 
@@ -175,6 +178,47 @@ class UtilityMoveWriter(models.AbstractModel):
             problems = self._check_invoice_references(invoice_vals_list)
         if problems:
             raise UserError("\n".join(problems))
+
+    @api.model
+    def _apply_lock_dates(self, invoice_vals_list):
+        """What ``account.move._post`` does to an invoice dated in a locked
+        period: it is accounted on the first open date Odoo's
+        ``_get_accounting_date`` gives (the end of that month, or today if
+        earlier, for a monthly numbering), the bill date staying as it is.
+
+        :return: the invoice dicts, a copy with the new ``date`` for those moved
+        """
+        Move = self.env["account.move"]
+        journals = self.env["account.journal"].browse(
+            {vals["journal_id"] for vals in invoice_vals_list}
+        )
+        dates = {}
+        result = []
+        for vals in invoice_vals_list:
+            journal = journals.browse(vals["journal_id"])
+            invoice_date = fields.Date.to_date(vals["invoice_date"])
+            accounting_date = fields.Date.to_date(vals.get("date")) or invoice_date
+            has_tax = any(line.get("tax_ids") for line in vals["lines"])
+            move_type = vals.get("move_type", "out_invoice")
+            key = (journal.id, move_type, invoice_date, accounting_date, has_tax)
+            if key not in dates:
+                locks = journal.company_id._get_violated_lock_dates(
+                    accounting_date, has_tax, journal
+                )
+                # The draft Odoo would post: same journal, type and dates.
+                draft = Move.new(
+                    {
+                        "move_type": move_type,
+                        "journal_id": journal.id,
+                        "invoice_date": invoice_date,
+                        "date": accounting_date,
+                    }
+                )
+                dates[key] = locks and draft._get_accounting_date(
+                    invoice_date, has_tax, lock_dates=locks
+                )
+            result.append(dict(vals, date=dates[key]) if dates[key] else vals)
+        return result
 
     @api.model
     def _allowed_keys(self, model_name, forbidden):
@@ -281,7 +325,6 @@ class UtilityMoveWriter(models.AbstractModel):
                 if self.env[owner]._fields[key].check_company and key != "journal_id"
             ],
             "account_companies": {aid: set(acc.company_ids.ids) for aid, acc in accounts.items()},
-            "locks": {},
             "converters": {},
         }
         for index, vals in enumerate(invoice_vals_list, start=1):
@@ -373,25 +416,11 @@ class UtilityMoveWriter(models.AbstractModel):
 
     @api.model
     def _check_invoice_date_and_total(self, index, vals, check):
-        """Lock dates (Odoo's message) and negative totals (Odoo's message)."""
+        """Negative totals (Odoo's message)."""
         journal = check["records"][("account.move", "journal_id")][vals["journal_id"]]
         company = journal.company_id
         problems = []
-        date = fields.Date.to_date(vals.get("date") or vals["invoice_date"])
         has_tax = any(line.get("tax_ids") for line in vals["lines"])
-        lock_key = (journal.id, date, has_tax)
-        if lock_key not in check["locks"]:
-            check["locks"][lock_key] = company._get_violated_lock_dates(date, has_tax, journal)
-        if check["locks"][lock_key]:
-            problems.append(
-                self.env._("Invoice %(index)s: ", index=index)
-                + self.env._(
-                    "You cannot add/modify entries prior to and inclusive of: %(lock_date_info)s.",
-                    lock_date_info=self.env["res.company"]._format_lock_dates(
-                        check["locks"][lock_key]
-                    ),
-                )
-            )
         if not has_tax:
             currency = company.currency_id
             total = self._compute_untaxed_total(vals["lines"], currency, check["converters"])
@@ -470,8 +499,19 @@ class UtilityMoveWriter(models.AbstractModel):
 
     @api.model
     def _split_fast_invoices(self, chunk):
-        """Indexes of the invoices the fast path covers, and of the others."""
+        """Indexes of the invoices the fast path covers, and of the others.
+
+        Everything goes to the ORM when the fast path is off for a company
+        (setting) or another module overrides what it skips (see
+        :meth:`_get_skipped_methods`); an invoice does when it has
+        cash-basis or analytic taxes, another currency, a payment term,
+        analytics, a discount or a product that is not a service (stock
+        valuation at posting)."""
         journals = self.env["account.journal"].browse({vals["journal_id"] for vals in chunk})
+        if not self.env["utility.sql.writer"]._can_bypass_orm(
+            self._name, journals.company_id.sudo()
+        ):
+            return [], list(range(len(chunk)))
         company_currency = {j.id: j.company_id.currency_id.id for j in journals}
         slow_taxes = self._get_taxes_for_orm(
             {
@@ -481,6 +521,15 @@ class UtilityMoveWriter(models.AbstractModel):
                 for tax_id in line.get("tax_ids") or ()
             }
         )
+        products = self.env["product.product"].browse(
+            {
+                line["product_id"]
+                for vals in chunk
+                for line in vals["lines"]
+                if line.get("product_id")
+            }
+        )
+        goods = set(products.filtered(lambda p: p.type != "service").ids)
         fast, slow = [], []
         for index, vals in enumerate(chunk):
             is_slow = (
@@ -490,6 +539,7 @@ class UtilityMoveWriter(models.AbstractModel):
                 or any(vals.get(key) for key in _MOVE_FALLBACK_KEYS)
                 or any(line.get(key) for line in vals["lines"] for key in _LINE_FALLBACK_KEYS)
                 or self._is_taxed_for_orm(vals, slow_taxes)
+                or any(line.get("product_id") in goods for line in vals["lines"])
             )
             (slow if is_slow else fast).append(index)
         if fast:
@@ -535,6 +585,27 @@ class UtilityMoveWriter(models.AbstractModel):
         journal = self.env["account.journal"].browse(vals["journal_id"])
         total = self._compute_untaxed_total(vals["lines"], journal.company_id.currency_id)
         return journal.company_id.currency_id.compare_amounts(total, 0.0) < 0
+
+    def _get_skipped_methods(self):
+        """Methods whose work the fast path does without calling them: the ORM
+        methods that create and post an invoice, and the compute methods of
+        the columns it writes itself (an override elsewhere could store
+        something else). The methods it calls (``_increase_rank``,
+        ``_calculate_hashes``, ``_get_invoice_computed_reference``,
+        ``_invoice_paid_hook``...) run with their overrides.
+
+        :return: {model name: set of method names}
+        """
+        sql = self.env["utility.sql.writer"]
+        return {
+            "account.move": {
+                "create", "write", "_post", "action_post", "_hash_moves", "message_post",
+                "_message_log_batch",
+            }
+            | sql._get_compute_methods("account.move", _MOVE_COMPUTED),
+            "account.move.line": {"create", "write"}
+            | sql._get_compute_methods("account.move.line", _LINE_COMPUTED),
+        }  # fmt: skip
 
     @api.model
     def _get_invoices_with_analytic(self, invoice_vals_list):

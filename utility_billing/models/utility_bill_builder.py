@@ -607,6 +607,10 @@ class UtilityBillBuilder(models.AbstractModel):
         digits_price = self.env["decimal.precision"].precision_get("Product Price")
         vals = dict(header)
         vals.setdefault("date", vals["invoice_date"])
+        if "team_id" in self.env["account.move"]._fields:
+            # With Sales installed, an invoice counts in the sales team of its
+            # salesperson: a utility bill is no sale of theirs.
+            vals.setdefault("team_id", False)
         vals["lines"] = [
             self._prepare_invoice_line_vals(
                 charge, service_types.browse(charge["service_type_id"]), income, digits_qty,

@@ -82,9 +82,38 @@ class UtilityPaymentWriter(models.AbstractModel):
         """The writer's results are Odoo's for these companies right now."""
         if self.env.context.get(ORM_PATH):
             return False
+        if not self.env["utility.sql.writer"]._can_bypass_orm(self._name, companies.sudo()):
+            return False
         if any(companies.mapped("tax_exigibility")):
             return False  # cash basis taxes: Odoo writes entries at reconciliation
         return not self.env["account.analytic.distribution.model"].sudo().search_count([], limit=1)
+
+    @api.model
+    def _get_skipped_methods(self):
+        """Methods whose work the writer does without calling them (see the
+        module docstring): the entry is created and posted by the ORM with one
+        credit line standing for all (an override of ``create`` or ``_post``
+        would see that line only), the other lines are copied, and the
+        reconciliation is written without ``_reconcile_plan`` and the
+        reconcile models' ``create``. ``_reconcile_pre_hook`` /
+        ``_reconcile_post_hook`` (hence ``_invoice_paid_hook``) run.
+
+        :return: {model name: set of method names}
+        """
+        sql = self.env["utility.sql.writer"]
+        return {
+            "account.move": {"create", "_post"},
+            "account.move.line": {
+                "create", "write", "reconcile", "_reconcile_plan", "_reconcile_plan_with_sync",
+                "_prepare_reconciliation_plan", "_create_reconciliation_partials",
+            }
+            | sql._get_compute_methods(
+                "account.move.line",
+                ["amount_residual", "amount_residual_currency", "reconciled", "matching_number"],
+            ),
+            "account.partial.reconcile": {"create"},
+            "account.full.reconcile": {"create"},
+        }  # fmt: skip
 
     @api.model
     def _is_big(self, vals):

@@ -16,16 +16,79 @@ be told afterwards, is here and nowhere else:
   what depends on the new rows marked, the new rows' own fields not
   recomputed, and the stored computed fields of other modules handed to the
   ORM (:meth:`_mark_inserted`);
-* :meth:`_bulk_insert` puts them together for a model with plain columns.
+* :meth:`_bulk_insert` puts them together for a model with plain columns;
+* whether a writer may go around the ORM at all (:meth:`_can_bypass_orm`): the
+  company setting, and no module outside :data:`VERIFIED_MODULES` overriding
+  a method the writer does the work of without calling it.
 """
 
 import io
 import json
+import logging
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import api, fields, models, tools
 from odoo.tools import float_round
+
+_logger = logging.getLogger(__name__)
+
+# The Odoo source the writers' equivalence tests (test_move_writer,
+# test_payment_writer, test_billing_run, test_special_bills, test_payment_file:
+# same input through the writer and through Odoo's own path, every stored
+# column compared) last passed on, alone and next to the apps of
+# CITY_APPS (``./ub test``). Run them again after updating Odoo.
+ODOO_VERIFIED_REVISION = "Odoo 18.0 FINAL, github.com/hlaadhari/odoo-18.0 commit 1b5d1564"
+# The apps a city typically runs next to this addon; CI installs them on a
+# second database and runs the ledger-writing tests there.
+CITY_APPS = (
+    "l10n_us", "sale_management", "purchase", "stock_account", "hr_expense",
+    "account_payment", "website", "point_of_sale",
+)  # fmt: skip
+# Modules whose overrides of the methods the writers skip (see each writer's
+# ``_get_skipped_methods``) were read on ODOO_VERIFIED_REVISION and leave the
+# rows of a utility bill (tax-free customer invoice of service products, no
+# sale order, no stock move) and of a payment entry and its reconciliation as
+# they are; the equivalence tests pass with them installed. Any other module
+# overriding one of those methods sends the writes through the ORM.
+VERIFIED_MODULES = frozenset(
+    {
+        None,  # odoo.models.BaseModel
+        "base",
+        "mail",
+        "account",
+        "utility_billing",
+        # analytic.mixin: create / write normalize a given analytic_distribution
+        # (invoices with one take the ORM), _compute_analytic_distribution is
+        # the mixin's empty default.
+        "analytic",
+        # sms: message_post reformats SMS messages only.
+        "sms",
+        # The apps of CITY_APPS (read, and the equivalence tests pass with them):
+        # sale: _post reconciles payments of the invoice's payment transactions
+        # (a utility bill has none), action_post updates down-payment lines of
+        # sale orders (none).
+        "sale",
+        # sale_stock, purchase_stock: delivery date and incoterm location from
+        # the sale / purchase orders of the lines (none); purchase_stock._post
+        # values vendor bills (in_*) only.
+        "sale_stock",
+        "purchase_stock",
+        # purchase: create / write post a message about the purchase orders of
+        # the lines (none).
+        "purchase",
+        # stock_account: _post adds cost of goods sold lines for storable
+        # products valued in real time, and _compute_account_id changes vendor
+        # bill lines of such products; a bill with a product that is not a
+        # service takes the ORM (utility.move.writer._split_fast_invoices).
+        "stock_account",
+        # point_of_sale: POS closing entries only (pos_session_ids,
+        # reversed_pos_order_id).
+        "point_of_sale",
+        # hr_expense: expense sheets paid by the employee, expense lines only.
+        "hr_expense",
+    }
+)
 
 
 def _copy_text(value):
@@ -247,6 +310,67 @@ class UtilitySqlWriter(models.AbstractModel):
             for fname, field in self.env[model_name]._fields.items()
             if field.store and field.compute and fname not in known
         ]
+
+    # ------------------------------------------------------------------
+    # When the SQL may go around the ORM
+    # ------------------------------------------------------------------
+    @api.model
+    def _can_bypass_orm(self, writer, companies):
+        """Whether ``writer`` (model name) may write with SQL for ``companies``:
+        the fast writers are on for all of them (company setting), and no
+        module outside VERIFIED_MODULES overrides what the writer skips."""
+        if not all(companies.mapped("utility_fast_writers")):
+            return False
+        return not self._get_foreign_overrides(writer)
+
+    @api.model
+    @tools.ormcache("writer")
+    def _get_foreign_overrides(self, writer):
+        """(model, method, module) of every override of a method ``writer``
+        does the work of without calling it, by a module outside
+        VERIFIED_MODULES. Computed once per registry (installing a module
+        builds a new one); found overrides are logged once, as a warning."""
+        found = []
+        for model_name, methods in self.env[writer]._get_skipped_methods().items():
+            if model_name not in self.env:
+                continue
+            for klass in type(self.env[model_name]).__mro__:
+                # The classes modules define (and BaseModel) say which module
+                # they come from; the registry's own class of the model holds no
+                # method of a module (only what a test may patch on it).
+                if "_module" not in vars(klass):
+                    continue
+                module = klass._module
+                if module in VERIFIED_MODULES:
+                    continue
+                found += [
+                    (model_name, method, module)
+                    for method in sorted(methods)
+                    if method in vars(klass)
+                ]
+        if found:
+            _logger.warning(
+                "%s writes through the ORM: %s, which it would skip, %s overridden outside "
+                "the modules verified on %s (%s).",
+                writer,
+                ", ".join(sorted({f"{model}.{method}" for model, method, _module in found})),
+                "is" if len(found) == 1 else "are",
+                ODOO_VERIFIED_REVISION,
+                ", ".join(sorted({str(module) for _model, _method, module in found})),
+            )
+        return tuple(found)
+
+    @api.model
+    def _get_compute_methods(self, model_name, fnames):
+        """Names of the compute methods of the stored fields ``fnames``."""
+        model = self.env[model_name]
+        return {
+            model._fields[fname].compute
+            for fname in fnames
+            if fname in model._fields
+            and isinstance(model._fields[fname].compute, str)
+            and not model._fields[fname].related
+        }
 
     # ------------------------------------------------------------------
     # All of it

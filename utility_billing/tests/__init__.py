@@ -62,3 +62,4 @@ from . import test_special_bill_methods
 from . import test_special_bills
 from . import test_tests_init
 from . import test_lib_file_values
+from . import test_writer_fallback

@@ -220,6 +220,34 @@ class TestBillingRun(BillingCommon):
         self.assertEqual(len(run.move_ids), 3)
         self.assertEqual(run.state, "posted")
 
+    def test_bills_stay_out_of_the_sales_team_figures(self):
+        """With Sales installed (the city database of ``./ub test``), Odoo gives
+        every customer invoice the sales team of its salesperson, and the
+        team's invoiced figures count it: a utility bill is no sale of theirs.
+        Both paths leave the team empty: the writer's and Odoo's (the fast
+        writers turned off, a bill on demand)."""
+        if "team_id" not in self.env["account.move"]._fields:
+            self.skipTest("Sales is not installed: no sales team on invoices")
+        self.env["crm.team"].create(
+            {"name": "Counter Sales", "member_ids": [Command.link(self.env.uid)]}
+        )
+        accounts = self._make_accounts(2)
+        accounts.date_start = date(2024, 1, 1)
+        run = self._rate(self._new_run())
+        run.action_post()
+        self.assertEqual(len(run.move_ids), 2)
+        self.assertFalse(run.move_ids.team_id)
+        self.company.utility_fast_writers = False
+        run.move_ids.utility_account_id._action_final_bill(
+            date(2025, 2, 20),
+            reading_values={s.id: 110.0 for s in accounts.service_ids if s.is_metered},
+        )
+        finals = self.env["account.move"].search(
+            [("utility_account_id", "in", accounts.ids), ("utility_bill_kind", "=", "final")]
+        )
+        self.assertEqual(len(finals), 2)
+        self.assertFalse(finals.team_id)
+
     def test_jobs_are_enqueued_once_per_chunk(self):
         self._make_accounts(5)
         run = self._new_run(chunk_size=2)

@@ -1,0 +1,8 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    utility_fast_writers = fields.Boolean(related="company_id.utility_fast_writers", readonly=False)
