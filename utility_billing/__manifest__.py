@@ -9,10 +9,11 @@
     "author": "utility_billing developers",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["account", "mail", "queue_job"],
+    "depends": ["account", "mail", "queue_job", "fieldservice"],
     "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/utility_billing_security.xml",
+        "security/utility_work_order_security.xml",
         "security/ir.model.access.csv",
         "security/utility_lifecycle_security.xml",
         "data/ir_sequence_data.xml",
@@ -76,6 +77,10 @@
         "data/mail_template_lifecycle_data.xml",
         "data/utility_customer_deposit_cron.xml",
         "views/res_config_settings_writer_views.xml",
+        "data/fsm_stage_data.xml",
+        "data/utility_work_order_type_data.xml",
+        "views/utility_work_order_views.xml",
+        "report/utility_route_sheet_report.xml",
     ],
     "demo": [
         "demo/utility_rate_schedule_demo.xml",

@@ -52,7 +52,7 @@ CONSECUTIVE_ESTIMATES = "consecutive_estimates"
 PARTIAL_READ_TYPES = ("check", "final")
 # Readings that make the average of an account: reviewed or billed ones.
 BILLABLE_STATES = ("valid", "billed")
-INACTIVE_SERVICE_STATES = ("suspended", "stopped")
+INACTIVE_SERVICE_STATES = ("suspended", "disconnected", "stopped")
 
 UNIT_LABELS = {
     "gallon": "gal",
@@ -360,7 +360,7 @@ def check_zero_usage(read, service):
 
 
 def check_usage_inactive(read, service):
-    """Usage on a suspended service, or on a stopped one after its end date."""
+    """Usage on a suspended or disconnected service, or on a stopped one after its end date."""
     if read.consumption <= 0 or service.state not in INACTIVE_SERVICE_STATES:
         return None
     unit = unit_label(service.unit)
@@ -369,6 +369,12 @@ def check_usage_inactive(read, service):
             USAGE_INACTIVE,
             f"Usage of {fmt(read.consumption)} {unit} on a suspended service: "
             "leak, tenant or meter left on?",
+        )
+    if service.state == "disconnected":
+        return Flag(
+            USAGE_INACTIVE,
+            f"Usage of {fmt(read.consumption)} {unit} on a service disconnected for "
+            "non-payment: turned back on without the utility?",
         )
     if service.date_end and read.date <= service.date_end:
         return None

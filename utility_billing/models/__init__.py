@@ -99,3 +99,16 @@ from . import mail_message
 from . import res_config_settings_supervisor
 from . import res_company_writer
 from . import res_config_settings_writer
+from . import utility_account_fee
+from . import res_company_work_order
+from . import fsm_order_type
+from . import fsm_team
+from . import utility_work_order
+from . import utility_reading_exception_work_order
+from . import utility_meter_reading_work_order
+from . import utility_account_service_work_order
+from . import utility_service_location_work_order
+from . import utility_account_work_order
+from . import utility_meter_work_order
+from . import utility_payment_poster_work_order
+from . import utility_demo_town_work_orders

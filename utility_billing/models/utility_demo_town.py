@@ -98,6 +98,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_payment_files()
         self._generate_autopay()
         self._generate_lifecycle()
+        self._generate_work_orders()
         return True
 
     # ------------------------------------------------------------------

@@ -393,7 +393,10 @@ class UtilityMeterReading(models.Model):
         found = {}
         for meter, day in keys:
             candidates = [s for s in by_meter[meter] if covers(s.date_start, s.date_end, day)]
-            service = next((s for s in candidates if s.state in ("active", "suspended")), None)
+            service = next(
+                (s for s in candidates if s.state in ("active", "suspended", "disconnected")),
+                None,
+            )
             if not service:
                 install = next(
                     (

@@ -300,8 +300,7 @@ class UtilityPayment(models.Model):
         """One returned payment fee per payment, billed as a small invoice on the
         account it paid the most (no fee when the fee is zero or the payment paid
         only miscellaneous receipts)."""
-        vals_list, owners = [], []
-        journals = {}
+        fee_vals, owners = [], []
         for payment in self:
             account = payment._get_return_fee_account()
             if not account:
@@ -310,49 +309,22 @@ class UtilityPayment(models.Model):
             amount = company._get_utility_nsf_fee(account, date_returned)
             if company.currency_id.compare_amounts(amount, 0) <= 0:
                 continue
-            if company not in journals:
-                journals[company] = self.env["account.journal"].search(
-                    [
-                        *self.env["account.journal"]._check_company_domain(company),
-                        ("type", "=", "sale"),
-                    ],
-                    limit=1,
-                )
-            vals_list.append(
+            fee_vals.append(
                 {
-                    "move_type": "out_invoice",
-                    "company_id": company.id,
-                    "journal_id": journals[company].id,
-                    "partner_id": account.partner_id.id,
-                    "invoice_date": date_returned,
-                    "invoice_date_due": date_returned,
-                    "invoice_payment_term_id": False,
-                    "invoice_origin": payment.name,
-                    "utility_account_id": account.id,
-                    "utility_location_id": account.location_id.id,
-                    "utility_bill_kind": "fee",
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": self.env._(
-                                    "Returned payment fee: %(receipt)s, %(reason)s",
-                                    receipt=payment.name,
-                                    reason=payment.return_reason_label,
-                                ),
-                                "account_id": company._get_utility_nsf_fee_account().id,
-                                "quantity": 1.0,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
+                    "account": account,
+                    "amount": amount,
+                    "date": date_returned,
+                    "label": self.env._(
+                        "Returned payment fee: %(receipt)s, %(reason)s",
+                        receipt=payment.name,
+                        reason=payment.return_reason_label,
+                    ),
+                    "income_account": company._get_utility_nsf_fee_account(),
+                    "origin": payment.name,
                 }
             )
             owners.append(payment)
-        if not vals_list:
-            return self.env["account.move"]
-        fees = self.env["account.move"].sudo().create(vals_list)
-        fees.action_post()
+        fees = self.env["utility.account"]._create_fee_invoices(fee_vals)
         for payment, fee in zip(owners, fees, strict=True):
             payment.return_fee_move_id = fee
         return fees

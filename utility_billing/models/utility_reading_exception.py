@@ -281,7 +281,8 @@ class UtilityReadingException(models.Model):
         return True
 
     def action_check_read(self):
-        """Order a check read: the reading stays held until the check read arrives.
+        """Order a check read: a check-read work order per meter, and the reading
+        stays held until the check read arrives (from the order or entered by hand).
 
         A CSR may order it (Level II job description), hence the elevated write
         once the group is checked.
@@ -294,16 +295,7 @@ class UtilityReadingException(models.Model):
         if not ordered:
             return True
         ordered.sudo().write({"resolution": "check_read"})
-        deadline = fields.Date.add(fields.Date.context_today(self), days=CHECK_READ_DAYS)
-        for records in (ordered.reading_id, ordered.filtered(lambda e: not e.reading_id)):
-            if records:
-                records.sudo().activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    date_deadline=deadline,
-                    summary=self.env._("Check read"),
-                    note=self.env._("Re-read the meter in the field and enter it as a check read."),
-                    user_id=self.env.uid,
-                )
+        self.env["utility.work.order"].sudo()._create_check_reads(ordered.sudo())
         return True
 
 

@@ -63,3 +63,6 @@ from . import test_special_bills
 from . import test_tests_init
 from . import test_lib_file_values
 from . import test_writer_fallback
+from . import test_work_order
+from . import test_work_order_collections
+from . import test_lib_work_orders
