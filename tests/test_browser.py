@@ -39,7 +39,12 @@ import odoo
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = REPO_ROOT / "tests" / "browser" / "account_and_queue.mjs"
 OUTPUT_DIR = REPO_ROOT / "test-output"
-SCREENSHOTS = ("account_form.png", "exception_queue.png")
+SCREENSHOTS = (
+    "account_form.png",
+    "exception_queue.png",
+    "work_orders_phone.png",
+    "work_order_phone_form.png",
+)
 
 # The review queue must list at least this many read exceptions: the demo town's
 # current month trips every read edit.

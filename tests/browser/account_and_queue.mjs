@@ -468,6 +468,52 @@ try {
         check(!problems.length, `the bill form is incomplete:\n  - ${problems.join("\n  - ")}`);
     });
 
+    // A crew member's phone: today's orders as cards, the order form fits the
+    // screen and offers what the crew records.
+    await step("work orders on a phone: the crew's cards for today", async () => {
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.goto(`${BASE}/odoo/action-utility_billing.utility_work_order_action_my`);
+        const kanban = await waitForController("kanban");
+        const cards = kanban.locator(".o_kanban_record:not(.o_kanban_ghost)");
+        await cards
+            .first()
+            .waitFor({ timeout: TIMEOUT })
+            .catch(() => {
+                throw new CheckError("the crew's My Orders shows no order for today");
+            });
+        log(`     ${await cards.count()} order(s) to do today`);
+        const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+        );
+        check(overflow <= 1, `the phone page scrolls sideways by ${overflow}px`);
+        await settle();
+        await page.screenshot({ path: path.join(OUT, "work_orders_phone.png"), fullPage: true });
+        await cards.first().click();
+    });
+
+    await step("an order on the phone: result, reading, photo and Complete", async () => {
+        const form = await waitForController("form");
+        const problems = [];
+        for (const name of ["type", "premise_id", "result", "photo", "crew_note"]) {
+            if (!(await form.locator(`.o_field_widget[name="${name}"]`).count()))
+                problems.push(`no field ${name}`);
+        }
+        const complete = form.locator('button[name="action_complete"]');
+        if (!(await complete.isVisible())) problems.push("no Complete button");
+        const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+        );
+        if (overflow > 1) problems.push(`the form scrolls sideways by ${overflow}px`);
+        log(`     ${await fieldText(form, "type")} at ${await fieldText(form, "premise_id")}`);
+        await settle();
+        await page.screenshot({
+            path: path.join(OUT, "work_order_phone_form.png"),
+            fullPage: true,
+        });
+        await failOnErrorDialog();
+        check(!problems.length, `the phone form is incomplete:\n  - ${problems.join("\n  - ")}`);
+    });
+
     log(`all checks passed; screenshots in ${OUT}`);
     await context.close();
     rmSync(profile, { recursive: true, force: true });

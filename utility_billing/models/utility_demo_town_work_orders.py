@@ -9,6 +9,12 @@ a meter exchange, a leak investigation, a final read and a door hanger to go.
 
 from odoo import api, fields, models
 
+# The crew's photo of the lock on the curb stop (a 1x1 PNG stands in for it).
+DEMO_PHOTO = (
+    b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
+    b"awAAAABJRU5ErkJggg=="
+)
+
 
 class UtilityDemoTown(models.AbstractModel):
     _inherit = "utility.demo.town"  # pylint: disable=consider-merging-classes-inherited
@@ -27,9 +33,17 @@ class UtilityDemoTown(models.AbstractModel):
         day = {"date_scheduled": today}
 
         # North: check reads from the review queue, one read back above the held value.
-        exceptions = self.env["utility.reading.exception"].search(
-            [("state", "=", "open"), ("code", "=", "high_usage"), ("reading_id", "!=", False)],
-            limit=3,
+        # Meters not read today: a meter is read at most once a day.
+        exceptions = (
+            self.env["utility.reading.exception"]
+            .search(
+                [
+                    ("state", "=", "open"),
+                    ("code", "=", "high_usage"),
+                    ("reading_id", "!=", False),
+                ]
+            )
+            .filtered(lambda e: e.meter_id.last_reading_date < today)[:3]
         )
         exceptions.action_check_read()
         checks = exceptions.work_order_id
@@ -50,9 +64,19 @@ class UtilityDemoTown(models.AbstractModel):
         accounts = self.env["utility.account"].search(
             [("state", "=", "active"), ("is_life_support", "=", False)], order="name"
         )
-        owing = accounts.filtered(lambda a: a.amount_balance > 0)[:2]
-        metered = owing.filtered(
-            lambda a: a.service_ids.filtered(lambda s: s.is_metered and s.meter_id)
+        # A meter is read at most once a day: the crew reads meters not read today.
+        metered = accounts.filtered(
+            lambda a: (
+                a.amount_balance > 0
+                and a.service_ids.filtered(
+                    lambda s: (
+                        s.is_metered
+                        and s.meter_id
+                        and s.meter_id.last_reading_date
+                        and s.meter_id.last_reading_date < today
+                    )
+                )
+            )
         )
         if metered:
             account = metered[0]
@@ -68,6 +92,7 @@ class UtilityDemoTown(models.AbstractModel):
                     "result": "completed",
                     "reading_value": disconnect.meter_id.last_reading_value,
                     "is_dials_checked": True,
+                    "photo": DEMO_PHOTO,
                     "crew_note": "Curb stop locked, notice left on the door.",
                 }
             )

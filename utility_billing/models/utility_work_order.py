@@ -717,6 +717,14 @@ class UtilityWorkOrder(models.Model):
             return [*problems, self.env._("A reading cannot be negative.")]
         held = self.exception_ids.reading_id
         last = held.sorted("date")[:1].previous_reading_id if held else meter.last_reading_id
+        if meter.last_reading_date and meter.last_reading_date >= fields.Date.context_today(self):
+            problems.append(
+                self.env._(
+                    "The meter %(meter)s already has a reading today: a meter is read at most "
+                    "once a day. Enter what you read in the notes.",
+                    meter=meter.name,
+                )
+            )
         if (
             last
             and to_decimal(self.reading_value) < to_decimal(last.value)

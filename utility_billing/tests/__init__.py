@@ -66,3 +66,4 @@ from . import test_writer_fallback
 from . import test_work_order
 from . import test_work_order_collections
 from . import test_lib_work_orders
+from . import test_work_order_concurrency

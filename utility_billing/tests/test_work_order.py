@@ -125,6 +125,16 @@ class TestWorkOrder(MeterCommon):
             order.with_user(self.users["csr"]).write({"reading_value": 1})
         self.assertEqual(self.Reading.search_count([("work_order_id", "=", order.id)]), 1)
 
+    def test_second_reading_on_one_day_is_refused_before_anything_changes(self):
+        self._read(125, fields.Date.context_today(self.Order))
+        order = self.Order._create_for("final_read", self.account, team_id=self.north.id)
+        order.with_user(self.crew_user).write(
+            {"result": "completed", "reading_value": 126, "is_dials_checked": True}
+        )
+        with self.assertRaisesRegex(UserError, "already has a reading today"):
+            order.with_user(self.crew_user).action_complete()
+        self.assertEqual(order.state, "open")
+
     def test_no_access_closes_the_trip_without_touching_the_account(self):
         held = self._held()
         held.exception_ids.action_check_read()

@@ -26,6 +26,7 @@ BUSINESS_HOURS = datetime(2025, 3, 4, 16, 30)  # 10:30 a.m.
 AFTER_HOURS = datetime(2025, 3, 4, 22, 0)  # 4:00 p.m.
 SATURDAY = datetime(2025, 3, 8, 16, 0)  # 10:00 a.m.
 INDEPENDENCE_DAY = datetime(2025, 7, 4, 15, 0)  # Friday 10:00 a.m. (UTC-5 in July)
+DISCONNECTED = datetime(2025, 3, 3, 15, 0)  # the Monday before
 
 
 @tagged("post_install", "-at_install")
@@ -172,7 +173,8 @@ class TestWorkOrderCollections(PaymentCommon):
     # Reconnect
     # ------------------------------------------------------------------
     def test_reconnect_waits_for_payment_then_bills_the_business_hours_fee(self):
-        self._complete(self._disconnect())
+        with freeze_time(DISCONNECTED):
+            self._complete(self._disconnect())
         reconnect = self.Order._create_for("reconnect", self.account, team_id=self.crew.id)
         self.assertEqual(reconnect.state, "hold", "the account still owes $60.00")
         with self.assertRaisesRegex(
