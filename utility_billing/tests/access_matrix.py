@@ -53,6 +53,8 @@ MODEL_ACCESS = {
     "utility.autopay.enrollment": _row("r", "crw", "crw", "crwu"),
     "utility.autopay.file": _row("-", "-", "crw", "crwu"),
     "utility.payment.return": _row("-", "-", "crwu", "crwu"),
+    # Field work (a crew's own role, Field Crew, is tested in test_work_order.py)
+    "utility.work.order": _row("r", "crw", "crw", "crwu"),
 }
 
 OK, ACCESS, USER = "ok", "AccessError", "UserError"
