@@ -14,7 +14,6 @@ waiting for a lock it holds; then it commits and the second one fails.
 """
 
 import threading
-import time
 import uuid
 from collections import Counter
 from datetime import date
@@ -22,20 +21,22 @@ from unittest.mock import patch
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from .common_race import TIMEOUT, RaceMixin
+
 PREVIOUS_READ = date(2025, 1, 3)
 CURRENT_READ = date(2025, 2, 3)
 ACCOUNTS = 4
-# Seconds a side waits for the other before the test gives up (never hangs).
-TIMEOUT = 20
 
 
 @tagged("post_install", "-at_install")
-class TestBillingConcurrency(TransactionCase):
+class TestBillingConcurrency(RaceMixin, TransactionCase):
+    race_context = {"queue_job__no_delay": True}
+
     def setUp(self):
         super().setUp()
         self.token = uuid.uuid4().hex[:6].upper()
@@ -47,9 +48,6 @@ class TestBillingConcurrency(TransactionCase):
     # ------------------------------------------------------------------
     # Committed data, and its removal
     # ------------------------------------------------------------------
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {"queue_job__no_delay": True})
-
     def _create_data(self, env):
         token = self.token
         journal = env["account.journal"].create(
@@ -176,40 +174,6 @@ class TestBillingConcurrency(TransactionCase):
     # ------------------------------------------------------------------
     # Two sides
     # ------------------------------------------------------------------
-    def _side(self, name, work, outcome):
-        """Run ``work(env, outcome)`` in a thread, in a transaction of its own
-        (committed when ``work`` returns, rolled back when it raises)."""
-
-        def target():
-            try:
-                with self.registry.cursor() as cr:
-                    # Transaction-scoped: the pooled connection keeps no setting.
-                    cr.execute("SET LOCAL lock_timeout = %s", [f"{TIMEOUT}s"])
-                    cr.execute("SELECT pg_backend_pid()")
-                    outcome["pid"] = cr.fetchone()[0]
-                    work(self._env(cr), outcome)
-            except Exception as error:
-                outcome["error"] = error
-
-        return threading.Thread(target=target, name=name, daemon=True)
-
-    def _wait_until_blocked(self, outcome):
-        """Wait until the backend of ``outcome`` waits for a lock; True if it does."""
-        deadline = time.monotonic() + TIMEOUT
-        with self.registry.cursor() as cr:
-            while time.monotonic() < deadline:
-                if "error" in outcome:
-                    return False
-                pid = outcome.get("pid")
-                if pid:
-                    cr.execute(
-                        "SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted LIMIT 1", [pid]
-                    )
-                    if cr.fetchone():
-                        return True
-                time.sleep(0.02)
-        return False
-
     def _race(self, first_work, second_work, first_done):
         """Run the two sides: the first does its work up to ``first_done`` (an
         Event it sets) and commits once the second waits on its locks."""

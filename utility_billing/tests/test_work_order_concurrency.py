@@ -8,22 +8,19 @@ The payment side is the payments core's hook (``_on_payments_posted``), which
 """
 
 import threading
-import time
 import uuid
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-# Seconds a side waits for the other before the test gives up (never hangs).
-TIMEOUT = 20
+from .common_race import TIMEOUT, RaceMixin
 
 
 @tagged("post_install", "-at_install")
-class TestWorkOrderConcurrency(TransactionCase):
+class TestWorkOrderConcurrency(RaceMixin, TransactionCase):
     def setUp(self):
         super().setUp()
         self.token = uuid.uuid4().hex[:6].upper()
@@ -55,9 +52,6 @@ class TestWorkOrderConcurrency(TransactionCase):
                 "fsm_order": order.fsm_order_id.id,
                 "payment": payment.id,
             }
-
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})
 
     def _drop_data(self):
         data = self.data
@@ -98,37 +92,6 @@ class TestWorkOrderConcurrency(TransactionCase):
                 else:
                     cr.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids])  # pylint: disable=sql-injection
         self.data = {}
-
-    def _side(self, name, work, outcome):
-        """Run ``work(env, outcome)`` in a thread, in a transaction of its own."""
-
-        def target():
-            try:
-                with self.registry.cursor() as cr:
-                    cr.execute("SET LOCAL lock_timeout = %s", [f"{TIMEOUT}s"])
-                    cr.execute("SELECT pg_backend_pid()")
-                    outcome["pid"] = cr.fetchone()[0]
-                    work(self._env(cr), outcome)
-            except Exception as error:  # reported to the test thread
-                outcome["error"] = error
-
-        return threading.Thread(target=target, name=name, daemon=True)
-
-    def _wait_until_blocked(self, outcome):
-        deadline = time.monotonic() + TIMEOUT
-        with self.registry.cursor() as cr:
-            while time.monotonic() < deadline:
-                if "error" in outcome or outcome.get("done"):
-                    return False
-                pid = outcome.get("pid")
-                if pid:
-                    cr.execute(
-                        "SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted LIMIT 1", [pid]
-                    )
-                    if cr.fetchone():
-                        return True
-                time.sleep(0.02)
-        return False
 
     def _pay(self, env, outcome):
         payment = env["utility.payment"].browse(self.data["payment"])
