@@ -671,6 +671,13 @@ class UtilityBillBuilder(models.AbstractModel):
         """
         writer = self.env["utility.move.writer"]
         Fpos = self.env["account.fiscal.position"]
+        # What the loop reads, for the whole batch (address_get reads the
+        # contacts; the customer's position is company-dependent).
+        accounts.fetch(["fiscal_position_id", "partner_id", "company_id"])
+        partners = accounts.partner_id
+        partners.child_ids.fetch(["type", "active"])
+        for company in accounts.company_id:
+            partners.with_company(company).mapped("property_account_position_id")
         auto_by_company = {}
         result = {}
         for account in accounts:

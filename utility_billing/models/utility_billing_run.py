@@ -775,8 +775,6 @@ class UtilityBillingRun(models.Model):
         credits), and mark the lines posted."""
         charges_by_line = self._read_charges(lines.ids)
         lines.fetch(["account_id", "partner_id", "location_id", "date_from", "date_to"])
-        # The bills' fiscal positions (taxes), read for the chunk at once.
-        lines.account_id.fetch(["fiscal_position_id", "partner_id", "company_id"])
         billed = (
             self.env["utility.service.period"]
             .sudo()
@@ -819,9 +817,15 @@ class UtilityBillingRun(models.Model):
         )
         good = lines.filtered(lambda line: line not in refused)
         builder = self.env["utility.bill.builder"]
+        # The bills' fiscal positions (their taxes), found for the chunk at once.
+        fiscal_positions = builder._get_fiscal_positions(good.account_id)
         invoice_vals = [
             builder._prepare_invoice_vals(
-                self._prepare_invoice_header(line), charges_by_line[line.id]
+                dict(
+                    self._prepare_invoice_header(line),
+                    fiscal_position_id=fiscal_positions[line.account_id.id].id or False,
+                ),
+                charges_by_line[line.id],
             )
             for line in good
         ]

@@ -230,3 +230,28 @@ class TestBillTaxes(BillingCommon):
         )
         self.assertAlmostEqual(ledger[self.tax_account], -1.03)
         self.assertAlmostEqual(ledger[self.receivable], 61.43)
+
+    # ------------------------------------------------------------------
+    # Cost
+    # ------------------------------------------------------------------
+    def _post_queries(self, count, prefix):
+        cycle = self.env["utility.billing.cycle"].create(
+            {"name": f"Cycle {prefix}", "code": prefix, "read_day_start": 1, "read_day_end": 10}
+        )
+        self.env["utility.route"].create({"name": prefix, "code": prefix, "cycle_id": cycle.id})
+        self._make_accounts(count, cycle=cycle, prefix=prefix)
+        run = self._new_run(cycle=cycle, chunk_size=1000)
+        run.action_compute()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        run.action_post()
+        self.env.flush_all()
+        self.assertEqual(run.posted_count, count)
+        self.assertAlmostEqual(sum(run.move_ids.mapped("amount_tax")), count * 1.35)
+        return self.env.cr.sql_log_count - start
+
+    def test_taxed_posting_queries_do_not_grow(self):
+        """Fiscal positions and taxes are found for the chunk, not per bill."""
+        self._post_queries(3, "TQW")  # warm the caches
+        self.assertEqual(self._post_queries(5, "TQA"), self._post_queries(20, "TQB"))
