@@ -112,3 +112,7 @@ from . import utility_account_work_order
 from . import utility_meter_work_order
 from . import utility_payment_poster_work_order
 from . import utility_demo_town_work_orders
+from . import utility_late_fee_rule
+from . import utility_delinquency_run
+from . import utility_delinquency_run_line
+from . import account_move_late_fee

@@ -67,3 +67,5 @@ from . import test_work_order
 from . import test_work_order_collections
 from . import test_lib_work_orders
 from . import test_work_order_concurrency
+from . import test_lib_late_fees
+from . import test_late_fees

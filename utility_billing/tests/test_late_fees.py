@@ -1,0 +1,305 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Delinquency runs: late fees by the city's rule, checked on the posted fee
+invoices' journal entries, exactly once, with exemptions and bad input."""
+
+from datetime import date
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common_payment import PaymentCommon
+
+BILL_DATE = date(2025, 1, 15)  # due 2025-02-04 (20 days), penalty 2025-02-09
+DUE = date(2025, 2, 4)
+PENALTY = date(2025, 2, 9)
+FEE_DATE = date(2025, 2, 10)
+
+
+@tagged("post_install", "-at_install")
+class TestLateFees(PaymentCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.fee_income = cls.env["account.account"].create(
+            {"code": "41900", "name": "Late fee revenue", "account_type": "income"}
+        )
+        cls.rule = cls.env["utility.late.fee.rule"].create(
+            {
+                "name": "Late fee",
+                "cycle_ids": [cls.cycle.id],
+                "percent": 10.0,
+                "income_account_id": cls.fee_income.id,
+            }
+        )
+
+    def _bill(self, account, amounts, invoice_date=BILL_DATE):
+        return self._post_bill(
+            account,
+            invoice_date,
+            dict(zip((self.water, self.sewer, self.garbage), amounts, strict=False)),
+        )
+
+    def _run(self, date_due=DUE, date_penalty=PENALTY, date_fee=FEE_DATE, release=True):
+        run = self.env["utility.delinquency.run"].create(
+            {
+                "cycle_id": self.cycle.id,
+                "date_due": date_due,
+                "date_penalty": date_penalty,
+                "date_fee": date_fee,
+            }
+        )
+        run.action_compute()
+        self.assertEqual(run.state, "review")
+        if release:
+            run.action_release()
+            self.assertEqual(run.state, "posted")
+        return run
+
+    def _line(self, run, account):
+        return run.line_ids.filtered(lambda line: line.account_id == account)
+
+    def _assert_fee_entry(self, run, account, cents):
+        """The fee invoice of ``account`` in ``run`` debits the receivable and
+        credits the late fee income by exactly ``cents``."""
+        fee = self._line(run, account).move_id
+        self.assertEqual(fee.state, "posted")
+        self.assertEqual(fee.utility_bill_kind, "fee")
+        self.assertEqual(fee.utility_account_id, account)
+        self.assertEqual(fee.invoice_date, run.date_fee)
+        receivable = fee.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        income = fee.line_ids.filtered(lambda line: line.account_id == self.fee_income)
+        self.assertEqual(len(fee.line_ids), 2)
+        self.assertAlmostEqual(receivable.debit, cents, places=2)
+        self.assertAlmostEqual(income.credit, cents, places=2)
+        self.assertEqual(receivable.utility_account_id, account)
+        return fee
+
+    # ------------------------------------------------------------------
+    # Fee rules, on the posted entry
+    # ------------------------------------------------------------------
+    def test_percent_of_current_charges(self):
+        """Hagerstown, MD (hagerstownmd.org/205/Rates-Fees): "a late payment
+        charge of 10% will be calculated upon the total charges ... not paid by
+        the current amount due date". Bill $45.67 + $30.00 + $14.98 = $90.65;
+        10% = $9.065, half-up $9.07."""
+        bill = self._bill(self.account, [45.67, 30.00, 14.98])
+        run = self._run()
+        fee = self._assert_fee_entry(run, self.account, 9.07)
+        line = self._line(run, self.account)
+        self.assertEqual(line.bill_move_id, bill)
+        self.assertAlmostEqual(line.amount_base, 90.65)
+        self.assertAlmostEqual(line.amount_1_30, 90.65)  # due 02/04, aged on 02/10
+        self.assertAlmostEqual(self.account.amount_balance, 99.72)
+        self.assertEqual(run.move_ids, fee)
+
+    def test_flat_plus_percent_of_the_bill(self):
+        """Pottawatomie Co. RWD 4, KS (pottawatomie4.krwa.net/News-Information/
+        Rates-Info): "five percent (5%) of the payment due, plus $10.00". The
+        bill owes $40.13 of December and $60.00 of January: $100.13;
+        $10 + 5% x 100.13 = $15.0065, $15.01."""
+        self.rule.write({"base": "bill", "percent": 5.0, "amount_fixed": 10.0})
+        self._bill(self.account, [40.13], invoice_date=date(2024, 12, 15))
+        self._bill(self.account, [60.00])
+        run = self._run()
+        self._assert_fee_entry(run, self.account, 15.01)
+        self.assertAlmostEqual(self._line(run, self.account).amount_31_60, 40.13)
+
+    def test_minimum_fee(self):
+        """Glenn Heights, TX (glennheightstx.gov/FAQ.aspx?QID=89): "a late fee of
+        $25 or 15%, whichever is greater, of the total charges". $90.65 x 15% =
+        $13.5975 -> the $25.00 minimum; $200.00 x 15% = $30.00."""
+        self.rule.write({"percent": 15.0, "amount_min": 25.0})
+        self._bill(self.account, [45.67, 30.00, 14.98])
+        self._bill(self.account2, [200.00])
+        run = self._run()
+        self._assert_fee_entry(run, self.account, 25.00)
+        self._assert_fee_entry(run, self.account2, 30.00)
+        self.assertAlmostEqual(run.amount_posted, 55.00)
+
+    def test_maximum_fee(self):
+        """Tucson, AZ city code 27 (codelibrary.amlegal.com): 10% of the monthly
+        charges, not more than $500. $5,123.45 x 10% = $512.345 -> $500.00."""
+        self.rule.amount_max = 500.0
+        self._bill(self.account, [5123.45])
+        self._assert_fee_entry(self._run(), self.account, 500.00)
+
+    def test_threshold_on_past_due_balance(self):
+        """Mesa, AZ (mesaaz.gov, Returned Items & Delinquency Fees): 2% of the
+        past-due balance or $5, whichever is greater; "no late fee will be
+        charged on accounts owing less than $25". $24.99 owes nothing; $312.60
+        x 2% = $6.252 -> $6.25."""
+        self.rule.write(
+            {"base": "past_due", "percent": 2.0, "amount_min": 5.0, "amount_threshold": 25.0}
+        )
+        self._bill(self.account, [24.99])
+        self._bill(self.account2, [312.60])
+        run = self._run()
+        low = self._line(run, self.account)
+        self.assertEqual(low.state, "none")
+        self.assertFalse(low.move_id)
+        self.assertIn("threshold", low.message)
+        self._assert_fee_entry(run, self.account2, 6.25)
+
+    def test_monthly_compounding_includes_unpaid_fees(self):
+        """Phoenix, AZ city code 37-88 (phoenix.municipal.codes/CC/37-88): "a late
+        fee of three percent per month on the delinquent amount ... including
+        unpaid late fees". January: $100.00 -> $3.00. February: $100.00 + $3.00
+        + $50.00 = $153.00 -> $4.59."""
+        self.rule.write({"base": "past_due", "percent": 3.0, "compounding": "monthly"})
+        self._bill(self.account, [100.00], invoice_date=date(2024, 12, 15))
+        january = self._run(date(2025, 1, 4), date(2025, 1, 9), date(2025, 1, 10))
+        self._assert_fee_entry(january, self.account, 3.00)
+        self._bill(self.account, [50.00])
+        february = self._run()
+        self._assert_fee_entry(february, self.account, 4.59)
+
+    def test_no_compounding_charges_a_bill_once(self):
+        """The same months without compounding: February's fee is on February's
+        bill only (December's already bore its fee, a fee bears none):
+        3% x $50.00 = $1.50. Once per bill: the unpaid $3.00 fee bears one
+        fee too: 3% x $53.00 = $1.59."""
+        self.rule.write({"base": "past_due", "percent": 3.0, "compounding": "none"})
+        self._bill(self.account, [100.00], invoice_date=date(2024, 12, 15))
+        self._bill(self.account2, [100.00], invoice_date=date(2024, 12, 15))
+        self._run(date(2025, 1, 4), date(2025, 1, 9), date(2025, 1, 10))
+        self._bill(self.account, [50.00])
+        self._bill(self.account2, [50.00])
+        once = self.rule.copy({"name": "Once", "customer_class": "commercial"})
+        once.compounding = "once"
+        self.account2.location_id.customer_class = "commercial"
+        february = self._run()
+        self._assert_fee_entry(february, self.account, 1.50)
+        self._assert_fee_entry(february, self.account2, 1.59)
+
+    # ------------------------------------------------------------------
+    # Grace, exemptions, payments
+    # ------------------------------------------------------------------
+    def test_grace_working_days(self):
+        """Three working days of grace after a Friday penalty date: the fee
+        starts on Wednesday; a run on Tuesday charges nothing."""
+        self.rule.write({"grace_days": 3, "grace_day_kind": "working"})
+        self._bill(self.account, [90.00])
+        tuesday = self._run(date_penalty=date(2025, 2, 7), date_fee=date(2025, 2, 11))
+        line = self._line(tuesday, self.account)
+        self.assertEqual(line.state, "none")
+        self.assertIn("grace", line.message)
+        self.assertFalse(tuesday.move_ids)
+
+    def test_exempt_class_account_and_bankruptcy(self):
+        """A rule marked No Late Fee for a class, an exempt account and a
+        bankrupt account get no fee; the others do."""
+        self.env["utility.late.fee.rule"].create(
+            {"name": "City buildings", "customer_class": "institutional", "is_exempt": True}
+        )
+        self.account.location_id.customer_class = "institutional"
+        self.rule.exempt_account_ids = self.account2
+        for account in self.accounts:
+            self._bill(account, [80.00])
+        run = self._run()
+        self.assertEqual(self._line(run, self.account).message, "Exempt under City buildings.")
+        self.assertEqual(self._line(run, self.account2).message, "Exempt under Late fee.")
+        self._assert_fee_entry(run, self.account3, 8.00)
+        self.account3.is_bankruptcy = True
+        self._bill(self.account3, [80.00], invoice_date=date(2025, 2, 15))
+        march = self._run(date(2025, 3, 7), date(2025, 3, 12), date(2025, 3, 13))
+        self.assertEqual(self._line(march, self.account3).message, "Exempt: bankruptcy.")
+        self.assertFalse(march.move_ids)
+
+    def test_paid_bill_gets_no_fee(self):
+        self._bill(self.account, [90.00])
+        self._bill(self.account2, [90.00])
+        self._payment([(self.account, 90.00)], date=date(2025, 2, 3))
+        run = self._run()
+        line = self._line(run, self.account)
+        self.assertEqual((line.state, line.message), ("none", "Paid: no fee."))
+        self.assertEqual(run.move_ids.utility_account_id, self.account2)
+
+    def test_paid_after_review_gets_no_fee(self):
+        self._bill(self.account, [90.00])
+        run = self._run(release=False)
+        self.assertEqual(self._line(run, self.account).state, "fee")
+        self._payment([(self.account, 90.00)], date=date(2025, 2, 10))
+        run.action_release()
+        self.assertEqual(self._line(run, self.account).message, "Paid since review: no fee.")
+        self.assertFalse(run.move_ids)
+
+    # ------------------------------------------------------------------
+    # Exactly once
+    # ------------------------------------------------------------------
+    def test_second_release_posts_nothing(self):
+        self._bill(self.account, [90.00])
+        run = self._run()
+        fees = self.env["account.move"].search([("utility_bill_kind", "=", "fee")])
+        run.action_release()
+        run.invalidate_recordset()
+        self.assertEqual(self.env["account.move"].search([("utility_bill_kind", "=", "fee")]), fees)
+        self.assertEqual(run.posted_count, 1)
+        with self.assertRaisesRegex(ValidationError, "already exists"):
+            self.env["utility.delinquency.run"].create(
+                {"cycle_id": self.cycle.id, "date_due": DUE, "date_penalty": PENALTY}
+            )
+        # Another period's run sees the bill as charged.
+        later = self._run(date_penalty=date(2025, 2, 10), date_fee=date(2025, 2, 11))
+        self.assertIn("already bears", self._line(later, self.account).message)
+
+    def test_database_refuses_a_second_posted_fee_of_a_bill(self):
+        bill = self._bill(self.account, [90.00])
+        run = self._run()
+        line = self._line(run, self.account)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            line.copy({"run_id": run.id, "bill_move_id": bill.id, "state": "posted"})
+            self.env.flush_all()
+
+    # ------------------------------------------------------------------
+    # Bad input, roles, the printed bill
+    # ------------------------------------------------------------------
+    def test_rule_without_income_account_refused(self):
+        Rule = self.env["utility.late.fee.rule"]
+        with (
+            self.assertRaisesRegex(ValidationError, "income account the late fees are booked"),
+            self.env.cr.savepoint(),
+        ):
+            Rule.create({"name": "No account", "percent": 10.0})
+        self.assertFalse(Rule.search([("name", "=", "No account")]))
+
+    def test_run_before_penalty_date_refused(self):
+        self._bill(self.account, [90.00])
+        run = self.env["utility.delinquency.run"].create(
+            {"cycle_id": self.cycle.id, "date_due": DUE, "date_penalty": PENALTY,
+             "date_fee": PENALTY}
+        )  # fmt: skip
+        with self.assertRaisesRegex(UserError, "only after the penalty date"):
+            run.action_compute()
+        self.assertEqual(run.state, "draft")
+        self.assertFalse(run.line_ids)
+
+    def test_roles(self):
+        """A billing specialist runs it; rules are the supervisor's; a CSR reads."""
+        self._bill(self.account, [90.00])
+        Run = self.env["utility.delinquency.run"]
+        vals = {"cycle_id": self.cycle.id, "date_due": DUE, "date_penalty": PENALTY,
+                "date_fee": FEE_DATE, "journal_id": self.journal.id}  # fmt: skip
+        with self.assertRaises(AccessError):
+            Run.with_user(self.csr).create(vals)
+        with self.assertRaises(AccessError):
+            self.rule.with_user(self.specialist).write({"percent": 1.0})
+        run = Run.with_user(self.specialist).create(vals)
+        run.action_compute()
+        run.action_release()
+        self.assertEqual(run.state, "posted")
+        self.assertEqual(run.with_user(self.csr).line_ids.amount_fee, 9.0)
+        with self.assertRaisesRegex(UserError, "buttons only"):
+            run.with_user(self.specialist).write({"state": "review"})
+
+    def test_bill_prints_amount_after_penalty(self):
+        """The printed bill's "amount due after" adds the rule's fee."""
+        bill = self._post_bill(self.account, BILL_DATE, {self.water: 90.65})
+        bill.utility_date_penalty = PENALTY
+        self.assertEqual(str(bill._get_bill_late_fees()[bill.id]), "9.07")
+        data = bill._prepare_bill_data()[0]
+        self.assertEqual(str(data.amount_after_penalty), "99.72")
