@@ -164,21 +164,33 @@ class UtilityPayment(models.Model):
         return payments
 
     def write(self, vals):
+        if not self._is_action():
+            self._check_own_drawer("change")
         if vals.get("session_id"):
             self.env["utility.cashier.session"].browse(vals["session_id"])._check_open()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_other_cashier(self):
-        """A draft taken in a drawer is its cashier's to delete (or a supervisor's)."""
-        if self._is_action() or self.env.user.has_group(SUPERVISOR):
+        if not self._is_action():
+            self._check_own_drawer("delete")
+
+    def _check_own_drawer(self, verb):
+        """A payment taken in a drawer is its cashier's to change or delete (or a
+        supervisor's); the actions (post, void, return, deposit) are checked apart."""
+        if self.env.su or self.env.user.has_group(SUPERVISOR):
             return
-        others = self.filtered(lambda p: p.session_id and p.session_id.user_id != self.env.user)
+        # A posted payment is final for everyone (utility.locked.fields.mixin).
+        user = self.env.user
+        others = self.sudo().filtered(
+            lambda p: p.state == "draft" and p.session_id and p.session_id.user_id != user
+        )
         if others:
             raise AccessError(
                 self.env._(
-                    "Only the cashier of the drawer (or a supervisor) deletes its draft "
+                    "Only the cashier of the drawer (or a supervisor) may %(verb)s its draft "
                     "payments: %(sessions)s.",
+                    verb=verb,
                     sessions=", ".join(others.session_id.mapped("display_name")),
                 )
             )

@@ -280,6 +280,10 @@ class TestPostedMoneyRpc(CashierCommon, RpcCase):
                 self.rpc(user, "utility.payment", "unlink", draft.ids),
                 message="Only the cashier of the drawer",
             )
+            self.assertRpcRefused(
+                self.rpc(user, "utility.payment", "write", draft.ids, {"tender": "check"}),
+                message="Only the cashier of the drawer",
+            )
         self.assertTrue(draft.exists())
         self.assertEqual(session.amount_opening, 100.0)
         self.assertTrue(self.rpc(self.cashier2, "utility.payment", "unlink", draft.ids))
