@@ -99,6 +99,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_autopay()
         self._generate_lifecycle()
         self._generate_work_orders()
+        self._generate_collections()
         return True
 
     # ------------------------------------------------------------------

@@ -303,3 +303,10 @@ class TestLateFees(PaymentCommon):
         self.assertEqual(str(bill._get_bill_late_fees()[bill.id]), "9.07")
         data = bill._prepare_bill_data()[0]
         self.assertEqual(str(data.amount_after_penalty), "99.72")
+
+    def test_demo_town_rules(self):
+        """The demo town's rules pass the rule checks; without its North Side
+        cycle no run is started."""
+        self.assertFalse(self.env["utility.demo.town"]._generate_collections())
+        rules = self.env["utility.late.fee.rule"].search([("name", "like", "City buildings")])
+        self.assertTrue(rules.is_exempt)
