@@ -96,6 +96,7 @@ COMPONENTS = (
     "cart",
     "dwelling",
     "eru",
+    "demand",
     "discount",
     "fee",
 )
@@ -395,9 +396,11 @@ class RatingInput:
     period_days: int | None = None
     # Dwelling units served (multifamily on one meter).
     dwelling_units: int = 1
+    # Electric: the highest demand read in the period, in kW.
+    demand_kw: Decimal | None = None
 
     def __post_init__(self):
-        names = ("usage", "eru_count", "water_usage", "winter_average")
+        names = ("usage", "eru_count", "water_usage", "winter_average", "demand_kw")
         # A day-prorated factor stays an exact Fraction (see "Service period").
         if not isinstance(self.period_factor, Fraction):
             names += ("period_factor",)
@@ -597,7 +600,7 @@ def validate_input(rating_input):
         )
     if inp.period_factor <= 0:
         problems.append("the period factor must be positive")
-    for name in ("usage", "eru_count", "water_usage", "winter_average"):
+    for name in ("usage", "eru_count", "water_usage", "winter_average", "demand_kw"):
         value = getattr(inp, name)
         if value is not None and value < 0:
             problems.append(f"{name.replace('_', ' ')} cannot be negative")
@@ -992,6 +995,22 @@ class _SegmentRater:
             count - 1,
             f"{line.label}, {count - 1} {others_label}",
             line.additional_price_unit,
+        )
+
+    def _rate_demand(self, line):
+        """Electric demand: price per kW of the period's demand reading. A
+        demand is what the meter peaked at, never prorated or scaled."""
+        demand = self.inp.demand_kw
+        if not demand:
+            return
+        quantity = _mul(demand, self.segment.weight) if self.segment.weight != 1 else demand
+        price, shown = self._price(line, line.price_unit)
+        self._emit(
+            line,
+            f"{line.label} {_fmt(demand)} kW",
+            quantity=_quantity(quantity),
+            price_unit=shown,
+            amount=round_cents(_mul(quantity, price)),
         )
 
     def _rate_cart(self, line):

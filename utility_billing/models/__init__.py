@@ -117,3 +117,4 @@ from . import utility_delinquency_run
 from . import utility_delinquency_run_line
 from . import account_move_late_fee
 from . import utility_demo_town_collections
+from . import utility_meter_reading_demand

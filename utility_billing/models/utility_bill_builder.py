@@ -29,6 +29,7 @@ from ..lib import rating
 from ..lib.units import convert
 
 GALLON = "gallon"
+KWH = "kwh"
 # Service types whose charges say how much was used on the invoice line.
 USAGE_BASES = ("metered", "water")
 # Charges that price usage: only their lines say how much was used.
@@ -158,7 +159,15 @@ class UtilityBillBuilder(models.AbstractModel):
                 ("date", "<=", date_to),
                 ("state", "in", ("valid", "exception")),
             ],
-            ["service_id", "meter_id", "date", "consumption", "state", "previous_reading_id"],
+            [
+                "service_id",
+                "meter_id",
+                "date",
+                "consumption",
+                "demand_kw",
+                "state",
+                "previous_reading_id",
+            ],
             order="date, id",
         )
         readings.previous_reading_id.fetch(["date"])
@@ -210,19 +219,7 @@ class UtilityBillBuilder(models.AbstractModel):
         period_factor = ctx["period_factor"] or Decimal(account.cycle_id.frequency_months or 1)
         # Metered services first: their read period and usage drive the others.
         metered = [s for s in services if s.service_type_id.is_metered]
-        periods = {}
-        water_gallons = None
-        meter_size = None
-        for service in metered:
-            found = self._get_metered_period(service, ctx, problems)
-            if found:
-                periods[service.id] = found
-                water_gallons = (water_gallons or Decimal(0)) + found["gallons"]
-                bill["reading_ids"] += found["reading_ids"]
-            meter_size = meter_size or service.meter_id.size
-        if metered:
-            plan = ctx["plans"].get(metered[0].rate_schedule_id.id)
-            bill["unit"] = plan.usage_unit if plan else "kgal"
+        periods, water_gallons, meter_size = self._get_metered_periods(metered, bill, ctx, problems)
         read_from = min((p["date_from"] for p in periods.values()), default=None)
         read_to = max((p["date_to"] for p in periods.values()), default=None)
         for service in services:
@@ -269,6 +266,29 @@ class UtilityBillBuilder(models.AbstractModel):
             bill["charges"] = []
             bill["amount_total"] = Decimal(0)
         return bill
+
+    def _get_metered_periods(self, metered, bill, ctx, problems):
+        """Periods of the metered services, the water they used (gallons; None
+        without water) and the water meter's size; sets the bill's unit and
+        readings. Electric (kWh) meters never count as water."""
+        periods = {}
+        water_gallons = None
+        meter_size = None
+        for service in metered:
+            found = self._get_metered_period(service, ctx, problems)
+            if found:
+                periods[service.id] = found
+                if found["gallons"] is not None:
+                    water_gallons = (water_gallons or Decimal(0)) + found["gallons"]
+                bill["reading_ids"] += found["reading_ids"]
+            if service.meter_id.unit != KWH:
+                meter_size = meter_size or service.meter_id.size
+        # The bill's consumption is its water's, in the first water schedule's unit.
+        volume = [s for s in metered if s.meter_id.unit != KWH] or metered
+        if volume:
+            plan = ctx["plans"].get(volume[0].rate_schedule_id.id)
+            bill["unit"] = plan.usage_unit if plan else "kgal"
+        return periods, water_gallons, meter_size
 
     def _get_unmetered_period(self, account, service, read_period, ctx):
         """Period of a service without meter: the account's read period, else
@@ -339,19 +359,25 @@ class UtilityBillBuilder(models.AbstractModel):
                 )
             )
             return None
-        gallons = Decimal(0)
-        try:
-            for reading in readings:
-                gallons += convert(
-                    rating.to_decimal(reading.consumption), reading.meter_id.unit, GALLON
-                )
-        except ValueError as error:
-            problems.append(f"{label}: {error}")
-            return None
+        found = {"date_from": date_from, "date_to": date_to, "gallons": None, "kwh": None}
+        if all(reading.meter_id.unit == KWH for reading in readings):
+            # Electric: energy in kWh (never a volume) and the period's peak demand.
+            found["kwh"] = sum((rating.to_decimal(r.consumption) for r in readings), Decimal(0))
+            demands = [rating.to_decimal(r.demand_kw) for r in readings if r.demand_kw]
+            found["demand_kw"] = max(demands) if demands else None
+        else:
+            gallons = Decimal(0)
+            try:
+                for reading in readings:
+                    gallons += convert(
+                        rating.to_decimal(reading.consumption), reading.meter_id.unit, GALLON
+                    )
+            except ValueError as error:
+                problems.append(f"{label}: {error}")
+                return None
+            found["gallons"] = gallons
         return {
-            "date_from": date_from,
-            "date_to": date_to,
-            "gallons": gallons,
+            **found,
             "reading_ids": [r.id for r in readings],
             "reading_id": readings[-1].id,
         }
@@ -478,8 +504,11 @@ class UtilityBillBuilder(models.AbstractModel):
             )
             return []
         try:
+            # Energy schedules never see the water (kWh is not a volume).
             water = (
-                None if water_gallons is None else convert(water_gallons, GALLON, plan.usage_unit)
+                None
+                if water_gallons is None or plan.usage_unit == KWH
+                else convert(water_gallons, GALLON, plan.usage_unit)
             )
             winter, problem = ctx["winter"].get(service.id, (None, None))
             if problem:
@@ -487,7 +516,11 @@ class UtilityBillBuilder(models.AbstractModel):
                 problems.append(problem)
                 return []
             own = Decimal(0)
-            if service.service_type_id.is_metered:
+            if service.service_type_id.is_metered and period.get("kwh") is not None:
+                if plan.usage_unit != KWH:
+                    raise ValueError(f"a kWh meter cannot be billed in {plan.usage_unit}")
+                own = period["kwh"]
+            elif service.service_type_id.is_metered:
                 own = convert(period["gallons"], GALLON, plan.usage_unit)
             rating_input = rating.RatingInput(
                 date_from=period["date_from"],
@@ -506,6 +539,7 @@ class UtilityBillBuilder(models.AbstractModel):
                 discount_program=account.discount_program or None,
                 winter_average=winter,
                 dwelling_units=service.dwelling_unit_count or 0,
+                demand_kw=period.get("demand_kw"),
                 service_days=inputs.get("partial") and inputs["partial"][0],
                 period_days=inputs.get("partial") and inputs["partial"][1],
             )

@@ -5,6 +5,7 @@ accounts, a multifamily account billed per dwelling unit, first and additional
 garbage carts, and a pass-through fee per 1,000 gallons.
 """
 
+from collections import defaultdict
 from datetime import date
 
 from odoo import Command, api, models
@@ -125,4 +126,98 @@ class UtilityDemoTown(models.AbstractModel):
         commercial.filtered(lambda s: s.service_type_id == garbage)[:5].write(
             {"rate_schedule_id": carts.id}
         )
+        self._demo_electric(commercial.account_id[2:6], schedule)
         return True
+
+    def _demo_electric(self, accounts, schedule):
+        """Electric on a few commercial accounts (Washington Island Electric
+        Cooperative's published rates): two small ones on energy blocks, two
+        large ones with a demand charge; kWh meters read with their water."""
+        company = self.env.company
+        electric = self.env.ref("utility_billing.service_type_electric")
+        if not self.env["account.account"].search_count(
+            [("company_ids", "in", company.ids)], limit=1
+        ):
+            return
+        Account = self.env["account.account"].with_company(company)
+        electric.with_company(company).account_income_id = Account.search(
+            [("code", "=", "400150"), ("company_ids", "in", company.ids)], limit=1
+        ) or Account.create({"code": "400150", "name": "Electric Sales", "account_type": "income"})
+        small = schedule(
+            "E-GS",
+            "Electric - General Service",
+            electric,
+            [
+                {"name": "Facility charge", "component": "fixed", "amount": 53.00},
+                {
+                    "name": "Energy",
+                    "component": "block",
+                    "block_ids": [
+                        Command.create({"quantity_from": 0, "price_unit": 0.1275}),
+                        Command.create({"quantity_from": 2000, "price_unit": 0.1025}),
+                    ],
+                },
+            ],
+            usage_unit="kwh",
+        )
+        large = schedule(
+            "E-LP",
+            "Electric - Large Power",
+            electric,
+            [
+                {"name": "Facility charge", "component": "fixed", "amount": 115.00},
+                {"name": "Demand", "component": "demand", "price_unit": 12.00},
+                {"name": "Energy", "component": "unit", "price_unit": 0.1025},
+            ],
+            usage_unit="kwh",
+        )
+        meters = self.env["utility.meter"].create(
+            [
+                {
+                    "name": f"E-{account.name}",
+                    "size": "5/8",
+                    "unit": "kwh",
+                    "dials": 7,
+                    "state": "installed",
+                    "location_id": account.location_id.id,
+                }
+                for account in accounts
+            ]
+        )
+        water = self.env.ref("utility_billing.service_type_water")
+        services = self.env["utility.account.service"].create(
+            [
+                {
+                    "account_id": account.id,
+                    "service_type_id": electric.id,
+                    "rate_schedule_id": (small if index < 2 else large).id,
+                    "meter_id": meter.id,
+                    "date_start": account.service_ids.filtered(
+                        lambda s: s.service_type_id == water
+                    )[:1].date_start,
+                    "state": "active",
+                }
+                for index, (account, meter) in enumerate(zip(accounts, meters, strict=True))
+            ]
+        )
+        dates_by_account = defaultdict(set)
+        for reading in self.env["utility.meter.reading"].search(
+            [("account_id", "in", accounts.ids), ("meter_id.unit", "!=", "kwh")]
+        ):
+            dates_by_account[reading.account_id.id].add(reading.date)
+        vals_list = []
+        for index, service in enumerate(services):
+            dates = sorted(dates_by_account[service.account_id.id])
+            monthly = 1800 + 700 * index if index < 2 else 30000 + 5000 * index
+            vals_list += [
+                {
+                    "meter_id": service.meter_id.id,
+                    "service_id": service.id,
+                    "date": day,
+                    "value": float(monthly * month),
+                    "read_type": "initial" if not month else "actual",
+                    "demand_kw": float(90 + 20 * index) if index >= 2 and month else 0.0,
+                }
+                for month, day in enumerate(dates)
+            ]
+        self.env["utility.meter.reading"].create(vals_list)

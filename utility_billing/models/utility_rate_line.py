@@ -20,6 +20,7 @@ COMPONENTS = [
     ("passthrough", "Per 1,000 Gallons (Pass-Through)"),
     ("dwelling", "Per Dwelling Unit"),
     ("eru", "Per ERU"),
+    ("demand", "Demand (per kW)"),
     ("discount", "Discount"),
     ("fee", "Fee"),
 ]

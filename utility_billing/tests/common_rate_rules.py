@@ -154,11 +154,14 @@ class RateRulesCommon(BillingCommon):
 
     def _assert_calculator_agrees(self, account, run_line, move, vals):
         reading = run_line.reading_ids.sorted("date")[-1:]
+        energy = run_line.reading_ids.filtered(lambda r: r.meter_id.unit == "kwh")
+        water = run_line.reading_ids - energy
         total, calc = self._calculate(
             account,
             vals.pop("date_from", run_line.date_from),
             vals.pop("date_to", run_line.date_to),
-            sum(run_line.reading_ids.mapped("consumption")),
+            sum((water or energy).mapped("consumption")),
+            energy_usage=sum(energy.mapped("consumption")),
             **vals,
         )
         self.assertTrue(reading)
@@ -207,6 +210,9 @@ class RateRulesCommon(BillingCommon):
                 **vals,
             )
         )
-        calc.usage_unit = account.service_ids.meter_id[:1].unit or calc.usage_unit
+        meters = account.service_ids.meter_id
+        calc.usage_unit = (meters.filtered(lambda m: m.unit != "kwh") or meters)[:1].unit or (
+            calc.usage_unit
+        )
         calc.action_compute()
         return Decimal(str(calc.amount_total)).quantize(Decimal("0.01")), calc

@@ -274,3 +274,32 @@ class TestReadableLines:
             "Minimum charge, prorated 15 of 30 days",
             "Water 0-15 ccf, prorated 15 of 30 days",
         ]
+
+
+class TestElectric:
+    """Washington Island Electric Cooperative, WI, "Rates" (https://wiec.net/rates/)."""
+
+    def test_energy_blocks_and_customer_charge(self):
+        """Rate 1: $53 monthly facility charge, first 2,000 kWh 12.75 cents,
+        over 2,000 kWh 10.25 cents. 2,500 kWh: 53.00 + 255.00 + 51.25 = 359.25."""
+        lines = (
+            RateLine("fixed", "Facility charge", amount="53"),
+            RateLine("block", "Energy", blocks=(Block(0, "0.1275"), Block(2000, "0.1025"))),
+        )
+        result = rate(plan(lines, usage_unit="kwh"), bill(2500))
+        assert amounts(result) == [D("53.00"), D("255.00"), D("51.25")]
+
+    def test_demand_per_kw(self):
+        """Rate 4 (Large Power): $115 facility charge, $12 per kW of billing
+        demand, 10.25 cents a kWh. 40,000 kWh and 150 kW: 115.00 + 1,800.00 +
+        4,100.00 = 6,015.00."""
+        lines = (
+            RateLine("fixed", "Facility charge", amount="115"),
+            RateLine("demand", "Demand", price_unit="12"),
+            RateLine("unit", "Energy", price_unit="0.1025"),
+        )
+        result = rate(plan(lines, usage_unit="kwh"), bill(40000, demand_kw=D(150)))
+        assert amounts(result) == [D("115.00"), D("1800.00"), D("4100.00")]
+        assert result.lines[1].name == "Demand 150 kW"
+        # No demand read: no demand charge.
+        assert rate(plan(lines, usage_unit="kwh"), bill(100)).amount_total == D("125.25")

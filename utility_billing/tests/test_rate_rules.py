@@ -543,3 +543,92 @@ class TestReadableBillLines(RateRulesCommon):
                 "Water - Usage: 2.000 ccf (01/22-02/03)",
             ],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestElectric(RateRulesCommon):
+    """Washington Island Electric Cooperative, WI, "Rates" (https://wiec.net/rates/)."""
+
+    def setUp(self):
+        super().setUp()
+        self.electric = self.env.ref("utility_billing.service_type_electric")
+        self.electric.account_income_id = self.env["account.account"].create(
+            {"code": "41009", "name": "Electric revenue", "account_type": "income"}
+        )
+
+    def test_energy_blocks_and_customer_charge(self):
+        """Rate 1: $53 monthly facility charge, first 2,000 kWh 12.75 cents,
+        over 10.25 cents. 2,500 kWh: 53.00 + 2,000 x 0.1275 + 500 x 0.1025 =
+        53.00 + 255.00 + 51.25 = 359.25."""
+        schedule = self._schedule(
+            "WIEC-1",
+            self.electric,
+            [
+                {"name": "Facility charge", "component": "fixed", "amount": 53},
+                {
+                    "name": "Energy",
+                    "component": "block",
+                    "block_ids": [
+                        (0, 0, {"quantity_from": 0, "price_unit": 0.1275}),
+                        (0, 0, {"quantity_from": 2000, "price_unit": 0.1025}),
+                    ],
+                },
+            ],
+            usage_unit="kwh",
+        )
+        account = self._account([(schedule, {})], meter_unit="kwh")
+        self._read(account, 2500, date(2025, 1, 3), date(2025, 2, 3))
+        move = self._bill(account, date(2025, 2, 3))
+        self._assert_bill(move, "359.25", ["53.00", "255.00", "51.25"])
+        self.assertIn("Electric - Energy 0-2000 kWh: 2500.000 kWh", self._lines(move)[1][0])
+
+    def test_demand_charge_from_the_demand_reading(self):
+        """Rate 4, Large Power: $115 facility charge, $12 per kW of billing
+        demand, 10.25 cents a kWh. 40,000 kWh, demand read 150 kW with the
+        energy: 115.00 + 150 x 12 + 40,000 x 0.1025 = 115.00 + 1,800.00 +
+        4,100.00 = 6,015.00."""
+        schedule = self._schedule(
+            "WIEC-4",
+            self.electric,
+            [
+                {"name": "Facility charge", "component": "fixed", "amount": 115},
+                {"name": "Demand", "component": "demand", "price_unit": 12},
+                {"name": "Energy", "component": "unit", "price_unit": 0.1025},
+            ],
+            usage_unit="kwh",
+        )
+        account = self._account([(schedule, {})], meter_unit="kwh")
+        meter = account.service_ids.meter_id
+        # Water on the same account, on its own meter: its gallons never mix with kWh.
+        self._add_water(account, 7)
+        self._read_meters(meter, date(2025, 1, 3), [0.0], read_type="initial")
+        self._read_meters(meter, date(2025, 2, 3), [40000.0], demand_kw=150.0)
+        move = self._bill(account, date(2025, 2, 3), {"demand_kw": 150.0})
+        # Water (the fixture's: 10.00 + 5 x 2.00 + 2 x 3.00 = 26.00) on the same bill.
+        self._assert_bill(
+            move, "6041.00", ["115.00", "1800.00", "4100.00", "10.00", "10.00", "6.00"]
+        )
+
+    def _add_water(self, account, usage):
+        meter = self.env["utility.meter"].create(
+            {
+                "name": f"RR-W{account.id}",
+                "size": "5/8",
+                "unit": "kgal",
+                "dials": 7,
+                "state": "installed",
+                "location_id": account.location_id.id,
+            }
+        )
+        self.env["utility.account.service"].create(
+            {
+                "account_id": account.id,
+                "date_start": date(2024, 1, 1),
+                "service_type_id": self.water.id,
+                "rate_schedule_id": self.schedules[self.water].id,
+                "meter_id": meter.id,
+                "state": "active",
+            }
+        )
+        self._read_meters(meter, date(2025, 1, 3), [0.0], read_type="initial")
+        self._read_meters(meter, date(2025, 2, 3), [float(usage)])

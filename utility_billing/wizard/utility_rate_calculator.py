@@ -50,6 +50,12 @@ class UtilityRateCalculator(models.TransientModel):
     cart_size = fields.Selection(CART_SIZES)
     eru_count = fields.Float(string="ERUs", digits=(12, 2))
     dwelling_units = fields.Integer(default=1)
+    demand_kw = fields.Float(string="Demand (kW)", digits=(16, 3))
+    energy_usage = fields.Float(
+        string="Energy (kWh)",
+        digits=(16, 3),
+        help="Electric schedules price this energy when the usage above is water.",
+    )
     discount_program = fields.Selection(DISCOUNT_PROGRAMS)
 
     # ------------------------------------------------------------------
@@ -234,7 +240,10 @@ class UtilityRateCalculator(models.TransientModel):
         """The rating input of ``schedule``: the usage entered is the water usage
         of the period, converted to the schedule's unit."""
         self.ensure_one()
-        usage = self._convert_usage(self.usage, schedule)
+        if schedule.usage_unit == "kwh" and self.usage_unit != "kwh":
+            usage = rating.to_decimal(self.energy_usage)
+        else:
+            usage = self._convert_usage(self.usage, schedule)
         return rating.RatingInput(
             date_from=self.date_from,
             date_to=self.date_to,
@@ -254,6 +263,7 @@ class UtilityRateCalculator(models.TransientModel):
             ),
             discount_program=self.discount_program or None,
             dwelling_units=self.dwelling_units,
+            demand_kw=rating.to_decimal(self.demand_kw) if self.demand_kw else None,
             service_days=self.service_days or None,
             period_days=self.days if self.service_days else None,
         )
