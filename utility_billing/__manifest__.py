@@ -73,6 +73,8 @@
         "views/utility_winter_average_views.xml",
         "views/utility_delinquency_run_views.xml",
         "views/utility_meter_reading_demand_views.xml",
+        "views/utility_adjustment_views.xml",
+        "views/res_config_settings_adjustment_views.xml",
         "views/utility_billing_menus.xml",
         "report/utility_bill_report.xml",
         "data/mail_template_data.xml",
@@ -85,6 +87,7 @@
         "data/utility_work_order_type_data.xml",
         "views/utility_work_order_views.xml",
         "report/utility_route_sheet_report.xml",
+        "data/utility_adjustment_kind_data.xml",
     ],
     "demo": [
         "demo/utility_rate_schedule_demo.xml",

@@ -118,3 +118,9 @@ from . import utility_delinquency_run_line
 from . import account_move_late_fee
 from . import utility_demo_town_collections
 from . import utility_meter_reading_demand
+from . import res_company_adjustment
+from . import res_config_settings_adjustment
+from . import utility_adjustment_kind
+from . import utility_adjustment
+from . import account_move_adjustment
+from . import utility_demo_town_adjustment

@@ -100,6 +100,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_lifecycle()
         self._generate_work_orders()
         self._generate_collections()
+        self._generate_adjustments()
         return True
 
     # ------------------------------------------------------------------

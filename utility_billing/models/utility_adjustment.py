@@ -1,0 +1,571 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_amount, format_date
+
+from ..lib import rating
+from ..lib.units import convert
+
+CSR_GROUP = "utility_billing.group_utility_csr"
+BILLING_GROUP = "utility_billing.group_utility_billing"
+SUPERVISOR_GROUP = "utility_billing.group_utility_supervisor"
+# Written only by the action methods (utility.locked.fields.mixin), never by a user.
+PROTECTED_FIELDS = {
+    "state",
+    "amount",
+    "requested_by_id",
+    "approver_id",
+    "date_approved",
+    "credit_note_id",
+    "explanation",
+    "rejection_reason",
+}
+
+
+class UtilityAdjustment(models.Model):
+    """A credit on a posted bill, computed by its kind's policy.
+
+    Posted as a credit note linked to the bill (``reversed_entry_id``) and
+    reconciled with it. Above the requester's limit a supervisor other than
+    the requester approves; every adjustment keeps its reason, rejected ones
+    their trail.
+    """
+
+    _name = "utility.adjustment"
+    _description = "Bill Adjustment"
+    _inherit = ["mail.thread", "mail.activity.mixin", "utility.locked.fields.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    move_id = fields.Many2one(
+        "account.move",
+        string="Bill Adjusted",
+        required=True,
+        index=True,
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('utility_account_id', '!=', False)]",
+        tracking=True,
+    )
+    account_id = fields.Many2one(
+        related="move_id.utility_account_id", store=True, index=True, string="Account"
+    )
+    location_id = fields.Many2one(related="move_id.utility_location_id", store=True)
+    company_id = fields.Many2one(
+        related="move_id.company_id", store=True, precompute=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    kind_id = fields.Many2one(
+        "utility.adjustment.kind", required=True, check_company=True, tracking=True
+    )
+    policy = fields.Selection(related="kind_id.policy")
+    reason = fields.Text(required=True, tracking=True)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("to_approve", "Waiting for Approval"),
+            ("posted", "Posted"),
+            ("rejected", "Rejected"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    # Inputs of the policies that need one.
+    pool_volume = fields.Float(
+        digits=(16, 3), help="Pool fill: volume of the pool, in the meter's unit."
+    )
+    date_suspend_from = fields.Date(string="Away From")
+    date_suspend_to = fields.Date(string="Back On", help="First day of service again.")
+    meter_error_percent = fields.Float(
+        string="Meter Error (%)",
+        help="Over-registration found by the bench test (4.0: fast by 4%).",
+    )
+    amount_requested = fields.Monetary(help="Billing error, courtesy: the credit to give.")
+    # Results, written by the actions only.
+    amount = fields.Monetary(string="Credit", readonly=True, tracking=True)
+    explanation = fields.Text(readonly=True)
+    requested_by_id = fields.Many2one("res.users", readonly=True)
+    approver_id = fields.Many2one("res.users", string="Approved By", readonly=True, tracking=True)
+    date_approved = fields.Date(readonly=True)
+    rejection_reason = fields.Char(readonly=True, tracking=True)
+    credit_note_id = fields.Many2one("account.move", readonly=True)
+
+    @api.depends("move_id", "kind_id")
+    def _compute_name(self):
+        for adjustment in self:
+            adjustment.name = " - ".join(
+                filter(None, [adjustment.kind_id.name, adjustment.move_id.name])
+            )
+
+    # ------------------------------------------------------------------
+    # Protection: states, amounts and approvers change only through actions
+    # ------------------------------------------------------------------
+    def _get_action_fields(self):
+        return set(PROTECTED_FIELDS)
+
+    def _get_locked_records(self):
+        return self.filtered(lambda a: a.state != "draft")
+
+    def _write_action(self, vals):
+        return self._as_action().write(vals)
+
+    # ------------------------------------------------------------------
+    # Policies
+    # ------------------------------------------------------------------
+    def _get_billed_periods(self):
+        """Service periods of the adjusted bill, with the service's usage on it."""
+        self.ensure_one()
+        return self.env["utility.service.period"].search(
+            [("move_id", "=", self.move_id.id), ("state", "=", "billed")]
+        )
+
+    def _get_usage(self, service, periods):
+        """Usage of ``service`` (meter unit) over each period: readings dated in
+        (date_from, date_to], one query. :return: {period: Decimal}"""
+        if not periods:
+            return {}
+        readings = self.env["utility.meter.reading"].search_fetch(
+            [
+                ("service_id", "=", service.id),
+                ("date", ">", min(periods.mapped("date_from"))),
+                ("date", "<=", max(periods.mapped("date_to"))),
+                ("state", "=", "billed"),
+            ],
+            ["date", "consumption"],
+        )
+        usage = {}
+        for period in periods:
+            usage[period] = sum(
+                (
+                    Decimal(str(r.consumption))
+                    for r in readings
+                    if period.date_from < r.date <= period.date_to
+                ),
+                Decimal(0),
+            )
+        return usage
+
+    def _rate(self, service, period, usage, water_usage, plan):
+        """Rate one service over a billed period as the run rates it (the account's
+        class, meter size, carts, discount), with ``usage`` / ``water_usage`` in the
+        plan's unit. :return: Decimal total"""
+        account = service.account_id
+        months = account.cycle_id.frequency_months or 1
+        factor = self.env["utility.bill.builder"]._get_period_factor(
+            period.date_from, period.date_to, months
+        )
+        water_meter = account.service_ids.meter_id[:1]
+        rating_input = rating.RatingInput(
+            date_from=period.date_from,
+            date_to=period.date_to,
+            usage=usage,
+            period_factor=factor,
+            meter_size=service.meter_id.size or water_meter.size or None,
+            customer_class=account.customer_class or None,
+            is_inside_city=account.location_id.is_inside_city,
+            cart_count=service.cart_count or 0,
+            cart_size=service.cart_size or None,
+            eru_count=rating.to_decimal(service.eru_count or 0.0),
+            water_usage=water_usage,
+            discount_program=account.discount_program or None,
+        )
+        return rating.rate(plan, rating_input).amount_total
+
+    def _rerate(self, periods, water_service, usage, credited):
+        """Credit per service type: each credited service re-rated with the water
+        usage lowered by ``credited`` (meter unit) through its real blocks."""
+        kind = self.kind_id
+        plans = periods.service_id.rate_schedule_id._get_rate_plan()
+        meter_unit = water_service.meter_id.unit
+        credits = {}
+        for period in periods.filtered(lambda p: p.service_type_id in kind.service_type_ids):
+            service = period.service_id
+            plan = plans[service.rate_schedule_id.id]
+            full = convert(usage, meter_unit, plan.usage_unit)
+            less = convert(usage - credited, meter_unit, plan.usage_unit)
+            own_full = full if service.service_type_id.is_metered else Decimal(0)
+            own_less = less if service.service_type_id.is_metered else Decimal(0)
+            credits[service.service_type_id] = self._rate(
+                service, period, own_full, full, plan
+            ) - self._rate(service, period, own_less, less, plan)
+        return credits
+
+    def _round_usage(self, value):
+        mode = self.kind_id.usage_rounding
+        if mode == "none":
+            return value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+        return value.quantize(Decimal(1), rounding=ROUND_DOWN if mode == "down" else ROUND_HALF_UP)
+
+    def _water_period(self, periods):
+        water = periods.filtered(lambda p: p.service_id.meter_id)[:1]
+        if not water:
+            raise UserError(self.env._("The bill has no metered usage to adjust."))
+        return water
+
+    def _compute_leak(self, periods):
+        """Half (the kind's share) of the usage above the average of the bills
+        before, rounded as the kind says, re-rated through the real blocks."""
+        kind = self.kind_id
+        water = self._water_period(periods)
+        service = water.service_id
+        history = self.env["utility.service.period"].search(
+            [
+                ("service_id", "=", service.id),
+                ("state", "=", "billed"),
+                ("date_to", "<=", water.date_from),
+            ],
+            order="date_to desc",
+            limit=max(kind.average_bills, 1),
+        )
+        if not history:
+            raise UserError(self.env._("The service has no earlier bill to average its usage on."))
+        usage_by_period = self._get_usage(service, history | water)
+        usage = usage_by_period[water]
+        average = sum(usage_by_period[p] for p in history) / len(history)
+        threshold = average * (1 + Decimal(str(kind.threshold_percent)) / 100)
+        if usage <= threshold:
+            raise UserError(
+                self.env._(
+                    "The usage billed (%(usage)s) is not above the average of the last "
+                    "bills (%(average)s) by %(threshold)s%%: no leak adjustment.",
+                    usage=rating._fmt(usage),
+                    average=rating._fmt(average.quantize(Decimal("0.001"))),
+                    threshold=kind.threshold_percent,
+                )
+            )
+        credited = self._round_usage((usage - average) * Decimal(str(kind.share_percent)) / 100)
+        explanation = self.env._(
+            "Usage %(usage)s against an average of %(average)s over %(count)s earlier "
+            "bill(s): %(share)s%% of the excess credited, %(credited)s.",
+            usage=rating._fmt(usage),
+            count=len(history),
+            average=rating._fmt(average.quantize(Decimal("0.001"))),
+            share=kind.share_percent,
+            credited=rating._fmt(credited),
+        )
+        return self._rerate(periods, service, usage, credited), explanation
+
+    def _compute_pool_fill(self, periods):
+        """Sewer billed on water that filled a pool and never reached the sewer."""
+        water = self._water_period(periods)
+        usage = self._get_usage(water.service_id, water)[water]
+        volume = Decimal(str(self.pool_volume))
+        if volume <= 0 or volume > usage:
+            raise UserError(
+                self.env._(
+                    "Enter the pool's volume: more than zero and no more than the usage "
+                    "billed (%(usage)s).",
+                    usage=rating._fmt(usage),
+                )
+            )
+        explanation = self.env._(
+            "Pool fill of %(volume)s taken off the sewer usage.", volume=rating._fmt(volume)
+        )
+        return self._rerate(periods, water.service_id, usage, volume), explanation
+
+    def _compute_over_registration(self, periods):
+        """The meter ran fast by the bench test's error: the true usage is the
+        registered usage / (1 + error)."""
+        water = self._water_period(periods)
+        usage = self._get_usage(water.service_id, water)[water]
+        error = Decimal(str(self.meter_error_percent))
+        if error <= 0:
+            raise UserError(self.env._("Enter the meter's error found by the bench test."))
+        credited = self._round_usage(usage - usage / (1 + error / 100))
+        explanation = self.env._(
+            "Meter fast by %(error)s%%: %(credited)s of %(usage)s credited.",
+            error=self.meter_error_percent,
+            credited=rating._fmt(credited),
+            usage=rating._fmt(usage),
+        )
+        return self._rerate(periods, water.service_id, usage, credited), explanation
+
+    def _compute_vacation(self, periods):
+        """The suspended days' share of the credited services' charges on the bill."""
+        if not (self.date_suspend_from and self.date_suspend_to) or (
+            self.date_suspend_to <= self.date_suspend_from
+        ):
+            raise UserError(self.env._("Enter the dates the customer was away."))
+        lines = self.move_id.invoice_line_ids
+        credits = {}
+        for period in periods.filtered(
+            lambda p: p.service_type_id in self.kind_id.service_type_ids
+        ):
+            start = max(period.date_from, self.date_suspend_from)
+            end = min(period.date_to, self.date_suspend_to)
+            days = (end - start).days
+            if days <= 0:
+                continue
+            charged = sum(
+                Decimal(str(line.price_subtotal))
+                for line in lines
+                if line.utility_service_id == period.service_id
+            )
+            credits[period.service_type_id] = rating.round_fraction(
+                Fraction(charged) * Fraction(days, (period.date_to - period.date_from).days)
+            )
+        explanation = self.env._(
+            "Service suspended from %(start)s to %(end)s.",
+            start=format_date(self.env, self.date_suspend_from),
+            end=format_date(self.env, self.date_suspend_to),
+        )
+        return credits, explanation
+
+    def _compute_manual(self, periods):
+        amount = Decimal(str(self.amount_requested)).quantize(Decimal("0.01"))
+        if amount <= 0:
+            raise UserError(self.env._("Enter the credit to give."))
+        service_type = (
+            self.kind_id.service_type_ids[:1]
+            or self.move_id.invoice_line_ids.utility_service_type_id[:1]
+        )
+        return {service_type: amount}, ""
+
+    def _get_credits(self):
+        """{service type: Decimal credit} and the explanation, by the kind's policy,
+        capped."""
+        self.ensure_one()
+        periods = self._get_billed_periods()
+        method = {
+            "leak": self._compute_leak,
+            "pool_fill": self._compute_pool_fill,
+            "over_registration": self._compute_over_registration,
+            "vacation": self._compute_vacation,
+        }.get(self.policy, self._compute_manual)
+        credits, explanation = method(periods)
+        credits = {k: v for k, v in credits.items() if v > 0}
+        total = sum(credits.values(), Decimal(0))
+        cap = Decimal(str(self.kind_id.amount_cap or 0)).quantize(Decimal("0.01"))
+        if cap and total > cap:
+            scaled, left = {}, cap
+            items = list(credits.items())
+            for service_type, value in items[:-1]:
+                scaled[service_type] = rating.round_fraction(
+                    Fraction(value) * Fraction(cap) / Fraction(total)
+                )
+                left -= scaled[service_type]
+            scaled[items[-1][0]] = left
+            credits = scaled
+            explanation += " " + self.env._(
+                "Capped at %(cap)s.", cap=format_amount(self.env, float(cap), self.currency_id)
+            )
+        return credits, explanation.strip()
+
+    # ------------------------------------------------------------------
+    # Checks
+    # ------------------------------------------------------------------
+    def _get_problems(self):
+        self.ensure_one()
+        problems = []
+        bill = self.move_id
+        if not (self.reason or "").strip():
+            problems.append(self.env._("Give the reason of the adjustment."))
+        if bill.state != "posted" or bill.reversal_move_ids.filtered(
+            lambda m: m.state == "posted" and m.utility_bill_kind == "cancel"
+        ):
+            problems.append(
+                self.env._(
+                    "Bill %(bill)s is cancelled: adjust the corrected bill instead.", bill=bill.name
+                )
+            )
+        kind = self.kind_id
+        if kind.is_evidence_required and not self.env["ir.attachment"].search_count(
+            [("res_model", "=", self._name), ("res_id", "=", self.id)]
+        ):
+            problems.append(
+                self.env._("Attach the evidence (a plumber's invoice, a permit) first.")
+            )
+        if kind.frequency_months:
+            since = fields.Date.context_today(self) - relativedelta(months=kind.frequency_months)
+            scope = (
+                ("location_id", "=", self.location_id.id)
+                if kind.frequency_scope == "location"
+                else ("account_id", "=", self.account_id.id)
+            )
+            earlier = self.search(
+                [
+                    ("id", "!=", self.id),
+                    ("kind_id", "=", kind.id),
+                    ("state", "in", ("posted", "to_approve")),
+                    ("date_approved", ">=", since),
+                    scope,
+                ],
+                limit=1,
+            ) or self.search(
+                [
+                    ("id", "!=", self.id),
+                    ("kind_id", "=", kind.id),
+                    ("state", "=", "to_approve"),
+                    scope,
+                ],
+                limit=1,
+            )
+            if earlier:
+                problems.append(
+                    self.env._(
+                        "%(kind)s is allowed once every %(months)s months: %(other)s was "
+                        "already given.",
+                        kind=kind.name,
+                        months=kind.frequency_months,
+                        other=earlier.display_name,
+                    )
+                )
+        return problems
+
+    @api.model
+    def _get_user_limit(self, user):
+        company = self.env.company
+        for group, limit in (
+            (SUPERVISOR_GROUP, company.utility_adjust_limit_supervisor),
+            (BILLING_GROUP, company.utility_adjust_limit_billing),
+            (CSR_GROUP, company.utility_adjust_limit_csr),
+        ):
+            if user.has_group(group):
+                return limit
+        return 0.0
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_submit(self):
+        """Compute the credit; post it within the requester's limit, else wait for a
+        supervisor."""
+        if not self.env.user.has_group(CSR_GROUP):
+            raise AccessError(self.env._("Only customer service staff request adjustments."))
+        # The role is checked: the bills and the ledger are read and written as
+        # superuser (a CSR has no accounting rights); the user stays the author.
+        limit = self._get_user_limit(self.env.user)
+        for adjustment in self.sudo():
+            if adjustment.state != "draft":
+                raise UserError(self.env._("Only a draft adjustment can be submitted."))
+            problems = adjustment._get_problems()
+            if problems:
+                raise UserError(
+                    self.env._(
+                        "The adjustment was not submitted:\n%(problems)s",
+                        problems="\n".join(f"- {p}" for p in problems),
+                    )
+                )
+            credits, explanation = adjustment._get_credits()
+            amount = sum(credits.values(), Decimal(0))
+            if amount <= 0:
+                raise UserError(self.env._("The policy gives no credit on this bill."))
+            adjustment._write_action(
+                {
+                    "amount": float(amount),
+                    "explanation": explanation,
+                    "requested_by_id": self.env.uid,
+                    "state": "to_approve",
+                }
+            )
+            if adjustment.currency_id.compare_amounts(float(amount), limit) <= 0:
+                adjustment._post(credits)
+        return True
+
+    def action_approve(self):
+        self._check_approver()
+        for adjustment in self:
+            if (
+                adjustment.currency_id.compare_amounts(
+                    adjustment.amount, self._get_user_limit(self.env.user)
+                )
+                > 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(amount)s is above your approval limit.",
+                        amount=format_amount(self.env, adjustment.amount, adjustment.currency_id),
+                    )
+                )
+            credits, _explanation = adjustment._get_credits()
+            adjustment._write_action({"approver_id": self.env.uid})
+            adjustment._post(credits)
+        return True
+
+    def action_reject(self, reason=None):
+        self._check_approver()
+        self._write_action(
+            {
+                "state": "rejected",
+                "approver_id": self.env.uid,
+                "rejection_reason": reason or self.env._("Rejected"),
+            }
+        )
+        return True
+
+    def _check_approver(self):
+        if not self.env.user.has_group(SUPERVISOR_GROUP):
+            raise AccessError(self.env._("Only a supervisor approves or rejects adjustments."))
+        for adjustment in self:
+            if adjustment.state != "to_approve":
+                raise UserError(self.env._("Only adjustments waiting for approval can be decided."))
+            if adjustment.requested_by_id == self.env.user:
+                raise AccessError(self.env._("Nobody approves or rejects their own adjustment."))
+
+    def _post(self, credits):
+        """The credit note: linked to the bill, one line per service, posted and
+        reconciled with the bill (or left as credit for the next one)."""
+        self.ensure_one()
+        bill = self.move_id.sudo()
+        account = self.account_id
+        label = self.env._(
+            "%(kind)s adjustment for bill %(bill)s", kind=self.kind_id.name, bill=bill.name
+        )
+        income = {line.utility_service_type_id: line.account_id for line in bill.invoice_line_ids}
+        today = fields.Date.context_today(self)
+        note = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": bill.partner_id.id,
+                    "journal_id": bill.journal_id.id,
+                    "invoice_date": today,
+                    "date": today,
+                    "reversed_entry_id": bill.id,
+                    "ref": label,
+                    "narration": self.explanation,
+                    "utility_account_id": account.id,
+                    "utility_location_id": bill.utility_location_id.id,
+                    "utility_bill_kind": "adjustment",
+                    "utility_adjustment_id": self.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": f"{label}: {service_type.name}",
+                                "account_id": (
+                                    income.get(service_type) or service_type.account_income_id
+                                ).id,
+                                "quantity": 1.0,
+                                "price_unit": float(value),
+                                "utility_service_type_id": service_type.id,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                        for service_type, value in credits.items()
+                    ],
+                }
+            )
+        )
+        note.action_post()
+        self.env["utility.payment.poster"].sudo()._apply_open_credits(account)
+        self._write_action({"state": "posted", "credit_note_id": note.id, "date_approved": today})
+        account.message_post(
+            body=self.env._(
+                "%(label)s: %(amount)s (%(note)s).",
+                label=label,
+                amount=format_amount(self.env, -self.amount, self.currency_id),
+                note=note.name,
+            )
+        )
+        return note

@@ -1,0 +1,86 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+POLICIES = [
+    ("leak", "Leak: share of the usage above average, re-rated"),
+    ("pool_fill", "Pool fill: sewer on the pool's volume"),
+    ("vacation", "Vacation / seasonal: days of a suspended service"),
+    ("over_registration", "Meter over-registration: the bench test's error"),
+    ("billing_error", "Billing error: amount entered"),
+    ("courtesy", "Courtesy: amount entered"),
+]
+
+
+class UtilityAdjustmentKind(models.Model):
+    """A kind of bill adjustment and the policy that computes its amount.
+
+    The city's own kinds are more records with one of the policies and their
+    own window, threshold, share, cap and frequency.
+    """
+
+    _name = "utility.adjustment.kind"
+    _description = "Adjustment Kind"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    # Empty: a kind every company of the database uses.
+    company_id = fields.Many2one("res.company")
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        default=lambda self: self.env.company.currency_id,
+    )
+
+    def _compute_currency_id(self):
+        for kind in self:
+            kind.currency_id = kind.company_id.currency_id or self.env.company.currency_id
+
+    policy = fields.Selection(POLICIES, required=True, default="courtesy")
+    service_type_ids = fields.Many2many(
+        "utility.service.type",
+        string="Services Credited",
+        help="The services whose charges the policy re-rates (leak: water, and sewer "
+        "when the leak did not reach the sewer; pool fill: sewer).",
+    )
+    share_percent = fields.Float(
+        string="Share Credited (%)",
+        default=50.0,
+        help="Leak: the share of the usage above the average that is credited.",
+    )
+    average_bills = fields.Integer(
+        string="Averaging Window (Bills)",
+        default=3,
+        help="Leak: the average usage of this many bills of the service before the one adjusted.",
+    )
+    threshold_percent = fields.Float(
+        string="Threshold (%)",
+        default=0.0,
+        help="Leak: the usage must exceed the average by this much to qualify.",
+    )
+    amount_cap = fields.Monetary(string="Cap", help="Largest credit of one adjustment (0: no cap).")
+    frequency_months = fields.Integer(
+        string="Once Every (Months)",
+        default=0,
+        help="One posted adjustment of this kind per premise (or account) in this many "
+        "months (0: no limit).",
+    )
+    frequency_scope = fields.Selection(
+        [("location", "Premise"), ("account", "Account")], default="location", required=True
+    )
+    is_evidence_required = fields.Boolean(
+        string="Evidence Required",
+        help="A document (a plumber's invoice, a pool permit) must be attached first.",
+    )
+    usage_rounding = fields.Selection(
+        [
+            ("down", "Down to a whole unit"),
+            ("half_up", "To the nearest unit"),
+            ("none", "Not rounded"),
+        ],
+        default="down",
+        required=True,
+        help="Rounding of the usage credited before it is re-rated.",
+    )

@@ -1,0 +1,217 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Bill adjustments: policies re-rated through the real blocks, credit notes,
+limits and approvals (ORM and JSON-RPC), bad input.
+
+Fixtures of ``BillingCommon``: water 10.00 base + 2.00 / kgal up to 5 kgal and
+3.00 above, sewer 5.00 base + 4.00 / kgal of water, garbage 15.00 a cart. The
+February bill (January 3 - February 3) bills 7 kgal; the March bill
+(February 3 - March 3) 24 kgal: water 10.00 + 5 x 2.00 + 19 x 3.00 = 77.00,
+sewer 5.00 + 24 x 4.00 = 101.00, garbage 15.00: 193.00.
+
+Published policies:
+- West Harrison Utility District (https://www.whud.org/customer-service/leak-adjustment):
+  the leak bill must exceed the average by 100 %, 50 % of the usage above the
+  average is credited, once per year, with a plumber's invoice or parts receipt;
+- Wildwood, NJ (http://wildwoodnj.org/wp/?page_id=90): half the excess, "the
+  utility will bear the extra" unit when it does not divide evenly (rounded
+  down to whole units);
+- H2GO (https://h2goonline.com/form-leak-pool-adjustment-request): pool fills
+  and leaks are credited on the sewer only.
+"""
+
+import base64
+from datetime import date
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common_billing import BillingCommon
+from .common_rpc import RpcCase
+
+MARCH_READ = date(2025, 3, 3)
+
+
+@tagged("post_install", "-at_install")
+class TestAdjustment(BillingCommon, RpcCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.leak = cls.env.ref("utility_billing.adjustment_kind_leak")
+        cls.pool = cls.env.ref("utility_billing.adjustment_kind_pool_fill")
+        cls.supervisor2 = new_test_user(
+            cls.env,
+            login="ub_adj_supervisor2",
+            groups="base.group_user,utility_billing.group_utility_supervisor",
+        )
+        cls.supervisor1 = new_test_user(
+            cls.env,
+            login="ub_adj_supervisor1",
+            groups="base.group_user,utility_billing.group_utility_supervisor",
+        )
+        for user in (cls.csr, cls.specialist, cls.supervisor1, cls.supervisor2):
+            user.write(
+                {"company_ids": [Command.set(cls.company.ids)], "company_id": cls.company.id}
+            )
+        cls.account = cls._make_accounts(1)
+        cls.account.date_start = date(2024, 1, 1)
+        cls.meter = cls.account.service_ids.meter_id
+
+    def setUp(self):
+        super().setUp()
+        run = self._new_run()
+        run.action_compute()
+        run.action_post()
+        self.feb_bill = run.move_ids
+        # 24 kgal trips the high-usage edit: the clerk accepts it (the leak).
+        reading = self._read_meters(self.meter, MARCH_READ, [131.0])
+        reading.action_accept_exceptions()
+        run = self._new_run(
+            date_from=date(2025, 3, 1),
+            date_to=date(2025, 3, 10),
+            date_invoice=date(2025, 3, 15),
+            date_due=date(2025, 4, 4),
+            date_penalty=date(2025, 4, 9),
+        )
+        run.action_compute()
+        run.action_post()
+        self.bill = run.move_ids
+        self.assertAlmostEqual(self.bill.amount_total, 193.0)
+
+    def _adjustment(self, kind, user=None, evidence=True, **vals):
+        Adjustment = self.env["utility.adjustment"]
+        if user:
+            Adjustment = Adjustment.with_user(user)
+        adjustment = Adjustment.create(
+            dict({"move_id": self.bill.id, "kind_id": kind.id, "reason": "Broken pipe"}, **vals)
+        )
+        if evidence:
+            self.env["ir.attachment"].create(
+                {
+                    "name": "plumber.pdf",
+                    "datas": base64.b64encode(b"Plumber invoice"),
+                    "res_model": "utility.adjustment",
+                    "res_id": adjustment.id,
+                }
+            )
+        return adjustment
+
+    # ------------------------------------------------------------------
+    # Policies, on the posted credit note
+    # ------------------------------------------------------------------
+    def test_leak_credit_is_re_rated_through_the_blocks(self):
+        """24 kgal against an average of 7: 17 above, half is 8.5, rounded down to
+        8 kgal (Wildwood). Water re-rated at 16 kgal: 10.00 + 5 x 2.00 + 11 x 3.00 =
+        53.00 against 77.00: a credit of 24.00 (the 8 kgal all in the 3.00 block),
+        not 8 x an average price."""
+        adjustment = self._adjustment(self.leak, user=self.csr)
+        adjustment.with_user(self.csr).action_submit()
+        self.assertEqual(adjustment.state, "posted")
+        self.assertEqual(adjustment.amount, 24.0)
+        note = adjustment.credit_note_id
+        self.assertEqual((note.move_type, note.state), ("out_refund", "posted"))
+        self.assertEqual(note.reversed_entry_id, self.bill)
+        self.assertEqual(note.utility_bill_kind, "adjustment")
+        self.assertEqual(
+            [(line.utility_service_type_id, line.price_subtotal) for line in note.invoice_line_ids],
+            [(self.water, 24.0)],
+        )
+        self.assertEqual(note.invoice_line_ids.account_id, self.income[self.water])
+        # Reconciled with the bill: 193.00 - 24.00 still due.
+        self.assertEqual(note.payment_state, "paid")
+        self.assertAlmostEqual(self.bill.amount_residual, 169.0)
+        self.assertIn("8", adjustment.explanation)
+
+    def test_pool_fill_is_a_sewer_only_credit(self):
+        """H2GO: a 12 kgal pool fill is taken off the sewer usage: 24 x 4.00 = 96.00
+        against 12 x 4.00 = 48.00: 48.00 on the sewer, water untouched."""
+        adjustment = self._adjustment(self.pool, pool_volume=12.0)
+        adjustment.action_submit()
+        self.assertEqual(adjustment.state, "posted")
+        lines = adjustment.credit_note_id.invoice_line_ids
+        self.assertEqual(
+            [(line.utility_service_type_id, line.price_subtotal) for line in lines],
+            [(self.sewer, 48.0)],
+        )
+        self.assertEqual(lines.account_id, self.income[self.sewer])
+
+    # ------------------------------------------------------------------
+    # Limits and approvals
+    # ------------------------------------------------------------------
+    def test_above_the_clerks_limit_a_supervisor_approves(self):
+        self.company.utility_adjust_limit_csr = 20.0
+        adjustment = self._adjustment(self.leak, user=self.csr)
+        adjustment.with_user(self.csr).action_submit()
+        self.assertEqual((adjustment.state, adjustment.amount), ("to_approve", 24.0))
+        self.assertFalse(adjustment.credit_note_id)
+        with self.assertRaises(AccessError):
+            adjustment.with_user(self.csr).action_approve()
+        adjustment.with_user(self.supervisor2).action_approve()
+        self.assertEqual(adjustment.state, "posted")
+        self.assertEqual(adjustment.approver_id, self.supervisor2)
+        self.assertEqual(adjustment.requested_by_id, self.csr)
+
+    def test_nobody_approves_their_own_over_rpc(self):
+        self.company.utility_adjust_limit_supervisor = 10.0
+        adjustment = self._adjustment(self.leak, user=self.supervisor1)
+        adjustment.with_user(self.supervisor1).action_submit()
+        self.assertEqual(adjustment.state, "to_approve")
+        with self.assertRaisesRegex(AccessError, "their own"):
+            adjustment.with_user(self.supervisor1).action_approve()
+        self.assertRpcRefused(
+            self.rpc(self.supervisor1, "utility.adjustment", "action_approve", adjustment.ids),
+            message="their own",
+        )
+        # Nor writes the state, the credit or the approver by hand.
+        for vals in ({"state": "posted"}, {"amount": 500.0}, {"approver_id": self.supervisor2.id}):
+            self.assertRpcRefused(
+                self.rpc(self.supervisor1, "utility.adjustment", "write", adjustment.ids, vals)
+            )
+            self.assertRpcRefused(
+                self.rpc(self.csr, "utility.adjustment", "write", adjustment.ids, vals)
+            )
+        adjustment.invalidate_recordset()
+        self.assertEqual((adjustment.state, adjustment.amount), ("to_approve", 24.0))
+        # Rejected by another supervisor: the trail stays.
+        adjustment.with_user(self.supervisor2).action_reject("No plumber's invoice")
+        self.assertEqual(adjustment.state, "rejected")
+        with self.assertRaises(UserError):
+            adjustment.unlink()
+
+    # ------------------------------------------------------------------
+    # Bad input
+    # ------------------------------------------------------------------
+    def test_second_leak_inside_the_window_is_refused(self):
+        self._adjustment(self.leak).action_submit()
+        second = self._adjustment(self.leak)
+        with self.assertRaisesRegex(UserError, "once every 12 months"):
+            second.action_submit()
+        self.assertEqual(second.state, "draft")
+
+    def test_bad_input_changes_nothing(self):
+        without_evidence = self._adjustment(self.leak, evidence=False)
+        with self.assertRaisesRegex(UserError, "Attach the evidence"):
+            without_evidence.action_submit()
+        # The February bill (7 kgal) is not above its own history: no leak.
+        self.bill = self.feb_bill
+        with self.assertRaisesRegex(UserError, "no earlier bill"):
+            self._adjustment(self.leak).action_submit()
+        too_big = self.env["utility.adjustment"].create(
+            {
+                "move_id": self.feb_bill.id,
+                "kind_id": self.pool.id,
+                "reason": "Pool",
+                "pool_volume": 50.0,
+            }
+        )
+        with self.assertRaisesRegex(UserError, "volume"):
+            too_big.action_submit()
+        self.assertFalse(self.env["utility.adjustment"].search([("state", "!=", "draft")]))
+
+    def test_adjustment_on_a_cancelled_bill_is_refused(self):
+        self.bill._action_cancel_rebill("Misread", date_invoice=date(2025, 3, 20))
+        adjustment = self._adjustment(self.leak)
+        with self.assertRaisesRegex(UserError, "is cancelled"):
+            adjustment.action_submit()
+        self.assertEqual(adjustment.state, "draft")
+        self.assertFalse(adjustment.credit_note_id)
