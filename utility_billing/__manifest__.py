@@ -75,6 +75,7 @@
         "views/utility_meter_reading_demand_views.xml",
         "views/utility_adjustment_views.xml",
         "views/res_config_settings_adjustment_views.xml",
+        "views/utility_account_level_pay_views.xml",
         "views/utility_billing_menus.xml",
         "report/utility_bill_report.xml",
         "data/mail_template_data.xml",
@@ -88,6 +89,7 @@
         "views/utility_work_order_views.xml",
         "report/utility_route_sheet_report.xml",
         "data/utility_adjustment_kind_data.xml",
+        "data/utility_level_pay_cron.xml",
     ],
     "demo": [
         "demo/utility_rate_schedule_demo.xml",

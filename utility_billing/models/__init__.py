@@ -124,3 +124,7 @@ from . import utility_adjustment_kind
 from . import utility_adjustment
 from . import account_move_adjustment
 from . import utility_demo_town_adjustment
+from . import res_company_level_pay
+from . import res_config_settings_level_pay
+from . import utility_account_level_pay
+from . import utility_demo_town_level_pay

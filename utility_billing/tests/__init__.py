@@ -28,6 +28,7 @@ from . import test_cashier_session
 from . import test_customer_deposit
 from . import test_deposit
 from . import test_hostile_files
+from . import test_level_pay
 from . import test_lib_allocation
 from . import test_lib_bill_explain
 from . import test_lib_bill_pdf
