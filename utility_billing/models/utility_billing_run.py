@@ -584,6 +584,14 @@ class UtilityBillingRun(models.Model):
         self.ensure_one()
         if self.state != "draft":
             return
+        self._rate_accounts(account_ids)
+        self._update_rating_state()
+        self._commit_chunk()
+
+    def _rate_accounts(self, account_ids):
+        """Rate the accounts of ``account_ids`` that have no line in the run yet
+        and store their lines (ready or exception)."""
+        self.ensure_one()
         done = self._get_rated_account_ids(account_ids)
         accounts = self.env["utility.account"].browse(
             [account_id for account_id in account_ids if account_id not in done]
@@ -592,8 +600,6 @@ class UtilityBillingRun(models.Model):
         bills = builder._build_bills(accounts, self.date_from, self.date_to)
         comparisons = self._get_comparisons(bills)
         self._insert_lines([self._prepare_line_vals(bill, comparisons) for bill in bills])
-        self._update_rating_state()
-        self._commit_chunk()
 
     def _get_comparisons(self, bills):
         """Consumption of the last period and the same period last year, per
