@@ -28,7 +28,12 @@ class UtilityDepositCashLine(models.Model):
     @api.depends("denomination", "count")
     def _compute_amount(self):
         for line in self:
-            line.amount = line.currency_id.round(line.denomination * line.count)
+            # A new deposit's default count lines are computed before the
+            # deposit has its company: count in the user's company currency.
+            currency = (
+                line.currency_id or line.company_id.currency_id or self.env.company.currency_id
+            )
+            line.amount = currency.round(line.denomination * line.count)
 
     @api.depends("denomination", "kind")
     def _compute_display_name(self):

@@ -2,8 +2,11 @@
 from collections import defaultdict
 from datetime import date
 
+from lxml import etree
+
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common_payment import PaymentCommon
 
@@ -250,3 +253,30 @@ class TestDeposit(PaymentCommon):
         self.assertTrue(deposit.with_user(self.cashier).read(["name"]))
         with self.assertRaises(AccessError):
             self.env["utility.deposit"].with_user(self.cashier).create({"journal_id": self.bank.id})
+
+    def test_new_deposit_form_and_sessions_only_linked(self):
+        """Bank Deposits > New opens (its default count lines are computed before
+        the deposit has a company), and the sessions list only links and unlinks
+        closed drawers: it neither creates nor deletes a session."""
+        session, payments = self._session(self.cashier, [(self.account, 60.0, "cash", "")])
+        with Form(self.env["utility.deposit"].with_user(self.csr)) as form:
+            form.journal_id = self.bank
+            self.assertTrue(form.cash_line_ids)
+            with form.cash_line_ids.edit(0) as line:
+                line.count = 3
+                self.assertEqual(line.amount, 3 * line.denomination)
+        deposit = form.record
+        self.assertTrue(deposit.name.startswith("DEP/"))
+        # The form's sessions list is the many2many widget: Add picks among
+        # closed drawers, the trash icon unlinks.
+        arch = etree.fromstring(deposit.get_views([(False, "form")])["views"]["form"]["arch"])
+        sessions = arch.xpath("//field[@name='session_ids']")[0]
+        self.assertEqual(sessions.get("widget"), "many2many")
+        self.assertIn("no_create", sessions.get("options"))
+        deposit.with_user(self.csr).session_ids = [Command.link(session.id)]
+        self.assertEqual(deposit.payment_ids, payments)
+        deposit.with_user(self.csr).session_ids = [Command.unlink(session.id)]
+        self.assertTrue(session.exists())
+        self.assertFalse(session.deposit_id)
+        self.assertFalse(deposit.session_ids)
+        self.assertFalse(deposit.payment_ids)
