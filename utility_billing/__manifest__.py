@@ -90,6 +90,9 @@
         "report/utility_route_sheet_report.xml",
         "data/utility_adjustment_kind_data.xml",
         "data/utility_level_pay_cron.xml",
+        "report/utility_account_statement_report.xml",
+        "wizard/utility_account_statement_views.xml",
+        "views/utility_account_history_views.xml",
     ],
     "demo": [
         "demo/utility_rate_schedule_demo.xml",
