@@ -83,7 +83,7 @@ class UtilityDemoTown(models.AbstractModel):
         always holds fresh exceptions to work.
         """
         rng = random.Random(seed)
-        company = self.env.company
+        company = self._generate_company()
         self._demo_income_accounts(company)
         routes = self._demo_routes()
         locations = self._demo_locations(rng, premises, routes)
@@ -149,7 +149,7 @@ class UtilityDemoTown(models.AbstractModel):
     # ------------------------------------------------------------------
     def _demo_locations(self, rng, premises, routes):
         us = self.env.ref("base.us")
-        state = self.env.ref("base.state_us_19", raise_if_not_found=False)  # Iowa
+        state = self._demo_state()  # Prairie City, IA 50228
         classes = (
             ["industrial"] * 5 + ["institutional"] * 4 + ["irrigation"] * 6 + ["commercial"] * 25
         )
