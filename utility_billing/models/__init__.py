@@ -128,3 +128,7 @@ from . import res_company_level_pay
 from . import res_config_settings_level_pay
 from . import utility_account_level_pay
 from . import utility_demo_town_level_pay
+from . import utility_billing_run_queue
+from . import utility_billing_run_resolved
+from . import utility_account_history
+from . import utility_demo_town_company

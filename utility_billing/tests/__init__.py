@@ -71,3 +71,5 @@ from . import test_lib_work_orders
 from . import test_work_order_concurrency
 from . import test_lib_late_fees
 from . import test_late_fees
+from . import test_billing_run_jobs
+from . import test_account_statement
