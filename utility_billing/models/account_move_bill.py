@@ -370,10 +370,11 @@ class AccountMove(models.Model):
         in its balance); what it owes is the open residual of those lines today,
         so a payment received after the bill date but before printing shows as
         received. "Since the last bill" is after the date of the account's
-        previous posted invoice. Payments are the entries of payments and bank
-        statement lines: what they settled on the bill's lines, plus what they
-        left unapplied; every other entry (credit notes, fees, write-offs) is an
-        adjustment.
+        previous posted invoice. Payments are the entries of payments, bank
+        statement lines and utility payments (counter, lockbox, autopay: their
+        receivable lines carry ``utility_payment_id``): what they settled on the
+        bill's lines, plus what they left unapplied; every other entry (credit
+        notes, fees, write-offs) is an adjustment.
 
         :return: {move id: {"amount_due", "amount_past_due", "amount_payments",
                  "amount_adjustments"}} as exact Decimals
@@ -396,8 +397,8 @@ class AccountMove(models.Model):
             scope AS (
                 SELECT bill.id AS bill_id, l.id, l.move_id, l.date, l.date_maturity,
                        l.balance, l.amount_residual, bill.date_previous, bill.date_bill,
-                       (lm.origin_payment_id IS NOT NULL OR lm.statement_line_id IS NOT NULL)
-                           AS is_payment
+                       (lm.origin_payment_id IS NOT NULL OR lm.statement_line_id IS NOT NULL
+                        OR l.utility_payment_id IS NOT NULL) AS is_payment
                   FROM bill
                   JOIN account_move_line l
                     ON l.utility_account_id = bill.account_id AND l.parent_state = 'posted'
@@ -414,7 +415,8 @@ class AccountMove(models.Model):
                   JOIN account_partial_reconcile pr ON pr.debit_move_id = s.id
                   JOIN account_move_line c ON c.id = pr.credit_move_id
                   JOIN account_move cm ON cm.id = c.move_id
-                 WHERE (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
+                 WHERE (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL
+                        OR c.utility_payment_id IS NOT NULL)
                    AND (s.date_previous IS NULL OR c.date > s.date_previous)
                  GROUP BY s.bill_id
             ),

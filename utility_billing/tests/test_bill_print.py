@@ -246,6 +246,40 @@ class TestBillPrint(AccountTestInvoicingCommon):
         self.assertEqual(first_bill.amount_adjustments, D(0))
         self.assertEqual(first_bill.amount_due, D("53.50"))
 
+    def test_counter_payments_print_as_payments(self):
+        """A reprinted bill showed the counter's payments as "Adjustments -$20.00"
+        beside "Payments Received $0.00": utility payments (counter, lockbox,
+        autopay) carry utility_payment_id, not Odoo's origin_payment_id."""
+        info = self.accounts[0]
+        first = self._bill(info, -2, "2026-02-03", "2026-02-24")
+        account = info["account"]
+
+        def pay(amount, day):
+            payment = self.env["utility.payment"].create(
+                {
+                    "date": day,
+                    "tender": "cash",
+                    "line_ids": [Command.create({"account_id": account.id, "amount": amount})],
+                }
+            )
+            payment.action_post()
+            return payment
+
+        pay(20.00, "2026-02-10")
+        second = self._bill(info)
+        bill = second._prepare_bill_data()[0]
+        self.assertEqual(bill.amount_previous_balance, D("73.50"))
+        self.assertEqual(bill.amount_payments, D("20.00"))
+        self.assertEqual(bill.amount_adjustments, D(0))
+        self.assertEqual(bill.amount_due, D("127.00"))
+        # Paid at the counter on the bill's own date, then reprinted: a payment.
+        pay(50.00, "2026-03-03")
+        bill = second._prepare_bill_data()[0]
+        self.assertEqual(bill.amount_payments, D("70.00"))
+        self.assertEqual(bill.amount_adjustments, D(0))
+        self.assertEqual(bill.amount_due, D("77.00"))
+        self.assertEqual(bill.amount_due, D(str(first.amount_residual + second.amount_residual)))
+
     def test_only_posted_utility_invoices(self):
         info = self.accounts[1]
         draft = self.env["account.move"].create(
@@ -281,6 +315,46 @@ class TestBillPrint(AccountTestInvoicingCommon):
             self.assertIn(month, text)
         self.assertIn("BPM-0000", text)
         self.assertIn("City of Prairie City Utilities", text)
+
+    def test_print_button_prints_the_utility_bill(self):
+        """The invoice form's Print button prints the utility bill of a utility
+        invoice; Odoo's invoice stays in the Print menu and for other invoices."""
+        move = self._bill(self.accounts[0])
+        # No document layout chosen yet: the utility bill (reportlab) needs none.
+        self.env.company.external_report_layout_id = False
+        action = move.action_print_pdf()
+        self.assertEqual(action["report_name"], "utility_billing.report_utility_bill")
+        self.env.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
+        self.assertEqual(
+            move.action_print_odoo_invoice()["report_name"], "account.report_invoice_with_payments"
+        )
+        other = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.accounts[0]["partner"].id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Consulting", "quantity": 1, "price_unit": 10.0})
+                ],
+            }
+        )
+        other.action_post()
+        self.assertEqual(
+            other.action_print_pdf()["report_name"], "account.report_invoice_with_payments"
+        )
+
+    def test_print_wizard_tells_ticked_from_listed(self):
+        """The clerk ticked a page of a longer list: the wizard says so, shows a
+        count instead of a wall of invoice numbers, and can take the whole list."""
+        moves = self.env["account.move"].concat(*(self._bill(info) for info in self.accounts))
+        domain = [("id", "in", moves.ids)]
+        Wizard = self.env["utility.bill.print"].with_context(
+            active_model="account.move", active_ids=moves[:2].ids, active_domain=domain
+        )
+        wizard = Wizard.create({})
+        self.assertEqual((wizard.bill_count, wizard.list_count), (2, 3))
+        wizard.action_select_list()
+        self.assertEqual(wizard.move_ids, moves)
+        self.assertEqual((wizard.bill_count, wizard.list_count), (3, 3))
 
     def test_print_menu_gives_the_reportlab_bill(self):
         move = self._bill(self.accounts[0])

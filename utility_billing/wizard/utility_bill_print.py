@@ -31,6 +31,12 @@ class UtilityBillPrint(models.TransientModel):
         "('utility_account_id', '!=', False)]",
         check_company=True,
     )
+    bill_count = fields.Integer(string="Bills Selected", compute="_compute_bill_count")
+    list_count = fields.Integer(
+        string="Bills in the List",
+        readonly=True,
+        help="Printable bills of the list the clerk printed from (not only the ticked ones).",
+    )
     message = fields.Text(
         help="Printed on every bill of this batch (e.g. a rate change or a holiday closure)."
     )
@@ -61,6 +67,13 @@ class UtilityBillPrint(models.TransientModel):
             and context.get("active_ids")
         ):
             values["move_ids"] = [fields.Command.set(context["active_ids"])]
+            # The list sends its whole search too: the clerk who ticked a page
+            # of 80 in a list of 89 is told, and may take the 89.
+            domain = context.get("active_domain")
+            if domain is not None and "list_count" in fields_list:
+                values["list_count"] = self.env["account.move"].search_count(
+                    [*domain, *self._get_printable_domain()]
+                )
         if (
             "billing_run_id" in fields_list
             and context.get("active_model") == "utility.billing.run"
@@ -68,6 +81,35 @@ class UtilityBillPrint(models.TransientModel):
         ):
             values["billing_run_id"] = context["active_id"]
         return values
+
+    @api.model
+    def _get_printable_domain(self):
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("utility_account_id", "!=", False),
+        ]
+
+    @api.depends("move_ids")
+    def _compute_bill_count(self):
+        for wizard in self:
+            wizard.bill_count = len(wizard.move_ids)
+
+    def action_select_list(self):
+        """Take every printable bill of the list the wizard was opened from."""
+        self.ensure_one()
+        domain = self.env.context.get("active_domain") or []
+        self.move_ids = self.env["account.move"].search([*domain, *self._get_printable_domain()])
+        self.list_count = len(self.move_ids)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Print Utility Bills"),
+            "context": self.env.context,
+        }
 
     def _get_moves(self):
         """The bills to print, in account number order (how clerks find a stub)."""
