@@ -290,7 +290,9 @@ class TestReviewQueue(MeterCommon):
         )
         self.assertEqual(wizard.consumption_preview, 12)
         result = wizard.action_confirm()
-        corrected = self.Reading.browse(result["res_id"])
+        # From the review queue the clerk goes back to the queue.
+        self.assertEqual(result, {"type": "ir.actions.act_window_close"})
+        corrected = self.Reading.search([("replaced_reading_id", "=", reading.id)])
         self.assertEqual(reading.state, "cancelled")
         self.assertEqual(exception.state, "resolved")
         self.assertEqual(exception.resolution, "corrected")

@@ -98,6 +98,11 @@ class UtilityMeterReadingCorrect(models.TransientModel):
             "corrected",
             self.reason.strip(),
         )
+        if self.exception_id:
+            # Opened from the review queue: back to the queue (the dialog closes
+            # and the queue reloads without the resolved exception), not to the
+            # corrected reading.
+            return {"type": "ir.actions.act_window_close"}
         return {
             "type": "ir.actions.act_window",
             "res_model": "utility.meter.reading",
