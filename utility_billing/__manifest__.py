@@ -93,6 +93,7 @@
         "report/utility_account_statement_report.xml",
         "wizard/utility_account_statement_views.xml",
         "views/utility_account_history_views.xml",
+        "views/account_move_print_views.xml",
     ],
     "demo": [
         "demo/utility_rate_schedule_demo.xml",

@@ -324,6 +324,35 @@ try {
         check(!problems.length, `the account form is incomplete:\n  - ${problems.join("\n  - ")}`);
     });
 
+    await step("print the account's statement of account", async () => {
+        const form = page.locator(".o_action_manager > .o_form_view");
+        const problems = [];
+        for (const label of ["Open Bills", "Bills", "Payments"]) {
+            const button = form.locator(".oe_stat_button", { hasText: label });
+            if (!(await button.count())) problems.push(`no "${label}" smart button`);
+        }
+        await form.locator('.oe_stat_button[name="action_open_statement"]').click();
+        const dialog = page.locator(".modal .o_form_view");
+        await dialog.waitFor({ timeout: TIMEOUT });
+        const table = dialog.locator(".o_utility_statement table");
+        await table.waitFor({ timeout: TIMEOUT });
+        const text = await table.innerText();
+        if (!text.includes("Opening balance")) problems.push("the statement shows no opening balance");
+        const rows = await table.locator("tbody tr").count();
+        log(`     the statement lists ${rows - 2} movement(s)`);
+        await settle();
+        await page.screenshot({ path: path.join(OUT, "statement.png"), fullPage: true });
+        const [download] = await Promise.all([
+            page.waitForEvent("download", { timeout: 60000 }),
+            page.locator('.modal-footer button[name="action_print"]').click(),
+        ]);
+        const pdf = path.join(OUT, "statement.pdf");
+        await download.saveAs(pdf);
+        log(`     printed ${download.suggestedFilename()}`);
+        await page.locator(".modal-footer button", { hasText: "Close" }).click();
+        check(!problems.length, `the account's history is incomplete:\n  - ${problems.join("\n  - ")}`);
+    });
+
     await step("open Meters > Read Exceptions", async () => {
         await openMenu(
             "utility_billing.utility_meters_menu",
@@ -401,6 +430,48 @@ try {
         await settle();
         await page.screenshot({ path: path.join(OUT, "billing_run_review.png"), fullPage: true });
         check(!problems.length, `the run review is incomplete:\n  - ${problems.join("\n  - ")}`);
+    });
+
+    await step("post the run in review through the job runner", async () => {
+        // The clerk clicks Post Bills and confirms: the bills are posted by
+        // queue_job jobs that the served Odoo's job runner takes, not in the
+        // request. The form shows the run posting, then posted.
+        const form = page.locator(".o_action_manager > .o_form_view");
+        const ready = Number.parseInt(
+            ((await fieldText(form.locator(".o_inner_group"), "ok_count")) || "0").replace(
+                /,/g,
+                "",
+            ),
+            10,
+        );
+        await form.locator('.o_form_statusbar button[name="action_post"]').click();
+        await page.locator(".modal-footer button.btn-primary").click();
+        const current = form.locator(".o_statusbar_status .o_arrow_button_current");
+        const t0 = Date.now();
+        let state = "";
+        for (;;) {
+            state = (await current.first().innerText()).trim();
+            if (state === "Posted") break;
+            const warning = form.locator('[name="job_warning"]:not(.d-none)');
+            if (await warning.count()) {
+                throw new CheckError(`the run waits on its jobs: ${await warning.innerText()}`);
+            }
+            check(
+                Date.now() - t0 < 120000,
+                `the run still shows "${state}" two minutes after Post Bills: no job runner?`,
+            );
+            await page.waitForTimeout(2000);
+            await page.reload();
+            await form.waitFor({ timeout: FIRST_LOAD_TIMEOUT });
+        }
+        const posted = Number.parseInt(
+            ((await fieldText(form, "posted_count")) || "0").replace(/,/g, ""),
+            10,
+        );
+        log(`     ${ready} ready account(s); the job runner posted ${posted} bill(s)`);
+        check(posted === ready, `the run posted ${posted} bills, ${ready} were ready`);
+        await settle();
+        await page.screenshot({ path: path.join(OUT, "billing_run_posted.png"), fullPage: true });
     });
 
     await step("open a bill of the posted run from its Bills button", async () => {
@@ -512,6 +583,34 @@ try {
         });
         await failOnErrorDialog();
         check(!problems.length, `the phone form is incomplete:\n  - ${problems.join("\n  - ")}`);
+    await step("make a bank deposit of the closed drawers", async () => {
+        await openMenu(
+            "utility_billing.utility_cashiering_menu",
+            "utility_billing.utility_deposit_menu",
+        );
+        await waitForTitle("Bank Deposits");
+        await waitForController("list");
+        await page.locator(".o_list_button_add").click();
+        const form = await waitForController("form");
+        await form.locator('.o_form_statusbar button[name="action_load_sessions"]').click();
+        const sessions = form.locator('.o_field_widget[name="session_ids"] .o_data_row');
+        await sessions.first().waitFor({ timeout: TIMEOUT });
+        const count = await sessions.count();
+        const name = await fieldText(form, "name");
+        log(`     deposit ${name} holds ${count} closed drawer(s)`);
+        check(count > 0, "Add Closed Sessions added no drawer");
+        // The sessions list links closed drawers: its Add opens a picker, not a new session.
+        const add = form.locator('.o_field_widget[name="session_ids"] .o_field_x2many_list_row_add a');
+        if (await add.count()) {
+            await add.first().click();
+            const picker = page.locator(".modal .o_list_view");
+            await picker.waitFor({ timeout: TIMEOUT });
+            const title = (await page.locator(".modal .modal-title").first().innerText()).trim();
+            check(!/^Create/.test(title), `the sessions list's Add opens "${title}"`);
+            await page.locator(".modal .btn-close").first().click();
+        }
+        await settle();
+        await page.screenshot({ path: path.join(OUT, "deposit.png"), fullPage: true });
     });
 
     log(`all checks passed; screenshots in ${OUT}`);

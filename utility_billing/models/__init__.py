@@ -132,3 +132,5 @@ from . import utility_billing_run_queue
 from . import utility_billing_run_resolved
 from . import utility_account_history
 from . import utility_demo_town_company
+from . import account_move_print
+from . import utility_billing_run_print

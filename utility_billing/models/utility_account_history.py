@@ -12,7 +12,7 @@ class UtilityAccount(models.Model):
     role sees them.
     """
 
-    _inherit = "utility.account"
+    _inherit = "utility.account"  # pylint: disable=consider-merging-classes-inherited
 
     open_bill_count = fields.Integer(compute="_compute_history_counts", compute_sudo=True)
     bill_count = fields.Integer(compute="_compute_history_counts", compute_sudo=True)

@@ -19,7 +19,7 @@ class UtilityBillingRun(models.Model):
     says so instead of leaving the clerk to wait.
     """
 
-    _inherit = "utility.billing.run"
+    _inherit = "utility.billing.run"  # pylint: disable=consider-merging-classes-inherited
 
     job_pending_count = fields.Integer(
         compute="_compute_job_warning", string="Jobs Waiting", compute_sudo=True

@@ -16,7 +16,7 @@ class UtilityBillingRun(models.Model):
     ``utility.service.period`` refuses a second bill for a service and period.
     """
 
-    _inherit = "utility.billing.run"
+    _inherit = "utility.billing.run"  # pylint: disable=consider-merging-classes-inherited
 
     def action_bill_resolved(self):
         """Rate the exception accounts again and post those now ready (jobs)."""

@@ -9,7 +9,7 @@ import io
 
 from PIL import Image, ImageDraw, ImageFont
 
-from odoo import Command, api, models
+from odoo import Command, api, fields, models
 
 # One user per utility role: (login, name, group xml id). The cashier is the
 # cashiering demo's own user (``utility_demo_town_cashier``).
@@ -106,3 +106,17 @@ class UtilityDemoTown(models.AbstractModel):
             ]
         )
         self._demo_cashier_user()
+
+    @api.model
+    def _generate_counter(self):
+        """A second drawer closed this afternoon and not yet deposited (after the
+        demo deposit), so Bank Deposits > New has closed drawers to gather."""
+        accounts = self._demo_accounts_to_pay()
+        user = self.env["res.users"].search([("login", "=", "demo_csr")], limit=1)
+        if len(accounts) < 16 or not user:
+            return False
+        misc_types = self.env["utility.misc.receipt.type"].search(
+            [("company_id", "in", (False, self.env.company.id))]
+        )
+        day = fields.Date.context_today(self)
+        return self._demo_closed_session(user, day, accounts[10:16], misc_types)

@@ -121,6 +121,14 @@ class TestBillingRunJobs(BillingCommon):
         self.assertEqual(len(periods), 12)
         with self.assertRaisesRegex(UserError, "no exception account left"):
             run.action_bill_resolved()
+        # Print Bills on the run's form: the batch print of every bill of the run.
+        action = run.action_print_bills()
+        self.assertEqual(action["res_model"], "utility.bill.print")
+        wizard = self.env["utility.bill.print"].with_context(**action["context"]).create({})
+        self.assertEqual(wizard.billing_run_id, run)
+        self.assertEqual(
+            wizard._get_moves(), run.move_ids.sorted(lambda m: (m.utility_account_id.name, m.id))
+        )
 
     def test_bill_resolved_exceptions_only_on_a_posted_run(self):
         self._make_accounts(2)

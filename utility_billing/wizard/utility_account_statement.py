@@ -192,4 +192,5 @@ class UtilityAccountStatement(models.TransientModel):
         self.ensure_one()
         self._get_statement()  # a bad range is refused before the PDF
         report = self.env.ref("utility_billing.action_report_utility_account_statement")
-        return report.report_action(self)
+        # The statement has its own letterhead (basic layout): no layout designer.
+        return report.report_action(self, config=False)
