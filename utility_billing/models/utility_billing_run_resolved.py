@@ -28,7 +28,7 @@ class UtilityBillingRun(models.Model):
                 raise UserError(
                     self.env._("%(run)s has no exception account left to bill.", run=run.name)
                 )
-            run.state = "posting"
+            run._as_action().state = "posting"
             run._enqueue_chunks("_bill_resolved_chunk", exceptions.account_id.sorted("id").ids)
         return True
 
@@ -52,7 +52,7 @@ class UtilityBillingRun(models.Model):
             [("run_id", "=", self.id), ("account_id", "in", account_ids), ("state", "=", "ok")],
             order="id",
         )
-        self.state = "posting"
+        self._as_action().state = "posting"
         # The posting chunk locks the lines, posts, updates the run's state
         # and ends the chunk's transaction.
         self._post_chunk(ready.ids)
