@@ -95,6 +95,9 @@
         "views/utility_account_history_views.xml",
         "views/account_move_print_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],
+    },
     "demo": [
         "demo/utility_rate_schedule_demo.xml",
         "demo/utility_billing_cycle_demo.xml",

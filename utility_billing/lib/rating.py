@@ -642,7 +642,11 @@ def billed_volume(plan, rating_input):
             return _quantity(inp.water_usage)
     if plan.volume_basis == "water":
         if inp.water_usage is None:
-            raise ValueError(_problem_text(plan, ["this schedule bills on water usage: give it"]))
+            raise ValueError(
+                _problem_text(
+                    plan, ["this schedule charges on the water usage: enter the water usage"]
+                )
+            )
         volume = Fraction(inp.water_usage)
     elif plan.volume_basis == "winter_average":
         if inp.winter_average is None:
@@ -732,7 +736,7 @@ def split_period(plan, date_from, date_to, usage):
     """
     first = plan.version_at(date_from)
     if first is None:
-        raise ValueError(_problem_text(plan, [f"no version in force on {date_from.isoformat()}"]))
+        raise ValueError(_problem_text(plan, [f"no version in force on {date_from:%m/%d/%Y}"]))
     cuts = [(date_from, first)]
     cuts.extend(
         (version.date_start, version)
@@ -1083,7 +1087,7 @@ def fee_line(plan, fee_code, on_date, base_amount=None, customer_class=None):
     plan.check()
     version = plan.version_at(on_date)
     if version is None:
-        raise ValueError(_problem_text(plan, [f"no version in force on {on_date.isoformat()}"]))
+        raise ValueError(_problem_text(plan, [f"no version in force on {on_date:%m/%d/%Y}"]))
     candidates = [
         line
         for line in version.lines

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_amount
+from odoo.tools import format_amount, format_date, formatLang
 
 BILLING_GROUP = "utility_billing.group_utility_billing"
 
@@ -348,7 +348,7 @@ class UtilityAccount(models.Model):
                     self.env._(
                         "%(account)s starts on %(date)s: the final read date cannot be earlier.",
                         account=account.display_name,
-                        date=account.date_start,
+                        date=format_date(self.env, account.date_start),
                     )
                 )
         for service in active:
@@ -358,7 +358,7 @@ class UtilityAccount(models.Model):
                     self.env._(
                         "%(service)s is billed up to %(date)s: the final read date must be later.",
                         service=service.display_name,
-                        date=last,
+                        date=format_date(self.env, last),
                     )
                 )
             elif date_final <= service.date_start:
@@ -366,7 +366,7 @@ class UtilityAccount(models.Model):
                     self.env._(
                         "%(service)s starts on %(date)s: the final read date must be later.",
                         service=service.display_name,
-                        date=service.date_start,
+                        date=format_date(self.env, service.date_start),
                     )
                 )
         for service, (on_day, before) in found.items():
@@ -379,8 +379,11 @@ class UtilityAccount(models.Model):
                         "Meter %(meter)s: enter the final reading (the last one was %(value)s "
                         "on %(date)s).",
                         meter=service.meter_id.name,
-                        value=before.value,
-                        date=before.date,
+                        # 2143433.0 reads as a register: 2,143,433
+                        value=formatLang(
+                            self.env, before.value, digits=0 if before.value.is_integer() else 3
+                        ),
+                        date=format_date(self.env, before.date),
                     )
                 )
             if value < 0:
@@ -402,7 +405,7 @@ class UtilityAccount(models.Model):
                 "Meter %(meter)s has a reading after the final read date (%(date)s): cancel it "
                 "or make the final bill on that date.",
                 meter=reading.meter_id.name,
-                date=reading.date,
+                date=format_date(self.env, reading.date),
             )
             for reading in later
         ]

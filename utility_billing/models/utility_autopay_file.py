@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..lib import nacha
 
@@ -165,7 +166,7 @@ class UtilityAutopayFile(models.Model):
                 self.env._(
                     "Nothing to draft for %(date)s: no enrolled account owes a balance due by "
                     "then.",
-                    date=self.date_due,
+                    date=format_date(self.env, self.date_due),
                 )
             )
         traces = self._next_trace_numbers(originator, len(to_draft) + len(prenotes))

@@ -24,6 +24,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..lib import rating
 from ..lib.units import convert
@@ -328,7 +329,7 @@ class UtilityBillBuilder(models.AbstractModel):
                     "%(service)s: reading of %(date)s on meter %(meter)s is held for review "
                     "(%(reason)s): release it or estimate it before billing.",
                     service=label,
-                    date=reading.date,
+                    date=format_date(self.env, reading.date),
                     meter=reading.meter_id.name,
                     reason=reading.exception_summary or self.env._("read exception"),
                 )
@@ -850,8 +851,8 @@ class UtilityBillBuilder(models.AbstractModel):
             self.env._(
                 "%(service)s is already billed from %(date_from)s to %(date_to)s on %(bill)s.",
                 service=period.service_id.display_name,
-                date_from=period.date_from,
-                date_to=period.date_to,
+                date_from=format_date(self.env, period.date_from),
+                date_to=format_date(self.env, period.date_to),
                 bill=period.move_id.name or period.run_id.name or "",
             )
             for period in found.values()

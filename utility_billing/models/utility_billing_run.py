@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount
+from odoo.tools import format_amount, format_date
 
 from odoo.addons.queue_job.utils import must_run_without_delay
 
@@ -119,7 +119,9 @@ class UtilityBillingRun(models.Model):
         RUN_STATES, default="draft", required=True, tracking=True, index=True, copy=False
     )
     chunk_size = fields.Integer(
-        default=500, help="Accounts per job: rating and posting are split in chunks of this size."
+        string="Accounts per Job",
+        default=500,
+        help="Rating and posting are split into background jobs of this many accounts each.",
     )
 
     # ------------------------------------------------------------------
@@ -146,7 +148,7 @@ class UtilityBillingRun(models.Model):
             "CHECK(date_to >= date_from)",
             "The read window of a billing run cannot end before it starts.",
         ),
-        ("chunk_size_check", "CHECK(chunk_size > 0)", "A chunk holds at least one account."),
+        ("chunk_size_check", "CHECK(chunk_size > 0)", "A job bills at least one account."),
     ]
 
     def init(self):
@@ -797,7 +799,7 @@ class UtilityBillingRun(models.Model):
                 self.env._(
                     "%(service)s is already billed from %(date)s on %(bill)s.",
                     service=period.service_id.display_name,
-                    date=period.date_from,
+                    date=format_date(self.env, period.date_from),
                     bill=period.move_id.name or period.run_id.name or "",
                 )
                 for period in {

@@ -73,3 +73,4 @@ from . import test_lib_late_fees
 from . import test_late_fees
 from . import test_billing_run_jobs
 from . import test_account_statement
+from . import test_user_strings

@@ -535,7 +535,7 @@ class TestBillingRun(BillingCommon):
         self.assertEqual(by_account[unread].state, "exception")
         self.assertIn("no valid reading of meter", by_account[unread].message)
         self.assertEqual(by_account[unrated].state, "exception")
-        self.assertIn("no version in force on 2025-01-03", by_account[unrated].message)
+        self.assertIn("no version in force on 01/03/2025", by_account[unrated].message)
         run.action_post()
         self.assertEqual(run.state, "posted")
         self.assertEqual(run.move_ids.utility_account_id, good)

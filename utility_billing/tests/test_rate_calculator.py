@@ -225,7 +225,7 @@ class TestRateCalculator(UtilityCommon):
         with self.assertRaisesRegex(UserError, "no base charge for meter size 1"):
             calculator.action_compute()
         calculator.write({"meter_size": "5/8", "date_from": "2025-06-01"})
-        with self.assertRaisesRegex(UserError, "no version in force on 2025-06-01"):
+        with self.assertRaisesRegex(UserError, "no version in force on 06/01/2025"):
             calculator.action_compute()
         self.assertFalse(calculator.line_ids)
 

@@ -186,7 +186,7 @@ class TestSpecialBills(BillingCommon):
             {"account_id": account.id, "date_final": date(2025, 2, 1)}
         )
         with (
-            self.assertRaisesRegex(UserError, "billed up to 2025-02-03") as caught,
+            self.assertRaisesRegex(UserError, "billed up to 02/03/2025") as caught,
             self.cr.savepoint(),
         ):
             wizard.action_confirm()
@@ -306,7 +306,7 @@ class TestSpecialBills(BillingCommon):
         with (
             self.assertRaisesRegex(
                 UserError,
-                re.escape(f"is already billed from 2025-01-03 to 2025-02-17 on {move.name}"),
+                re.escape(f"is already billed from 01/03/2025 to 02/17/2025 on {move.name}"),
             ),
             self.cr.savepoint(),
         ):
@@ -316,7 +316,7 @@ class TestSpecialBills(BillingCommon):
         with (
             self.assertRaisesRegex(
                 UserError,
-                re.escape(f"is already billed from 2025-01-03 to 2025-02-03 on {cycle_bill.name}"),
+                re.escape(f"is already billed from 01/03/2025 to 02/03/2025 on {cycle_bill.name}"),
             ),
             self.cr.savepoint(),
         ):

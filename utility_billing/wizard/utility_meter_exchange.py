@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..lib.consumption import is_plausible_rollover, to_decimal
 from ..models.utility_meter import METER_STATES
@@ -102,7 +103,7 @@ class UtilityMeterExchange(models.TransientModel):
                     "The new meter %(meter)s already has a reading on %(date)s, on or after "
                     "the install date.",
                     meter=new.name,
-                    date=new.last_reading_date,
+                    date=format_date(self.env, new.last_reading_date),
                 )
             )
         if self.initial_value < 0 or self.final_value < 0:
@@ -115,8 +116,8 @@ class UtilityMeterExchange(models.TransientModel):
                     self.env._(
                         "The new meter cannot be installed (%(date)s) before the old meter's "
                         "final read (%(final)s).",
-                        date=self.date,
-                        final=self.date_final,
+                        date=format_date(self.env, self.date),
+                        final=format_date(self.env, self.date_final),
                     )
                 )
             if self.old_last_date and self.date_final and self.date_final <= self.old_last_date:
@@ -124,9 +125,9 @@ class UtilityMeterExchange(models.TransientModel):
                     self.env._(
                         "The final read date %(date)s must be after the last reading of "
                         "%(meter)s (%(last)s).",
-                        date=self.date_final,
+                        date=format_date(self.env, self.date_final),
                         meter=old.name,
-                        last=self.old_last_date,
+                        last=format_date(self.env, self.old_last_date),
                     )
                 )
             if (
@@ -194,17 +195,17 @@ class UtilityMeterExchange(models.TransientModel):
                 "%(new)s (initial read %(initial)s on %(date)s).",
                 old=old.name,
                 final=self.final_value,
-                date_final=self.date_final,
+                date_final=format_date(self.env, self.date_final),
                 new=new.name,
                 initial=self.initial_value,
-                date=self.date,
+                date=format_date(self.env, self.date),
             )
         else:
             body = self.env._(
                 "Meter %(new)s installed (initial read %(initial)s on %(date)s).",
                 new=new.name,
                 initial=self.initial_value,
-                date=self.date,
+                date=format_date(self.env, self.date),
             )
         for record in (service, old, new):
             if record:

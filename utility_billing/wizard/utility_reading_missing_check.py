@@ -3,6 +3,7 @@ import calendar
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..lib import read_edits
 
@@ -103,8 +104,8 @@ class UtilityReadingMissingCheck(models.TransientModel):
                         "message": self.env._(
                             "No reading of meter %(meter)s between %(start)s and %(end)s.",
                             meter=service.meter_id.name,
-                            start=self.date_from,
-                            end=self.date_to,
+                            start=format_date(self.env, self.date_from),
+                            end=format_date(self.env, self.date_to),
                         ),
                         "service_id": service.id,
                         "meter_id": service.meter_id.id,
@@ -132,8 +133,8 @@ class UtilityReadingMissingCheck(models.TransientModel):
                         "Every metered service of %(cycle)s was read between %(start)s and "
                         "%(end)s.",
                         cycle=self.cycle_id.display_name,
-                        start=self.date_from,
-                        end=self.date_to,
+                        start=format_date(self.env, self.date_from),
+                        end=format_date(self.env, self.date_to),
                     ),
                     "next": {"type": "ir.actions.act_window_close"},
                 },
