@@ -20,6 +20,7 @@ database of the run. Settings (environment, all optional):
 
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -128,6 +129,13 @@ def _drop_database(name):
             )
     finally:
         conn.close()
+
+
+def _unlimited_address_space():
+    """Lift the address-space limit the Odoo test process runs under (Odoo's
+    limit_memory_hard, 2.5 GB): node reserves more than that for WebAssembly
+    and chromium for its renderers, so they would die with "Out of memory"."""
+    resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
 
 
 def _check_browser_tools():
@@ -289,6 +297,7 @@ def test_account_form_and_exception_queue(odoo_server):
             text=True,
             timeout=BROWSER_TIMEOUT,
             check=False,
+            preexec_fn=_unlimited_address_space,
         )
     except subprocess.TimeoutExpired as err:
         pytest.fail(f"the browser script ran over {BROWSER_TIMEOUT}s:\n{err.stdout or ''}")
