@@ -101,6 +101,10 @@ class UtilityBillPrint(models.TransientModel):
         domain = self.env.context.get("active_domain") or []
         self.move_ids = self.env["account.move"].search([*domain, *self._get_printable_domain()])
         self.list_count = len(self.move_ids)
+        return dict(self._action_reopen(), context=self.env.context)
+
+    def _action_reopen(self):
+        """The wizard again, in its dialog (after a step)."""
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -108,7 +112,6 @@ class UtilityBillPrint(models.TransientModel):
             "view_mode": "form",
             "target": "new",
             "name": self.env._("Print Utility Bills"),
-            "context": self.env.context,
         }
 
     def _get_moves(self):
@@ -158,14 +161,7 @@ class UtilityBillPrint(models.TransientModel):
             mails = moves._send_utility_bills_by_email(bills=bills)
             values["email_count"] = len(mails)
         self.write(values)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": self.env._("Print Utility Bills"),
-        }
+        return self._action_reopen()
 
     @staticmethod
     def _pdf(bills):
