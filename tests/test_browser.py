@@ -95,7 +95,10 @@ def _tail(path, lines=60):
 # With --workers, Odoo serves websockets on its gevent port behind a reverse
 # proxy (README); without one, the web client's bus asks the HTTP workers and
 # each attempt logs this. It is the deployment's, not the addon's, error.
-KNOWN_ERRORS = ("Couldn't bind the websocket",)
+# A prefork worker also logs the connections a browser opens ahead (speculative
+# preconnect) and never sends a request on, when it drops them: "Request timed
+# out" with no database.
+KNOWN_ERRORS = ("Couldn't bind the websocket", "Request timed out: TimeoutError")
 
 
 def _errors(path):
