@@ -46,7 +46,6 @@ SCREENSHOTS = (
     "work_orders_phone.png",
     "work_order_phone_form.png",
     "statement.png",
-    "exception_queue.png",
     "billing_run_posted.png",
     "deposit.png",
 )

@@ -584,10 +584,9 @@ try {
         await failOnErrorDialog();
         check(!problems.length, `the phone form is incomplete:\n  - ${problems.join("\n  - ")}`);
     await step("make a bank deposit of the closed drawers", async () => {
-        await openMenu(
-            "utility_billing.utility_cashiering_menu",
-            "utility_billing.utility_deposit_menu",
-        );
+        // Back at the office's desk after the phone steps.
+        await page.setViewportSize({ width: 1600, height: 1000 });
+        await page.goto(`${BASE}/odoo/action-utility_billing.utility_deposit_action`);
         await waitForTitle("Bank Deposits");
         await waitForController("list");
         await page.locator(".o_list_button_add").click();
