@@ -102,7 +102,9 @@ class UtilityDelinquencyRun(models.Model):
     state = fields.Selection(
         RUN_STATES, default="draft", required=True, tracking=True, index=True, copy=False
     )
-    chunk_size = fields.Integer(default=500, help="Accounts per job.")
+    chunk_size = fields.Integer(
+        string="Accounts per Job", default=500, help="Accounts aged in each background job."
+    )
     account_count = fields.Integer(string="Accounts Aged", readonly=True, copy=False)
 
     line_ids = fields.One2many("utility.delinquency.run.line", "run_id", string="Accounts")
@@ -114,7 +116,7 @@ class UtilityDelinquencyRun(models.Model):
     move_ids = fields.One2many("account.move", "utility_delinquency_run_id", string="Fee Invoices")
 
     _sql_constraints = [
-        ("chunk_size_check", "CHECK(chunk_size > 0)", "A chunk holds at least one account."),
+        ("chunk_size_check", "CHECK(chunk_size > 0)", "A job ages at least one account."),
     ]
 
     def init(self):
