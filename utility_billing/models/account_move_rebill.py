@@ -11,7 +11,7 @@ class AccountMove(models.Model):
     """Cancel and rebill a utility bill, callable from a wizard, a work order or
     collections alike (``_action_cancel_rebill``)."""
 
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # What a bill billed

@@ -3,7 +3,7 @@ from odoo import fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     utility_transfer_account_id = fields.Many2one(
         "utility.account",

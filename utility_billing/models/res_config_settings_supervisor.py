@@ -14,7 +14,7 @@ SUPERVISOR = "utility_billing.group_utility_supervisor"
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _is_utility_supervisor_only(self):

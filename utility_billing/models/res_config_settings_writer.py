@@ -3,6 +3,6 @@ from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     utility_fast_writers = fields.Boolean(related="company_id.utility_fast_writers", readonly=False)

@@ -11,7 +11,7 @@ class UtilityAccount(models.Model):
     (every account of that customer exempt, Odoo's own rule).
     """
 
-    _inherit = "utility.account"
+    _inherit = "utility.account"  # pylint: disable=consider-merging-classes-inherited
 
     fiscal_position_id = fields.Many2one(
         "account.fiscal.position",

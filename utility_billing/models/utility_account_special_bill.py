@@ -21,7 +21,7 @@ BILLING_GROUP = "utility_billing.group_utility_billing"
 
 
 class UtilityAccount(models.Model):
-    _inherit = "utility.account"
+    _inherit = "utility.account"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # What the special bills share

@@ -34,17 +34,12 @@ from odoo.tools import float_round
 _logger = logging.getLogger(__name__)
 
 # The Odoo source the writers' equivalence tests (test_move_writer,
-# test_payment_writer, test_billing_run, test_special_bills, test_payment_file:
-# same input through the writer and through Odoo's own path, every stored
-# column compared) last passed on, alone and next to the apps of
-# CITY_APPS (``./ub test``). Run them again after updating Odoo.
+# test_payment_writer, test_billing_run, test_special_bills: same input
+# through the writer and through Odoo's own path, every stored column
+# compared) last passed on, alone and next to the apps a city runs (CITY_APPS
+# in ``ub``: ``./ub test`` runs them on such a database too). Run them again
+# after updating Odoo.
 ODOO_VERIFIED_REVISION = "Odoo 18.0 FINAL, github.com/hlaadhari/odoo-18.0 commit 1b5d1564"
-# The apps a city typically runs next to this addon; CI installs them on a
-# second database and runs the ledger-writing tests there.
-CITY_APPS = (
-    "l10n_us", "sale_management", "purchase", "stock_account", "hr_expense",
-    "account_payment", "website", "point_of_sale",
-)  # fmt: skip
 # Modules whose overrides of the methods the writers skip (see each writer's
 # ``_get_skipped_methods``) were read on ODOO_VERIFIED_REVISION and leave the
 # rows of a utility bill (tax-free customer invoice of service products, no
@@ -64,7 +59,8 @@ VERIFIED_MODULES = frozenset(
         "analytic",
         # sms: message_post reformats SMS messages only.
         "sms",
-        # The apps of CITY_APPS (read, and the equivalence tests pass with them):
+        # The apps of CITY_APPS in ``ub`` (read, and the equivalence tests pass
+        # with them installed):
         # sale: _post reconciles payments of the invoice's payment transactions
         # (a utility bill has none), action_post updates down-payment lines of
         # sale orders (none).
