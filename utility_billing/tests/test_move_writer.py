@@ -637,6 +637,8 @@ class TestMoveWriter(AccountTestInvoicingCommon):
         def count(n):
             partners = self.env["res.partner"].create([{"name": f"Customer {i}"} for i in range(n)])
             self.env.flush_all()
+            # As in test_query_count_constant_per_chunk: the user's partner first.
+            self.env.user.partner_id.fetch(["name", "email", "active", "partner_share"])
             invoices = [self._invoice(partner, lines=lines) for partner in partners]
             start = self.env.cr.sql_log_count
             moves = self._fast(invoices)
