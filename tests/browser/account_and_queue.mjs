@@ -583,6 +583,8 @@ try {
         });
         await failOnErrorDialog();
         check(!problems.length, `the phone form is incomplete:\n  - ${problems.join("\n  - ")}`);
+    });
+
     await step("make a bank deposit of the closed drawers", async () => {
         // Back at the office's desk after the phone steps.
         await page.setViewportSize({ width: 1600, height: 1000 });
