@@ -16,7 +16,9 @@ class UtilityAccountService(models.Model):
         "per dwelling unit are multiplied by it.",
     )
 
-    winter_average_ids = fields.One2many("utility.winter.average", "service_id")
+    winter_average_ids = fields.One2many(
+        "utility.winter.average", "service_id", string="Winter Average History"
+    )
     winter_average_id = fields.Many2one(
         "utility.winter.average",
         compute="_compute_winter_average_id",
