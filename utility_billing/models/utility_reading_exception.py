@@ -291,7 +291,8 @@ class UtilityReadingException(models.Model):
             raise AccessError(
                 self.env._("Only customer service and billing staff order check reads.")
             )
-        ordered = self._get_open().filtered(lambda e: e.resolution != "check_read")
+        # A trip still out is not doubled; one closed without a reading is ordered again.
+        ordered = self._get_open().filtered(lambda e: not e.is_check_read_pending)
         if not ordered:
             return True
         ordered.sudo().write({"resolution": "check_read"})

@@ -399,9 +399,13 @@ class UtilityWorkOrder(models.Model):
         """One check-read order per meter for ``exceptions``; they wait for it.
 
         A meter that already has an open check-read order gets no second one: its
-        new exceptions wait for the order already out.
+        new exceptions wait for the order already out. An exception whose last
+        trip closed without a reading gets a new order; the closed one stays in
+        its history (``check_read_order_ids``).
         """
-        exceptions = exceptions.filtered(lambda e: e.meter_id and not e.work_order_id)
+        exceptions = exceptions.filtered(
+            lambda e: e.meter_id and e.work_order_id.state not in ("open", "hold")
+        )
         if not exceptions:
             return self.browse()
         waiting = self.search(
@@ -420,7 +424,10 @@ class UtilityWorkOrder(models.Model):
             by_meter.update({order.meter_id: order for order in new_orders})
         for meter in exceptions.meter_id:
             exceptions.filtered(lambda e, m=meter: e.meter_id == m).write(
-                {"work_order_id": by_meter[meter].id}
+                {
+                    "work_order_id": by_meter[meter].id,
+                    "check_read_order_ids": [Command.link(by_meter[meter].id)],
+                }
             )
         return new_orders
 
@@ -798,7 +805,9 @@ class UtilityWorkOrder(models.Model):
         )
         if self.crew_note:
             body = Markup("%s<br/>%s") % (body, self.crew_note)
-        for record in (self.account_id, self.premise_id):
+        # The open exceptions it was sent for learn why it did not settle them.
+        waiting = self.exception_ids.filtered(lambda e: e.state == "open")
+        for record in (self.account_id, self.premise_id, *waiting):
             if record:
                 record.sudo().message_post(body=body)
 

@@ -148,6 +148,59 @@ class TestWorkOrder(MeterCommon):
         self.assertEqual(held.state, "exception")
         self.assertIn("Dog in the yard.", self.account.message_ids[0].body)
 
+    def test_check_read_can_be_ordered_again_after_a_visit_without_a_reading(self):
+        """A closed trip that brought no reading no longer holds the exception: the
+        clerk sees why, orders a new check read, and the first trip stays listed."""
+        held = self._held()
+        exception = held.exception_ids.with_user(self.users["csr"])
+        exception.action_check_read()
+        first = exception.work_order_id
+        self.assertTrue(exception.is_check_read_pending)
+        self.assertIn(f"Waiting for check read {first.name}", exception.check_read_status)
+        first.with_user(self.users["billing"]).write(
+            {"result": "no_access", "crew_note": "Dog in the yard."}
+        )
+        first.with_user(self.users["billing"]).action_complete()
+        exception.invalidate_recordset()
+        self.assertFalse(exception.is_check_read_pending, "a done order is not waited for")
+        self.assertIn("could not read the meter", exception.check_read_status)
+        self.assertIn("Could Not Access", exception.check_read_status)
+        self.assertIn("Dog in the yard.", exception.check_read_status)
+        self.assertIn("Could Not Access", exception.message_ids[0].body)
+
+        exception.action_check_read()
+        second = exception.work_order_id
+        self.assertNotEqual(second, first, "a new trip is ordered")
+        self.assertEqual(second.kind, "check_read")
+        self.assertEqual(second.state, "open")
+        self.assertEqual(second.exception_ids, exception)
+        self.assertEqual(exception.check_read_order_ids, first | second, "history kept")
+        self.assertEqual(first.state, "done")
+        self.assertEqual(first.result, "no_access")
+        self.assertTrue(exception.is_check_read_pending)
+        self.assertIn(f"Waiting for check read {second.name}", exception.check_read_status)
+        exception.action_check_read()
+        self.assertEqual(
+            self.Order.search_count([("meter_id", "=", self.meter.id)]), 2, "no third crew"
+        )
+
+        self._finish(second, user=self.users["billing"], reading_value=161.5, is_dials_checked=True)
+        self.assertEqual(exception.state, "resolved")
+        self.assertEqual(held.state, "valid")
+        self.assertFalse(exception.check_read_status)
+
+    def test_check_read_search_filter_lists_only_exceptions_waiting_on_a_trip(self):
+        held = self._held()
+        exception = held.exception_ids
+        exception.action_check_read()
+        Exception_ = self.env["utility.reading.exception"]
+        self.assertEqual(Exception_.search([("is_check_read_pending", "=", True)]), exception)
+        order = exception.work_order_id
+        order.with_user(self.users["billing"]).write({"result": "meter_damaged"})
+        order.with_user(self.users["billing"]).action_complete()
+        self.assertFalse(Exception_.search([("is_check_read_pending", "=", True)]))
+        self.assertEqual(Exception_.search([("is_check_read_failed", "=", True)]), exception)
+
     # ------------------------------------------------------------------
     # Meters
     # ------------------------------------------------------------------
