@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import res_partner
 from . import account_move
 from . import utility_locked_fields_mixin
+from . import utility_chunked_run_mixin
 from . import utility_card_number_guard
 from . import utility_service_type
 from . import utility_billing_cycle

@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import hashlib
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -39,28 +38,17 @@ class UtilityBillingRun(models.Model):
 
     _name = "utility.billing.run"
     _description = "Utility Billing Run"
-    _inherit = ["mail.thread", "utility.locked.fields.mixin"]
+    _inherit = ["mail.thread", "utility.chunked.run.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
+    _chunked_line_model = "utility.billing.run.line"
+    _chunked_computed_state = "rated"
+    _chunked_todo_state = "ok"
+    _chunked_period_field = "date_from"
 
     # ------------------------------------------------------------------
     # What is billed
     # ------------------------------------------------------------------
-    name = fields.Char(
-        required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
-    )
-    cycle_id = fields.Many2one(
-        "utility.billing.cycle",
-        string="Billing Cycle",
-        required=True,
-        tracking=True,
-        check_company=True,
-        index=True,
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     date_from = fields.Date(
         string="Read From",
         compute="_compute_dates",
@@ -107,20 +95,10 @@ class UtilityBillingRun(models.Model):
         required=True,
         tracking=True,
     )
-    journal_id = fields.Many2one(
-        "account.journal",
-        required=True,
-        check_company=True,
-        domain="[('type', '=', 'sale')]",
-        default=lambda self: self._default_journal(),
-        tracking=True,
-    )
     state = fields.Selection(
         RUN_STATES, default="draft", required=True, tracking=True, index=True, copy=False
     )
     chunk_size = fields.Integer(
-        string="Accounts per Job",
-        default=500,
         help="Rating and posting are split into background jobs of this many accounts each.",
     )
 
@@ -165,16 +143,6 @@ class UtilityBillingRun(models.Model):
     # ------------------------------------------------------------------
     # Defaults and computes
     # ------------------------------------------------------------------
-    @api.model
-    def _default_journal(self):
-        return self.env["account.journal"].search(
-            [
-                *self.env["account.journal"]._check_company_domain(self.env.company),
-                ("type", "=", "sale"),
-            ],
-            limit=1,
-        )
-
     @api.model
     def _get_cycle_dates(self, cycle, today):
         """Read window, bill, due and penalty dates of ``cycle``'s run around ``today``.
@@ -353,18 +321,7 @@ class UtilityBillingRun(models.Model):
 
         :param keys: list of (cycle_id, date_from)
         """
-        keys = {(cycle_id, fields.Date.to_date(day)) for cycle_id, day in keys if cycle_id and day}
-        if not keys:
-            return
-        others = self.search(
-            [
-                ("cycle_id", "in", [cycle_id for cycle_id, _day in keys]),
-                ("date_from", "in", [day for _cycle, day in keys]),
-                ("state", "!=", "cancelled"),
-                ("id", "not in", list(exclude_ids)),
-            ]
-        )
-        clashes = others.filtered(lambda o: (o.cycle_id.id, o.date_from) in keys)
+        clashes = self._get_period_clashes(keys, exclude_ids)
         if clashes:
             raise ValidationError(
                 self.env._(
@@ -378,16 +335,7 @@ class UtilityBillingRun(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        new = self.env._("New")
-        for vals in vals_list:
-            if vals.get("name", new) == new:
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("utility.billing.run")
-                    or new
-                )
+        self._set_sequence_names(vals_list)
         today = fields.Date.context_today(self)
         keys = []
         for vals in vals_list:
@@ -421,14 +369,6 @@ class UtilityBillingRun(models.Model):
     # ------------------------------------------------------------------
     # States change through actions (utility.locked.fields.mixin)
     # ------------------------------------------------------------------
-    def _get_action_fields(self):
-        return super()._get_action_fields() | {"state"}
-
-    def _get_locked_records(self):
-        return super()._get_locked_records() | self.filtered(
-            lambda r: r.state in ("posting", "posted")
-        )
-
     def _get_action_fields_message(self, names, creating=False):
         return self.env._(
             "A billing run moves on through its buttons only (Compute, Post Bills, Cancel)."
@@ -443,18 +383,6 @@ class UtilityBillingRun(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-    def _check_state(self, states, action):
-        bad = self.filtered(lambda r: r.state not in states)
-        if bad:
-            labels = dict(RUN_STATES)
-            raise UserError(
-                self.env._(
-                    "%(action)s is not possible on %(runs)s.",
-                    action=action,
-                    runs=", ".join(f"{r.name} ({labels[r.state]})" for r in bad),
-                )
-            )
-
     def action_compute(self):
         """Rate every active account of the cycle (only those not rated yet).
 
@@ -473,7 +401,7 @@ class UtilityBillingRun(models.Model):
                 vals["state"] = "draft"
             run._as_action().write(vals)
             run._enqueue_chunks("_rate_chunk", todo)
-            run._update_rating_state()
+            run._update_compute_state()
         return True
 
     def action_post(self):
@@ -501,20 +429,12 @@ class UtilityBillingRun(models.Model):
                 run.action_post()
         return True
 
-    def action_cancel(self):
-        self._check_state(("draft", "rated"), self.env._("Cancel"))
-        self.line_ids.unlink()
-        self._as_action().write({"state": "cancelled"})
-        return True
-
     def action_view_lines(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "utility_billing.utility_billing_run_line_action"
+        return self._get_window_action(
+            "utility_billing.utility_billing_run_line_action",
+            [("run_id", "=", self.id)],
+            dict(self.env.context.get("run_line_filters") or {}),
         )
-        action["domain"] = [("run_id", "=", self.id)]
-        action["context"] = dict(self.env.context.get("run_line_filters") or {})
-        return action
 
     def action_view_exceptions(self):
         return self.with_context(
@@ -527,13 +447,11 @@ class UtilityBillingRun(models.Model):
         ).action_view_lines()
 
     def action_view_bills(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
+        return self._get_window_action(
+            "account.action_move_out_invoice_type",
+            [("utility_billing_run_id", "=", self.id)],
+            {"create": False},
         )
-        action["domain"] = [("utility_billing_run_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
 
     # ------------------------------------------------------------------
     # Chunks
@@ -550,24 +468,13 @@ class UtilityBillingRun(models.Model):
             order="id",
         )
 
-    def _enqueue_chunks(self, method, ids):
-        """One job per chunk of ``ids``; the identity key makes a second click
-        (or a resume while a job waits) enqueue nothing new."""
-        self.ensure_one()
-        size = self.chunk_size or 500
-        for start in range(0, len(ids), size):
-            chunk = ids[start : start + size]
-            digest = hashlib.sha1(",".join(map(str, chunk)).encode()).hexdigest()
-            delayed = self.with_delay(
-                identity_key=f"{self._name},{self.id},{method},{digest}",
-                description=self.env._(
-                    "%(run)s: %(phase)s %(count)s accounts",
-                    run=self.name,
-                    phase=self.env._("rate") if method == "_rate_chunk" else self.env._("post"),
-                    count=len(chunk),
-                ),
-            )
-            getattr(delayed, method)(chunk)
+    def _get_chunk_description(self, method, count):
+        return self.env._(
+            "%(run)s: %(phase)s %(count)s accounts",
+            run=self.name,
+            phase=self.env._("rate") if method == "_rate_chunk" else self.env._("post"),
+            count=count,
+        )
 
     def _get_rated_account_ids(self, account_ids=None):
         """Accounts that already have a line in the run (of ``account_ids``)."""
@@ -587,7 +494,7 @@ class UtilityBillingRun(models.Model):
         if self.state != "draft":
             return
         self._rate_accounts(account_ids)
-        self._update_rating_state()
+        self._update_compute_state()
         self._commit_chunk()
 
     def _rate_accounts(self, account_ids):
@@ -740,14 +647,6 @@ class UtilityBillingRun(models.Model):
             lines.modified(["reading_ids"], create=True)
         return lines
 
-    def _update_rating_state(self):
-        self.ensure_one()
-        if self.state != "draft":
-            return
-        rated = self.env["utility.billing.run.line"].search_count([("run_id", "=", self.id)])
-        if rated >= self.account_count:
-            self._as_action().state = "rated"
-
     def _post_chunk(self, line_ids):
         """Post the bills of one chunk of ready lines (job).
 
@@ -759,18 +658,7 @@ class UtilityBillingRun(models.Model):
         self.ensure_one()
         if self.state != "posting":
             return
-        Line = self.env["utility.billing.run.line"]
-        Line.flush_model(["state"])
-        self.env.cr.execute(
-            """
-            SELECT id FROM utility_billing_run_line
-             WHERE id = ANY(%s) AND run_id = %s AND state = 'ok'
-             ORDER BY id
-               FOR UPDATE
-            """,
-            [list(line_ids), self.id],
-        )
-        lines = Line.browse([row[0] for row in self.env.cr.fetchall()])
+        lines = self._lock_todo_lines(line_ids)
         if lines:
             self._post_lines(lines)
         self._update_posting_state()
@@ -845,21 +733,7 @@ class UtilityBillingRun(models.Model):
             [readings_by_line.get(line.id, ()) for line in good],
             run=self,
         )
-        if good:
-            self.env.cr.execute_values(
-                """
-                UPDATE utility_billing_run_line l
-                   SET state = 'posted', move_id = v.move_id,
-                       write_uid = v.uid, write_date = now() at time zone 'UTC'
-                  FROM (VALUES %s) AS v(id, move_id, uid)
-                 WHERE l.id = v.id
-                """,
-                [(line.id, move.id, self.env.uid) for line, move in zip(good, moves, strict=True)],
-                page_size=max(len(good), 1),
-            )
-            good.invalidate_recordset(["state", "move_id"])
-            # The run's progress depends on the lines' state.
-            good.modified(["state", "move_id"])
+        self._mark_lines_posted(good, moves)
         for line, message in refused.items():
             line.write({"state": "exception", "message": message})
 
@@ -986,16 +860,6 @@ class UtilityBillingRun(models.Model):
             "unit": charge.unit,
             "reading_id": charge.reading_id.id,
         }
-
-    def _update_posting_state(self):
-        self.ensure_one()
-        if self.state != "posting":
-            return
-        left = self.env["utility.billing.run.line"].search_count(
-            [("run_id", "=", self.id), ("state", "=", "ok")]
-        )
-        if not left:
-            self._as_action().state = "posted"
 
     def _commit_chunk(self):
         """The only commit of a billing run: the end of a chunk.

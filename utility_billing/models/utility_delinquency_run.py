@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
@@ -38,25 +37,14 @@ class UtilityDelinquencyRun(models.Model):
 
     _name = "utility.delinquency.run"
     _description = "Utility Delinquency Run"
-    _inherit = ["mail.thread", "utility.locked.fields.mixin"]
+    _inherit = ["mail.thread", "utility.chunked.run.mixin"]
     _order = "date_penalty desc, id desc"
     _check_company_auto = True
+    _chunked_line_model = "utility.delinquency.run.line"
+    _chunked_computed_state = "review"
+    _chunked_todo_state = "fee"
+    _chunked_period_field = "date_penalty"
 
-    name = fields.Char(
-        required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
-    )
-    cycle_id = fields.Many2one(
-        "utility.billing.cycle",
-        string="Billing Cycle",
-        required=True,
-        tracking=True,
-        check_company=True,
-        index=True,
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     billing_run_id = fields.Many2one(
         "utility.billing.run",
         check_company=True,
@@ -91,20 +79,10 @@ class UtilityDelinquencyRun(models.Model):
         tracking=True,
         help="Date of the aging and of the late fee invoices: after the penalty date.",
     )
-    journal_id = fields.Many2one(
-        "account.journal",
-        required=True,
-        check_company=True,
-        domain="[('type', '=', 'sale')]",
-        default=lambda self: self.env["utility.billing.run"]._default_journal(),
-        tracking=True,
-    )
     state = fields.Selection(
         RUN_STATES, default="draft", required=True, tracking=True, index=True, copy=False
     )
-    chunk_size = fields.Integer(
-        string="Accounts per Job", default=500, help="Accounts aged in each background job."
-    )
+    chunk_size = fields.Integer(help="Accounts aged in each background job.")
     account_count = fields.Integer(string="Accounts Aged", readonly=True, copy=False)
 
     line_ids = fields.One2many("utility.delinquency.run.line", "run_id", string="Accounts")
@@ -176,16 +154,7 @@ class UtilityDelinquencyRun(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        new = self.env._("New")
-        for vals in vals_list:
-            if vals.get("name", new) == new:
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("utility.delinquency.run")
-                    or new
-                )
+        self._set_sequence_names(vals_list)
         self._check_one_run_per_period(
             [
                 (vals["cycle_id"], fields.Date.to_date(vals["date_penalty"]))
@@ -205,18 +174,7 @@ class UtilityDelinquencyRun(models.Model):
 
         :param keys: list of (cycle id, penalty date)
         """
-        keys = set(keys)
-        if not keys:
-            return
-        others = self.search(
-            [
-                ("cycle_id", "in", [cycle_id for cycle_id, _day in keys]),
-                ("date_penalty", "in", [day for _cycle, day in keys]),
-                ("state", "!=", "cancelled"),
-                ("id", "not in", list(exclude_ids)),
-            ]
-        )
-        clashes = others.filtered(lambda o: (o.cycle_id.id, o.date_penalty) in keys)
+        clashes = self._get_period_clashes(keys, exclude_ids)
         if clashes:
             raise ValidationError(
                 self.env._(
@@ -232,12 +190,7 @@ class UtilityDelinquencyRun(models.Model):
             raise UserError(self.env._("A run that posted late fees cannot be deleted."))
 
     def _get_action_fields(self):
-        return super()._get_action_fields() | {"state", "account_count"}
-
-    def _get_locked_records(self):
-        return super()._get_locked_records() | self.filtered(
-            lambda r: r.state in ("posting", "posted")
-        )
+        return super()._get_action_fields() | {"account_count"}
 
     def _get_action_fields_message(self, names, creating=False):
         return self.env._(
@@ -253,18 +206,6 @@ class UtilityDelinquencyRun(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-    def _check_state(self, states, action):
-        bad = self.filtered(lambda r: r.state not in states)
-        if bad:
-            labels = dict(RUN_STATES)
-            raise UserError(
-                self.env._(
-                    "%(action)s is not possible on %(runs)s.",
-                    action=action,
-                    runs=", ".join(f"{r.name} ({labels[r.state]})" for r in bad),
-                )
-            )
-
     def action_compute(self):
         """Age every account of the cycle and compute its late fee (review).
 
@@ -314,28 +255,17 @@ class UtilityDelinquencyRun(models.Model):
             run._update_posting_state()
         return True
 
-    def action_cancel(self):
-        self._check_state(("draft", "review"), self.env._("Cancel"))
-        self.line_ids.unlink()
-        self._as_action().write({"state": "cancelled"})
-        return True
-
     def action_view_lines(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "utility_billing.utility_delinquency_run_line_action"
+        return self._get_window_action(
+            "utility_billing.utility_delinquency_run_line_action", [("run_id", "=", self.id)]
         )
-        action["domain"] = [("run_id", "=", self.id)]
-        return action
 
     def action_view_fees(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
+        return self._get_window_action(
+            "account.action_move_out_invoice_type",
+            [("utility_delinquency_run_id", "=", self.id)],
+            {"create": False},
         )
-        action["domain"] = [("utility_delinquency_run_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
 
     # ------------------------------------------------------------------
     # Chunks
@@ -373,42 +303,9 @@ class UtilityDelinquencyRun(models.Model):
         )
         return self.env["utility.account"].browse([row[0] for row in self.env.cr.fetchall()])
 
-    def _enqueue_chunks(self, method, ids):
-        """One job per chunk; the identity key makes a second click enqueue nothing."""
-        self.ensure_one()
-        size = self.chunk_size or 500
-        for start in range(0, len(ids), size):
-            chunk = ids[start : start + size]
-            digest = hashlib.sha1(",".join(map(str, chunk)).encode()).hexdigest()
-            delayed = self.with_delay(
-                identity_key=f"{self._name},{self.id},{method},{digest}",
-                description=self.env._(
-                    "%(run)s: %(count)s accounts", run=self.name, count=len(chunk)
-                ),
-            )
-            getattr(delayed, method)(chunk)
-
     def _commit_chunk(self):
         """The only commit of a delinquency run: see ``utility.billing.run._commit_chunk``."""
         self.env["utility.billing.run"]._commit_chunk()
-
-    def _update_compute_state(self):
-        self.ensure_one()
-        if self.state != "draft":
-            return
-        done = self.env["utility.delinquency.run.line"].search_count([("run_id", "=", self.id)])
-        if done >= self.account_count:
-            self._as_action().state = "review"
-
-    def _update_posting_state(self):
-        self.ensure_one()
-        if self.state != "posting":
-            return
-        left = self.env["utility.delinquency.run.line"].search_count(
-            [("run_id", "=", self.id), ("state", "=", "fee")]
-        )
-        if not left:
-            self._as_action().state = "posted"
 
     def _compute_chunk(self, account_ids):
         """Age one chunk of accounts and compute their late fees (job)."""
@@ -635,18 +532,7 @@ class UtilityDelinquencyRun(models.Model):
         self.ensure_one()
         if self.state != "posting":
             return
-        Line = self.env["utility.delinquency.run.line"]
-        Line.flush_model()
-        self.env.cr.execute(
-            """
-            SELECT id FROM utility_delinquency_run_line
-             WHERE id = ANY(%s) AND run_id = %s AND state = 'fee'
-             ORDER BY id
-               FOR UPDATE
-            """,
-            [list(line_ids), self.id],
-        )
-        lines = Line.browse([row[0] for row in self.env.cr.fetchall()])
+        lines = self._lock_todo_lines(line_ids)
         # A billing specialist reads no journal entries: the run checked the
         # role (write on the run), the ledger is read as superuser.
         self.check_access("write")
@@ -670,19 +556,7 @@ class UtilityDelinquencyRun(models.Model):
         vals_list = [self._prepare_fee_invoice_vals(line) for line in lines]
         moves = builder._post_bills(vals_list, [[] for _line in lines], [[] for _line in lines])
         # The partial unique index refuses a bill charged meanwhile by another run.
-        self.env.cr.execute_values(
-            """
-            UPDATE utility_delinquency_run_line l
-               SET state = 'posted', move_id = v.move_id,
-                   write_uid = v.uid, write_date = now() at time zone 'UTC'
-              FROM (VALUES %s) AS v(id, move_id, uid)
-             WHERE l.id = v.id
-            """,
-            [(line.id, move.id, self.env.uid) for line, move in zip(lines, moves, strict=True)],
-            page_size=max(len(lines), 1),
-        )
-        lines.invalidate_recordset(["state", "move_id"])
-        lines.modified(["state", "move_id"])
+        self._mark_lines_posted(lines, moves)
         return moves
 
     def _prepare_fee_invoice_vals(self, line):

@@ -1,0 +1,236 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+
+from psycopg2 import sql
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+
+class UtilityChunkedRunMixin(models.AbstractModel):
+    """What a run that works its accounts in chunks of ``queue_job`` jobs shares.
+
+    The billing run and the delinquency run both take the accounts of a
+    billing cycle and compute a register of lines (one per account) in chunks
+    of jobs, let a clerk review it, then post the
+    lines to post in chunks again. A run that inherits this mixin has the
+    fields ``state``, ``account_count`` and ``line_ids`` (the cycle, company,
+    sales journal and job size are here), and sets:
+
+    - ``_chunked_line_model``: its line model (``run_id``, ``state``,
+      ``move_id``);
+    - ``_chunked_computed_state``: the run's state once every account has a line;
+    - ``_chunked_todo_state``: the state of a line still to post;
+    - ``_chunked_period_field``: the date that, with the cycle, makes one live
+      run (see :meth:`_get_period_clashes`);
+    - the states ``draft``, ``posting``, ``posted`` and ``cancelled``.
+
+    Its own business rules (which accounts, how a line is computed, what is
+    posted) stay in its own file.
+    """
+
+    _name = "utility.chunked.run.mixin"
+    _description = "Utility Run in Chunks of Jobs"
+    _inherit = ["utility.locked.fields.mixin"]
+
+    _chunked_line_model = None
+    _chunked_computed_state = None
+    _chunked_todo_state = None
+    _chunked_period_field = None
+
+    name = fields.Char(
+        required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
+    )
+    cycle_id = fields.Many2one(
+        "utility.billing.cycle",
+        string="Billing Cycle",
+        required=True,
+        tracking=True,
+        check_company=True,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    journal_id = fields.Many2one(
+        "account.journal",
+        required=True,
+        check_company=True,
+        domain="[('type', '=', 'sale')]",
+        default=lambda self: self._default_journal(),
+        tracking=True,
+    )
+    chunk_size = fields.Integer(string="Accounts per Job", default=500)
+
+    @api.model
+    def _default_journal(self):
+        return self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.env.company),
+                ("type", "=", "sale"),
+            ],
+            limit=1,
+        )
+
+    # ------------------------------------------------------------------
+    # Names, locks and states
+    # ------------------------------------------------------------------
+    @api.model
+    def _set_sequence_names(self, vals_list):
+        """Number the new runs from the sequence of the run's model, per company."""
+        new = self.env._("New")
+        for vals in vals_list:
+            if vals.get("name", new) == new:
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code(self._name) or new
+                )
+
+    @api.model
+    def _get_period_clashes(self, keys, exclude_ids=()):
+        """The live runs (not cancelled, not in ``exclude_ids``) of the same
+        cycle and period date as one of ``keys``: the run checks this before the
+        database sees the row, for a clear message; its partial unique index
+        decides between two concurrent transactions.
+
+        :param keys: list of (cycle id, period date)
+        """
+        period = self._chunked_period_field
+        keys = {(cycle_id, fields.Date.to_date(day)) for cycle_id, day in keys if cycle_id and day}
+        if not keys:
+            return self.browse()
+        others = self.search(
+            [
+                ("cycle_id", "in", [cycle_id for cycle_id, _day in keys]),
+                (period, "in", [day for _cycle, day in keys]),
+                ("state", "!=", "cancelled"),
+                ("id", "not in", list(exclude_ids)),
+            ]
+        )
+        return others.filtered(lambda o: (o.cycle_id.id, o[period]) in keys)
+
+    def _get_action_fields(self):
+        return super()._get_action_fields() | {"state"}
+
+    def _get_locked_records(self):
+        return super()._get_locked_records() | self.filtered(
+            lambda r: r.state in ("posting", "posted")
+        )
+
+    def _check_state(self, states, action):
+        """Refuse ``action`` on the runs not in one of ``states``, naming them
+        with their state as the clerk sees it."""
+        bad = self.filtered(lambda r: r.state not in states)
+        if bad:
+            labels = dict(self._fields["state"].selection)
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible on %(runs)s.",
+                    action=action,
+                    runs=", ".join(f"{r.name} ({labels[r.state]})" for r in bad),
+                )
+            )
+
+    def action_cancel(self):
+        """Cancel a run not posting yet: its register is dropped."""
+        self._check_state(("draft", self._chunked_computed_state), self.env._("Cancel"))
+        self.line_ids.unlink()
+        self._as_action().write({"state": "cancelled"})
+        return True
+
+    def _get_window_action(self, xml_id, domain, context=None):
+        """The window action ``xml_id`` opened on ``domain`` (with ``context``
+        instead of the action's own, if given)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
+        action["domain"] = domain
+        if context is not None:
+            action["context"] = context
+        return action
+
+    # ------------------------------------------------------------------
+    # Chunks on queue_job
+    # ------------------------------------------------------------------
+    def _get_chunk_description(self, method, count):
+        """The job's name in the job queue: the run and its size."""
+        return self.env._("%(run)s: %(count)s accounts", run=self.name, count=count)
+
+    def _enqueue_chunks(self, method, ids):
+        """One job per chunk of ``ids``; the identity key makes a second click
+        (or a resume while a job waits) enqueue nothing new."""
+        self.ensure_one()
+        size = self.chunk_size or 500
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
+            digest = hashlib.sha1(",".join(map(str, chunk)).encode()).hexdigest()
+            delayed = self.with_delay(
+                identity_key=f"{self._name},{self.id},{method},{digest}",
+                description=self._get_chunk_description(method, len(chunk)),
+            )
+            getattr(delayed, method)(chunk)
+
+    def _update_compute_state(self):
+        """A draft run whose every account has its line is ready for review."""
+        self.ensure_one()
+        if self.state != "draft":
+            return
+        done = self.env[self._chunked_line_model].search_count([("run_id", "=", self.id)])
+        if done >= self.account_count:
+            self._as_action().state = self._chunked_computed_state
+
+    def _update_posting_state(self):
+        """A posting run with no line left to post is posted."""
+        self.ensure_one()
+        if self.state != "posting":
+            return
+        left = self.env[self._chunked_line_model].search_count(
+            [("run_id", "=", self.id), ("state", "=", self._chunked_todo_state)]
+        )
+        if not left:
+            self._as_action().state = "posted"
+
+    def _lock_todo_lines(self, line_ids):
+        """The lines of ``line_ids`` still to post, locked (in id order) for the
+        chunk's transaction: a line posted meanwhile is left out."""
+        self.ensure_one()
+        Line = self.env[self._chunked_line_model]
+        Line.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM %s
+                 WHERE id = ANY(%s) AND run_id = %s AND state = %s
+                 ORDER BY id
+                   FOR UPDATE
+                """,
+                SQL.identifier(Line._table),
+                list(line_ids),
+                self.id,
+                self._chunked_todo_state,
+            )
+        )
+        return Line.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _mark_lines_posted(self, lines, moves):
+        """Mark ``lines`` posted with their journal entries ``moves`` (same
+        order): one statement for the chunk."""
+        if not lines:
+            return
+        self.env.cr.execute_values(
+            sql.SQL(
+                """
+                UPDATE {} l
+                   SET state = 'posted', move_id = v.move_id,
+                       write_uid = v.uid, write_date = now() at time zone 'UTC'
+                  FROM (VALUES %s) AS v(id, move_id, uid)
+                 WHERE l.id = v.id
+                """
+            ).format(sql.Identifier(lines._table)),
+            [(line.id, move.id, self.env.uid) for line, move in zip(lines, moves, strict=True)],
+            page_size=len(lines),
+        )
+        lines.invalidate_recordset(["state", "move_id"])
+        # The run's progress depends on the lines' state.
+        lines.modified(["state", "move_id"])
