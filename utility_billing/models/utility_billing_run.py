@@ -735,7 +735,8 @@ class UtilityBillingRun(models.Model):
         )
         self._mark_lines_posted(good, moves)
         for line, message in refused.items():
-            line.write({"state": "exception", "message": message})
+            # The run posts: its own action refuses the line (utility.locked.fields.mixin).
+            line._as_action().write({"state": "exception", "message": message})
 
     def _read_charges(self, line_ids):
         """Charge dicts (see :meth:`_charge_dict`) of the lines, by line, in

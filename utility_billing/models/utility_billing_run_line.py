@@ -19,6 +19,9 @@ class UtilityBillingRunLine(models.Model):
 
     _name = "utility.billing.run.line"
     _description = "Utility Billing Run Line"
+    # The register of a posting or posted run is final: only the run's own
+    # actions (posting, Bill Resolved Exceptions) change or delete its lines.
+    _inherit = ["utility.locked.fields.mixin"]
     _order = "run_id, account_id"
     _check_company_auto = True
 
@@ -85,6 +88,20 @@ class UtilityBillingRunLine(models.Model):
         for line in self:
             line.display_name = f"{line.run_id.name or ''} / {line.account_id.name or ''}"
 
+    # ------------------------------------------------------------------
+    # Posted means posted (utility.locked.fields.mixin)
+    # ------------------------------------------------------------------
+    def _get_locked_records(self):
+        return super()._get_locked_records() | self.filtered(
+            lambda line: line.run_id.state in ("posting", "posted")
+        )
+
+    def _get_locked_message(self, names=()):
+        return self.env._(
+            "The accounts of a run that posted bills cannot be changed or deleted: use the "
+            "run's buttons (Bill Resolved Exceptions), or correct a bill with Cancel and Rebill."
+        )
+
 
 class UtilityBillingRunCharge(models.Model):
     """One rated charge of a run line: a future invoice line.
@@ -95,6 +112,7 @@ class UtilityBillingRunCharge(models.Model):
 
     _name = "utility.billing.run.charge"
     _description = "Utility Billing Run Charge"
+    _inherit = ["utility.locked.fields.mixin"]
     _order = "line_id, id"
     # Written once with their line, never edited: the line says who rated
     # when. Two foreign keys less to check on the biggest table of a run.
@@ -120,3 +138,14 @@ class UtilityBillingRunCharge(models.Model):
     has_consumption = fields.Boolean()
     unit = fields.Selection(UNITS)
     reading_id = fields.Many2one("utility.meter.reading")
+
+    # ------------------------------------------------------------------
+    # Posted means posted (utility.locked.fields.mixin)
+    # ------------------------------------------------------------------
+    def _get_locked_records(self):
+        return super()._get_locked_records() | self.filtered(
+            lambda charge: charge.run_id.state in ("posting", "posted")
+        )
+
+    def _get_locked_message(self, names=()):
+        return self.env["utility.billing.run.line"]._get_locked_message(names)

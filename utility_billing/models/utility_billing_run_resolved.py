@@ -40,13 +40,15 @@ class UtilityBillingRun(models.Model):
         if self.state not in ("posting", "posted"):
             return
         Line = self.env["utility.billing.run.line"]
+        # The run's register is locked while it posts: this action rates its
+        # exceptions again (utility.locked.fields.mixin).
         Line.search(
             [
                 ("run_id", "=", self.id),
                 ("account_id", "in", account_ids),
                 ("state", "=", "exception"),
             ]
-        ).unlink()
+        )._as_action().unlink()
         self._rate_accounts(account_ids)
         ready = Line.search(
             [("run_id", "=", self.id), ("account_id", "in", account_ids), ("state", "=", "ok")],

@@ -7,6 +7,9 @@ class UtilityDepositCashLine(models.Model):
 
     _name = "utility.deposit.cash.line"
     _description = "Deposit Cash Count"
+    # The count of a prepared deposit is what its slip and entry say: locked
+    # like the deposit (utility.locked.fields.mixin); Reset to Draft reopens it.
+    _inherit = ["utility.locked.fields.mixin"]
     _order = "deposit_id, sequence, id"
 
     deposit_id = fields.Many2one("utility.deposit", required=True, ondelete="cascade", index=True)
@@ -40,3 +43,17 @@ class UtilityDepositCashLine(models.Model):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for line in self:
             line.display_name = f"{line.denomination:,.2f} {kinds.get(line.kind, '')}"
+
+    # ------------------------------------------------------------------
+    # Locked like the deposit (utility.locked.fields.mixin)
+    # ------------------------------------------------------------------
+    def _get_locked_records(self):
+        return super()._get_locked_records() | self.filtered(
+            lambda line: line.deposit_id.state in ("prepared", "posted", "cancelled")
+        )
+
+    def _get_locked_message(self, names=()):
+        return self.env._(
+            "The cash count of a prepared, posted or cancelled deposit cannot be changed or "
+            "deleted: reset a prepared deposit to draft to count again."
+        )

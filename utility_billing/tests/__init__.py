@@ -74,3 +74,4 @@ from . import test_late_fees
 from . import test_billing_run_jobs
 from . import test_account_statement
 from . import test_user_strings
+from . import test_locked_lines_rpc
