@@ -94,6 +94,8 @@
         "wizard/utility_account_statement_views.xml",
         "views/utility_account_history_views.xml",
         "views/account_move_print_views.xml",
+        "report/utility_account_payoff_quote_report.xml",
+        "wizard/utility_account_payoff_quote_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

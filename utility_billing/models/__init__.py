@@ -135,3 +135,4 @@ from . import utility_account_history
 from . import utility_demo_town_company
 from . import account_move_print
 from . import utility_billing_run_print
+from . import utility_account_payoff

@@ -75,3 +75,4 @@ from . import test_billing_run_jobs
 from . import test_account_statement
 from . import test_user_strings
 from . import test_locked_lines_rpc
+from . import test_payoff_quote

@@ -20,3 +20,4 @@ from . import utility_account_move_out
 from . import utility_winter_average_override
 from . import utility_work_order_override
 from . import utility_account_statement
+from . import utility_account_payoff_quote

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dataclasses import replace
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
@@ -188,6 +190,24 @@ class UtilityRateCalculator(models.TransientModel):
         """Rate every schedule and show the bill line by line; stay open."""
         self.ensure_one()
         vals_list = []
+        for schedule, result in self._rate_schedules():
+            vals_list.extend(
+                self._prepare_line_vals(schedule, charge, len(vals_list) + index)
+                for index, charge in enumerate(result.lines)
+            )
+        self.line_ids.unlink()
+        self.env["utility.rate.calculator.line"].create(vals_list)
+        return self._action_reopen()
+
+    def _rate_schedules(self, period_factor=None):
+        """Rate every schedule through ``lib.rating``.
+
+        :param period_factor: an exact factor (Decimal or Fraction) overriding the
+            form's rounded one, for charges prorated to the day
+        :return: list of (schedule, ``rating.RatingResult``), schedules in bill order
+        :raises UserError: listing every problem
+        """
+        self.ensure_one()
         problems = []
         if not self.schedule_ids:
             problems.append(self.env._("Pick at least one rate schedule (or an account)."))
@@ -195,21 +215,18 @@ class UtilityRateCalculator(models.TransientModel):
         schedules = self.schedule_ids.sorted(
             lambda s: (s.service_type_id.sequence, s.code or "", s.id)
         )
+        results = []
         for schedule in schedules:
+            rating_input = self._prepare_rating_input(schedule)
+            if period_factor is not None:
+                rating_input = replace(rating_input, period_factor=period_factor)
             try:
-                result = rating.rate(plans[schedule.id], self._prepare_rating_input(schedule))
+                results.append((schedule, rating.rate(plans[schedule.id], rating_input)))
             except ValueError as error:
                 problems.append(str(error))
-                continue
-            vals_list.extend(
-                self._prepare_line_vals(schedule, charge, len(vals_list) + index)
-                for index, charge in enumerate(result.lines)
-            )
         if problems:
             raise UserError("\n\n".join(problems))
-        self.line_ids.unlink()
-        self.env["utility.rate.calculator.line"].create(vals_list)
-        return self._action_reopen()
+        return results
 
     def _action_reopen(self):
         return {
