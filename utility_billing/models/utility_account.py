@@ -308,7 +308,9 @@ class UtilityAccount(models.Model):
                 )
             )
         self._as_action().write({"state": "active"})
-        self.service_ids.filtered(lambda s: s.state == "pending").write({"state": "active"})
+        self.service_ids.filtered(lambda s: s.state == "pending")._as_action().write(
+            {"state": "active"}
+        )
 
     def action_close(self):
         """Close final-billed accounts whose balance is settled."""
@@ -331,7 +333,9 @@ class UtilityAccount(models.Model):
         today = fields.Date.context_today(self)
         for account in self:
             account._as_action().write({"state": "closed", "date_end": account.date_end or today})
-        self.service_ids.filtered(lambda s: s.state != "stopped").write({"state": "stopped"})
+        self.service_ids.filtered(lambda s: s.state != "stopped")._as_action().write(
+            {"state": "stopped"}
+        )
 
     def action_view_readings(self):
         self.ensure_one()

@@ -24,7 +24,7 @@ class UtilityAccountService(models.Model):
 
     _name = "utility.account.service"
     _description = "Utility Service on an Account"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "utility.locked.fields.mixin"]
     _order = "account_id, sequence, id"
     _check_company_auto = True
 
@@ -52,7 +52,9 @@ class UtilityAccountService(models.Model):
     location_id = fields.Many2one(related="account_id.location_id", store=True)
     partner_id = fields.Many2one(related="account_id.partner_id")
     company_id = fields.Many2one(related="account_id.company_id", store=True, precompute=True)
-    state = fields.Selection(SERVICE_STATES, default="pending", required=True, tracking=True)
+    state = fields.Selection(
+        SERVICE_STATES, default="pending", required=True, readonly=True, tracking=True
+    )
     date_start = fields.Date(default=fields.Date.context_today, required=True, tracking=True)
     date_end = fields.Date(tracking=True)
     cart_count = fields.Integer(string="Carts", default=0, tracking=True)
@@ -115,13 +117,28 @@ class UtilityAccountService(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------------
+    # The state changes through actions (utility.locked.fields.mixin)
+    # ------------------------------------------------------------------
+    def _get_action_fields(self):
+        return super()._get_action_fields() | {"state"}
+
+    def _get_action_fields_message(self, names, creating=False):
+        return self.env._(
+            "A service is suspended, resumed or stopped through its buttons only, and "
+            "disconnected or reconnected by a work order: its status is never typed in."
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
     def action_suspend(self):
-        self.filtered(lambda s: s.state == "active").write({"state": "suspended"})
+        self.filtered(lambda s: s.state == "active")._as_action().write({"state": "suspended"})
 
     def action_resume(self):
-        self.filtered(lambda s: s.state == "suspended").write({"state": "active"})
+        self.filtered(lambda s: s.state == "suspended")._as_action().write({"state": "active"})
 
     def action_stop(self):
         today = fields.Date.context_today(self)
         for service in self.filtered(lambda s: s.state != "stopped"):
-            service.write({"state": "stopped", "date_end": service.date_end or today})
+            service._as_action().write({"state": "stopped", "date_end": service.date_end or today})

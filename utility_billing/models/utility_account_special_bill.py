@@ -506,7 +506,9 @@ class UtilityAccount(models.Model):
         moves = self._post_special_bill(
             bills, "final", journal=journal, date_invoice=date_invoice, date_due=date_due, **extra
         )
-        self.service_ids.filtered(lambda s: s.state != "stopped").write({"state": "stopped"})
+        self.service_ids.filtered(lambda s: s.state != "stopped")._as_action().write(
+            {"state": "stopped"}
+        )
         self._as_action().write({"state": "final_billed", "date_end": date_final})
         for move in moves.sudo():
             move.utility_account_id.with_env(self.env).message_post(

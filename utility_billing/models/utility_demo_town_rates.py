@@ -10,6 +10,8 @@ from datetime import date
 
 from odoo import Command, api, models
 
+from .utility_locked_fields_mixin import as_action
+
 
 class UtilityDemoTown(models.AbstractModel):
     _inherit = "utility.demo.town"  # pylint: disable=consider-merging-classes-inherited
@@ -185,20 +187,25 @@ class UtilityDemoTown(models.AbstractModel):
             ]
         )
         water = self.env.ref("utility_billing.service_type_water")
-        services = self.env["utility.account.service"].create(
-            [
-                {
-                    "account_id": account.id,
-                    "service_type_id": electric.id,
-                    "rate_schedule_id": (small if index < 2 else large).id,
-                    "meter_id": meter.id,
-                    "date_start": account.service_ids.filtered(
-                        lambda s: s.service_type_id == water
-                    )[:1].date_start,
-                    "state": "active",
-                }
-                for index, (account, meter) in enumerate(zip(accounts, meters, strict=True))
-            ]
+        # Connected by the demo (a move-in would activate them).
+        services = (
+            as_action(self.env["utility.account.service"])
+            .create(
+                [
+                    {
+                        "account_id": account.id,
+                        "service_type_id": electric.id,
+                        "rate_schedule_id": (small if index < 2 else large).id,
+                        "meter_id": meter.id,
+                        "date_start": account.service_ids.filtered(
+                            lambda s: s.service_type_id == water
+                        )[:1].date_start,
+                        "state": "active",
+                    }
+                    for index, (account, meter) in enumerate(zip(accounts, meters, strict=True))
+                ]
+            )
+            .with_env(self.env)
         )
         dates_by_account = defaultdict(set)
         for reading in self.env["utility.meter.reading"].search(

@@ -851,18 +851,18 @@ class UtilityWorkOrder(models.Model):
         pending_accounts = services.account_id.filtered(lambda a: a.state == "pending")
         if pending_accounts:
             pending_accounts.action_activate()
-        services.filtered(lambda s: s.state != "active").write({"state": "active"})
+        services.filtered(lambda s: s.state != "active")._as_action().write({"state": "active"})
 
     def _apply_disconnect(self, moment):
         """Shut off: the metered services are disconnected, so no run bills their
         charges while the water is off (the read edits flag any usage on them)."""
         self._apply_reading_if_any(moment)
-        self._get_target_services().write({"state": "disconnected"})
+        self._get_target_services()._as_action().write({"state": "disconnected"})
 
     def _apply_reconnect(self, moment):
         """Water back on, and the reconnect fee of the hour it was done."""
         self._apply_reading_if_any(moment)
-        self._get_target_services().write({"state": "active"})
+        self._get_target_services()._as_action().write({"state": "active"})
         self._bill_fee(moment)
 
     def _apply_door_hanger(self, moment):

@@ -106,7 +106,7 @@ class TestBillBuilder(BillingCommon):
 
     def test_account_without_service(self):
         account = self._make_accounts(1)
-        account.service_ids.write({"state": "suspended"})
+        account.service_ids.action_suspend()
         bill = self._bill(account)
         self.assertEqual(bill["state"], "exception")
         self.assertIn("No service of the account is active", bill["message"])

@@ -1,13 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The children of final records are final too (issue 15, after part A):
 a posted run's register lines and charges and a prepared deposit's cash count
-change through their parent's actions only, over JSON-RPC as in the ORM
+change through their parent's actions only, and a service's status through
+its buttons and work orders, over JSON-RPC as in the ORM
 (``utility.locked.fields.mixin``, nobody exempt, ``sudo()`` included).
 """
 
 from datetime import date
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models.utility_locked_fields_mixin import as_action
@@ -188,3 +189,52 @@ class TestLockedLinesRpc(CashierCommon, RpcCase):
         deposit.with_user(self.supervisor2).action_approve()
         self.assertEqual(deposit.state, "posted")
         assert_locked()
+
+    # ------------------------------------------------------------------
+    # 3. A service's status changes through its buttons and work orders
+    # ------------------------------------------------------------------
+    def test_service_state_changes_through_its_actions_only(self):
+        service = self.account.service_ids.filtered(lambda s: s.service_type_id == self.garbage)
+        self.assertEqual(service.state, "active")
+        for user in (self.csr, self.specialist, self.supervisor):
+            for state in ("suspended", "stopped", "disconnected", "pending"):
+                self.assertRpcRefused(
+                    self.rpc(
+                        user, "utility.account.service", "write", service.ids, {"state": state}
+                    ),
+                    message="its status is never typed in",
+                )
+        # A new service starts pending: a client cannot create it active.
+        self.assertRpcRefused(
+            self.rpc(
+                self.csr,
+                "utility.account.service",
+                "create",
+                {
+                    "account_id": self.account2.id,
+                    "service_type_id": self.garbage.id,
+                    "rate_schedule_id": service.rate_schedule_id.id,
+                    "state": "active",
+                },
+            ),
+            message="its status is never typed in",
+        )
+        with self.assertRaises(AccessError):
+            service.sudo().state = "disconnected"
+        # Other fields of the service stay the clerk's to edit.
+        self.assertTrue(
+            self.rpc(self.csr, "utility.account.service", "write", service.ids, {"cart_count": 2})
+        )
+        service.invalidate_recordset()
+        self.assertEqual((service.state, service.cart_count), ("active", 2))
+        # The buttons, over RPC as the web client sends them.
+        self.rpc(self.csr, "utility.account.service", "action_suspend", service.ids)
+        service.invalidate_recordset()
+        self.assertEqual(service.state, "suspended")
+        self.rpc(self.csr, "utility.account.service", "action_resume", service.ids)
+        service.invalidate_recordset()
+        self.assertEqual(service.state, "active")
+        self.rpc(self.csr, "utility.account.service", "action_stop", service.ids)
+        service.invalidate_recordset()
+        self.assertEqual(service.state, "stopped")
+        self.assertTrue(service.date_end)

@@ -16,6 +16,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.utility_locked_fields_mixin import as_action
 from .common_rate_rules import RateRulesCommon
 
 
@@ -620,7 +621,7 @@ class TestElectric(RateRulesCommon):
                 "location_id": account.location_id.id,
             }
         )
-        self.env["utility.account.service"].create(
+        as_action(self.env["utility.account.service"]).create(
             {
                 "account_id": account.id,
                 "date_start": date(2024, 1, 1),

@@ -281,13 +281,13 @@ class TestSpecialBills(BillingCommon):
     def test_back_bill_of_a_service_added_late(self):
         account = self._make_accounts(1)
         garbage = self._service(account, self.garbage)
-        garbage.state = "pending"
+        as_action(garbage).state = "pending"  # added after the run (the move-in left it out)
         run = self._new_run()
         run.action_compute()
         run.action_post()
         cycle_bill = run.move_ids
         self.assertAlmostEqual(cycle_bill.amount_total, 59.0)  # no garbage
-        garbage.state = "active"
+        as_action(garbage).state = "active"  # connected late
         # January 3 - February 17: one month and 14 of the 28 days of the next.
         wizard = self._back_bill(account, garbage, PREVIOUS_READ, date(2025, 2, 17))
         self.assertIn("22.50", wizard.preview_html)

@@ -18,6 +18,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from ..models.utility_locked_fields_mixin import as_action
 from .common_payment import PaymentCommon
 from .test_work_order import PIXEL
 
@@ -210,7 +211,7 @@ class TestWorkOrderCollections(PaymentCommon):
         self._payment([(self.account, 60.0)])
         for moment, (label, amount) in expected.items():
             with self.subTest(moment=moment):
-                self.water_service.sudo().state = "disconnected"
+                as_action(self.water_service).state = "disconnected"  # as a disconnect leaves it
                 order = self.Order._create_for("reconnect", self.account, team_id=self.crew.id)
                 with freeze_time(moment):
                     self._complete(order)
