@@ -3,7 +3,7 @@ from odoo import fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     utility_bill_kind = fields.Selection(
         selection_add=[("adjustment", "Adjustment")], ondelete={"adjustment": "set null"}
