@@ -96,6 +96,7 @@
         "views/account_move_print_views.xml",
         "report/utility_account_payoff_quote_report.xml",
         "wizard/utility_account_payoff_quote_views.xml",
+        "report/utility_account_status_letter_report.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

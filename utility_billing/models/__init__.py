@@ -136,3 +136,4 @@ from . import utility_demo_town_company
 from . import account_move_print
 from . import utility_billing_run_print
 from . import utility_account_payoff
+from . import utility_account_status_letter
