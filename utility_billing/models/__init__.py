@@ -137,3 +137,5 @@ from . import account_move_print
 from . import utility_billing_run_print
 from . import utility_account_payoff
 from . import utility_account_status_letter
+from . import utility_work_order_move
+from . import utility_account_move_work_order

@@ -814,14 +814,18 @@ class UtilityWorkOrder(models.Model):
     # ------------------------------------------------------------------
     # Effects of a completed order, one method per kind
     # ------------------------------------------------------------------
-    def _enter_reading(self, moment, read_type="actual"):
-        """The crew's reading enters the readings table and goes through the read edits."""
+    def _enter_reading(self, moment, read_type="actual", date=None):
+        """The crew's reading enters the readings table and goes through the read edits.
+
+        :param date: the day the reading counts for (a move-out's date), else the
+            day the crew did the work
+        """
         reading = self.env["utility.meter.reading"].create(
             {
                 "meter_id": self.meter_id.id,
                 "service_id": self.service_id.filtered(lambda s: s.meter_id == self.meter_id).id
                 or False,
-                "date": fields.Date.context_today(self, moment),
+                "date": date or fields.Date.context_today(self, moment),
                 "value": self.reading_value,
                 "read_type": read_type,
                 "source": "work_order",

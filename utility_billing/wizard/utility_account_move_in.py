@@ -96,6 +96,11 @@ class UtilityAccountMoveIn(models.TransientModel):
     )
     deposit_waiver_note = fields.Char(string="Waiver Reason")
     is_welcome_letter = fields.Boolean(string="Send the Welcome Letter", default=True)
+    is_verify_opening = fields.Boolean(
+        string="Verify the Opening Reading",
+        help="Send a crew to read the meter the day after the start date: their reading "
+        "is a check read of the opening reading and changes nobody's account.",
+    )
 
     # ------------------------------------------------------------------
     # Defaults and computes
@@ -211,6 +216,8 @@ class UtilityAccountMoveIn(models.TransientModel):
             self._enroll_autopay(account)
         if self.is_welcome_letter:
             account._send_letter("utility_billing.mail_template_utility_welcome")
+        if self.is_verify_opening:
+            account._order_opening_check(self.date_start)
         return {
             "type": "ir.actions.act_window",
             "res_model": "utility.account",

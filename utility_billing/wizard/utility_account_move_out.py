@@ -30,6 +30,17 @@ class UtilityAccountMoveOut(models.TransientModel):
         default=fields.Date.context_today,
         help="Day of the final reading: the last day billed is the day before.",
     )
+    final_read_mode = fields.Selection(
+        [
+            ("now", "The final reading is entered now"),
+            ("crew", "Send a crew for the final read"),
+        ],
+        string="Final Reading",
+        default="now",
+        required=True,
+        help="With a crew, a final-read work order goes out for the move-out date; the "
+        "customer is moved out, with these choices, when the crew completes it.",
+    )
     line_ids = fields.One2many(
         "utility.account.move.out.line",
         "wizard_id",
@@ -100,6 +111,16 @@ class UtilityAccountMoveOut(models.TransientModel):
                 "zip": self.fwd_zip,
             }
         account = self.account_id
+        if self.final_read_mode == "crew":
+            order = account._order_final_read(
+                self.date_end,
+                forwarding=forwarding,
+                settlement=self.settlement,
+                transfer_account=self.transfer_account_id,
+                revert_to_owner=self.is_revert_to_owner,
+                refund_journal=self.refund_journal_id,
+            )
+            return order._get_form_action()
         bill = account._move_out(
             self.date_end,
             final_reads={line.meter_id.id: line.value for line in self.line_ids},
