@@ -97,6 +97,9 @@
         "report/utility_account_payoff_quote_report.xml",
         "wizard/utility_account_payoff_quote_views.xml",
         "report/utility_account_status_letter_report.xml",
+        "report/utility_customer_deposit_letter_report.xml",
+        "data/mail_template_deposit_data.xml",
+        "views/utility_customer_deposit_letter_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

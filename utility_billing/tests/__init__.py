@@ -78,3 +78,4 @@ from . import test_locked_lines_rpc
 from . import test_payoff_quote
 from . import test_account_status_letter
 from . import test_move_work_orders
+from . import test_deposit_letters
