@@ -140,3 +140,4 @@ from . import utility_account_status_letter
 from . import utility_work_order_move
 from . import utility_account_move_work_order
 from . import utility_customer_deposit_letter
+from . import utility_demo_town_records

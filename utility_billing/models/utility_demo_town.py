@@ -103,6 +103,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_adjustments()
         self._generate_level_pay()
         self._generate_counter()
+        self._generate_records()
         return True
 
     # ------------------------------------------------------------------

@@ -79,3 +79,4 @@ from . import test_payoff_quote
 from . import test_account_status_letter
 from . import test_move_work_orders
 from . import test_deposit_letters
+from . import test_demo_town_records
