@@ -99,6 +99,7 @@ class UtilityBillingRun(models.Model):
         RUN_STATES, default="draft", required=True, tracking=True, index=True, copy=False
     )
     chunk_size = fields.Integer(
+        string="Accounts per Job",
         help="Rating and posting are split into background jobs of this many accounts each.",
     )
 

@@ -82,7 +82,9 @@ class UtilityDelinquencyRun(models.Model):
     state = fields.Selection(
         RUN_STATES, default="draft", required=True, tracking=True, index=True, copy=False
     )
-    chunk_size = fields.Integer(help="Accounts aged in each background job.")
+    chunk_size = fields.Integer(
+        string="Accounts per Job", help="Accounts aged in each background job."
+    )
     account_count = fields.Integer(string="Accounts Aged", readonly=True, copy=False)
 
     line_ids = fields.One2many("utility.delinquency.run.line", "run_id", string="Accounts")
