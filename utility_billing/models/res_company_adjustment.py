@@ -3,7 +3,7 @@ from odoo import fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     # Above their own limit, a clerk's adjustment waits for a supervisor.
     utility_adjust_limit_csr = fields.Monetary(
