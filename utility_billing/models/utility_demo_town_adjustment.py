@@ -6,10 +6,10 @@ limit, with the plumber's invoice attached: it waits for a supervisor."""
 import base64
 from datetime import timedelta
 
-from odoo import Command, api, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
-DEMO_CSR_LOGIN = "csr"
+DEMO_CSR_LOGIN = "demo_csr"
 
 
 class UtilityDemoTown(models.AbstractModel):
@@ -105,22 +105,10 @@ class UtilityDemoTown(models.AbstractModel):
             return Move
 
     def _demo_csr_user(self):
-        user = self.env["res.users"].search([("login", "=", DEMO_CSR_LOGIN)], limit=1)
-        if user:
-            return user
-        return (
-            self.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Robin Service",
-                    "login": DEMO_CSR_LOGIN,
-                    "password": DEMO_CSR_LOGIN,
-                    "email": "robin.service@example.com",
-                    "groups_id": [
-                        Command.link(self.env.ref("base.group_user").id),
-                        Command.link(self.env.ref("utility_billing.group_utility_csr").id),
-                    ],
-                }
-            )
-        )
+        """The demo town's CSR (README: demo_csr), one of the role users."""
+        Users = self.env["res.users"]
+        user = Users.search([("login", "=", DEMO_CSR_LOGIN)], limit=1)
+        if not user:
+            self._demo_role_users()
+            user = Users.search([("login", "=", DEMO_CSR_LOGIN)], limit=1)
+        return user
