@@ -128,6 +128,7 @@ from . import utility_demo_town_adjustment
 from . import res_company_level_pay
 from . import res_config_settings_level_pay
 from . import utility_account_level_pay
+from . import utility_account_collection_hold
 from . import utility_demo_town_level_pay
 from . import utility_billing_run_queue
 from . import utility_billing_run_resolved

@@ -33,12 +33,15 @@ class AccountMove(models.Model):
         if not bills:
             return result
         rules = self.env["utility.late.fee.rule"]._get_rules(bills.utility_account_id)
+        holds = bills.utility_account_id._get_collection_holds(
+            fields.Date.context_today(self), "late_fee"
+        )
         ledger = bills._get_bill_ledger_amounts()
         for move in bills:
             rule, exempt = rules[move.utility_account_id.id]
             if not rule:
                 continue
-            if exempt:
+            if exempt or move.utility_account_id.id in holds:
                 result[move.id] = Decimal("0.00")
                 continue
             amounts = ledger.get(move.id, {})

@@ -421,6 +421,7 @@ class UtilityDelinquencyRun(models.Model):
             | {bill[0] for bill in bills.values()}
         )
         rules = self.env["utility.late.fee.rule"]._get_rules(accounts, self.cycle_id)
+        holds = accounts._get_collection_holds(self.date_fee, "late_fee")
         currency = self.currency_id
         vals_list = []
         for account in accounts:
@@ -442,7 +443,9 @@ class UtilityDelinquencyRun(models.Model):
                 "state": "none",
                 **{f"amount_{b}": float(buckets[b]) for b in late_fees.AGING_BUCKETS},
             }
-            vals["message"] = self._get_no_fee_reason(account, (rule, exempt), bill, charged)
+            vals["message"] = self._get_no_fee_reason(
+                account, (rule, exempt), bill, charged, holds.get(account.id)
+            )
             base_items = [] if vals["message"] else self._get_fee_base(rule, bill, rows, charged)
             if not vals["message"] and not base_items:
                 vals["message"] = (
@@ -468,10 +471,12 @@ class UtilityDelinquencyRun(models.Model):
             vals_list.append(vals)
         return vals_list
 
-    def _get_no_fee_reason(self, account, rule_exempt, bill, charged):
+    def _get_no_fee_reason(self, account, rule_exempt, bill, charged, hold=False):
         """Why the account gets no late fee before its base is looked at, or False.
 
         :param rule_exempt: (rule, is_exempt) of ``utility.late.fee.rule._get_rules``
+        :param hold: the account's collection hold, if any
+                     (``utility.account._get_collection_holds``)
         """
         rule, exempt = rule_exempt
         reason = False
@@ -479,10 +484,8 @@ class UtilityDelinquencyRun(models.Model):
             reason = self.env._("No bill of this period.")
         elif not rule:
             reason = self.env._("No late fee rule applies.")
-        elif account.is_bankruptcy:
-            reason = self.env._("Exempt: bankruptcy.")
-        elif account.is_estate:
-            reason = self.env._("Exempt: estate.")
+        elif hold:
+            reason = self.env._("Exempt: %(hold)s.", hold=hold)
         elif exempt:
             reason = self.env._("Exempt under %(rule)s.", rule=rule.name)
         elif self.date_fee < rule._get_date_charged(self.date_penalty):

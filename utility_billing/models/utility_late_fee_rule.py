@@ -178,12 +178,6 @@ class UtilityLateFeeRule(models.Model):
                 score = 2 * bool(rule.customer_class) + bool(rule.cycle_ids)
                 if score > best_score:
                     best, best_score = rule, score
-            exempt = bool(
-                not best
-                or best.is_exempt
-                or account in best.exempt_account_ids
-                or account.is_bankruptcy
-                or account.is_estate
-            )
+            exempt = bool(not best or best.is_exempt or account in best.exempt_account_ids)
             result[account.id] = (best, exempt)
         return result

@@ -210,6 +210,42 @@ class TestLateFees(PaymentCommon):
         self.assertEqual(self._line(march, self.account3).message, "Exempt: bankruptcy.")
         self.assertFalse(march.move_ids)
 
+    def test_collection_holds_by_step(self):
+        """One place says what holds an account back from each collections step:
+        an estate from all of them, medical / life support from the shut-off only,
+        a level-pay account while its installments are paid (the deferred balance
+        is not delinquent); the run's register reads the same reason."""
+        Account = self.env["utility.account"]
+        self.account.is_estate = True
+        self.account2.is_life_support = True
+        self.account3.write(
+            {"is_level_pay": True, "level_pay_amount": 40.0, "level_pay_date_start": BILL_DATE}
+        )
+        for account in self.accounts:
+            self._bill(account, [100.00])
+        accounts = Account.browse(self.accounts.ids)
+        # Level pay: bill 100.00, installment 40.00: 40.00 is due now, not held.
+        self.assertEqual(self.account3.amount_current_due, 40.0)
+        for step in ("late_fee", "notice", "door_hanger", "shutoff"):
+            holds = accounts._get_collection_holds(FEE_DATE, step)
+            self.assertEqual(holds.get(self.account.id), "estate", step)
+            self.assertNotIn(self.account3.id, holds, step)
+            if step == "shutoff":
+                self.assertEqual(holds[self.account2.id], "medical / life support")
+            else:
+                self.assertNotIn(self.account2.id, holds, step)
+        self._payment([(self.account3, 40.00)], date=date(2025, 2, 1))
+        self.env.invalidate_all()
+        self.assertEqual(self.account3.amount_current_due, 0.0)
+        holds = accounts._get_collection_holds(FEE_DATE, "shutoff")
+        self.assertEqual(holds[self.account3.id], "level pay installments paid")
+        run = self._run(release=False)
+        self.assertEqual(self._line(run, self.account).message, "Exempt: estate.")
+        self.assertEqual(
+            self._line(run, self.account3).message, "Exempt: level pay installments paid."
+        )
+        self.assertEqual(self._line(run, self.account2).state, "fee")
+
     def test_paid_bill_gets_no_fee(self):
         self._bill(self.account, [90.00])
         self._bill(self.account2, [90.00])
