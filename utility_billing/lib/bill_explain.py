@@ -11,6 +11,8 @@ customer can check on the bill (usage and days of each period, per day so a
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from .bill_pdf import format_money
+
 HUNDRED = Decimal(100)
 # Below this change of the usage per day the message is left out (unless the
 # rates changed): a bill within a fifth of the last one needs no explanation.
@@ -102,3 +104,44 @@ def year_before(day):
         return day.replace(year=day.year - 1)
     except ValueError:
         return day.replace(year=day.year - 1, day=28)
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def adjustment_label(kind, date_adjusted_bill, date_printed=None):
+    """What an adjustment is called on a bill and a statement: "Leak adjustment
+    for the March bill" (the bill's month; its year too when the bill it is
+    printed on is of another year: "for the December 2024 bill").
+
+    :param kind: the adjustment kind's name ("Leak")
+    :param date_adjusted_bill: the date of the bill that was adjusted
+    :param date_printed: the date of the bill or statement it is printed on
+    """
+    month = MONTHS[date_adjusted_bill.month - 1]
+    if date_printed is not None and date_printed.year != date_adjusted_bill.year:
+        month = f"{month} {date_adjusted_bill.year}"
+    return f"{kind} adjustment for the {month} bill"
+
+
+def explain_adjustment(kind, date_adjusted_bill, amount, symbol="$", date_printed=None):
+    """The line a bill prints for an adjustment posted since the last bill:
+    "Leak adjustment for the March bill: -$42.17".
+
+    :param amount: Decimal, signed as it moves the balance (a credit is negative)
+    """
+    label = adjustment_label(kind, date_adjusted_bill, date_printed)
+    return f"{label}: {format_money(amount, symbol)}"

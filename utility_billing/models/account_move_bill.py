@@ -107,6 +107,7 @@ class AccountMove(models.Model):
         ledger = self._get_bill_ledger_amounts()
         usage = self._get_bill_usage_history()
         late_fees = self._get_bill_late_fees()
+        adjustment_messages = self._get_bill_adjustment_messages()
         explanations = self._get_bill_explanations(
             self.env["res.lang"]._get_data(code=self.env.lang or "en_US").date_format or "%m/%d/%Y"
         )
@@ -144,6 +145,7 @@ class AccountMove(models.Model):
                         date=date_penalty.strftime(companies[company]["date_format"]),
                     )
                 )
+            bill_messages += adjustment_messages.get(move.id, [])
             if move.id in explanations:
                 bill_messages.append(explanations[move.id])
             if not is_html_empty(move.narration):

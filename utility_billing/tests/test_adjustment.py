@@ -21,15 +21,20 @@ Published policies:
 
 import base64
 from datetime import date
+from decimal import Decimal
+
+from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common_billing import BillingCommon
+from .common_bills import pdf_text
 from .common_rpc import RpcCase
 
 MARCH_READ = date(2025, 3, 3)
+APRIL_READ = date(2025, 4, 3)
 
 
 @tagged("post_install", "-at_install")
@@ -215,3 +220,62 @@ class TestAdjustment(BillingCommon, RpcCase):
             adjustment.action_submit()
         self.assertEqual(adjustment.state, "draft")
         self.assertFalse(adjustment.credit_note_id)
+
+    # ------------------------------------------------------------------
+    # Explained on the next bill and in the statement of account
+    # ------------------------------------------------------------------
+    def _april_bill(self):
+        self._read_meters(self.meter, APRIL_READ, [138.0])
+        run = self._new_run(
+            date_from=date(2025, 4, 1),
+            date_to=date(2025, 4, 10),
+            date_invoice=date(2025, 4, 15),
+            date_due=date(2025, 5, 5),
+            date_penalty=date(2025, 5, 10),
+        )
+        run.action_compute()
+        run.action_post()
+        return run.move_ids
+
+    def test_next_bill_and_statement_explain_the_adjustment(self):
+        """Hilshire Village, TX (https://www.hilshirevillagetexas.com/page/Utility%20Bill%20Adjustment):
+        "The adjustment will be a credit shown on the customer's next billing
+        cycle". The 24.00 leak credit on the March bill, posted on March 20, is
+        printed on the April bill as its own line, and the April summary's
+        adjustments are the same -24.00 the ledger holds. Due: February 74.00 +
+        March 193.00 - 24.00, both unpaid, + April 7 kgal (water 10.00 + 5 x 2.00
+        + 2 x 3.00 = 26.00, sewer 5.00 + 7 x 4.00 = 33.00, garbage 15.00: 74.00)
+        = 317.00."""
+        with freeze_time("2025-03-20"):
+            adjustment = self._adjustment(self.leak)
+            adjustment.action_submit()
+        note = adjustment.credit_note_id
+        self.assertEqual((note.state, note.date), ("posted", date(2025, 3, 20)))
+        april = self._april_bill()
+        self.assertAlmostEqual(april.amount_total, 74.0)
+        data = april._prepare_bill_data()[0]
+        self.assertIn("Leak adjustment for the March bill: -$24.00", data.messages)
+        self.assertEqual(data.amount_adjustments, Decimal("-24.00"))
+        self.assertEqual(data.amount_due, Decimal("317.00"))
+        # The March bill itself was printed before the credit: it does not show it.
+        self.assertFalse(
+            [m for m in self.bill._prepare_bill_data()[0].messages if "adjustment" in m]
+        )
+        # On the printed PDF too.
+        self.assertIn(
+            "Leak adjustment for the March bill: -$24.00",
+            pdf_text(april._render_utility_bills_pdf()),
+        )
+        statement = self.env["utility.account.statement"].create(
+            {
+                "account_id": self.account.id,
+                "date_from": date(2025, 1, 1),
+                "date_to": date(2025, 4, 30),
+            }
+        )
+        rows = statement._get_report_values()["rows"]
+        row = next(r for r in rows if r["reference"] == note.name)
+        self.assertEqual(row["kind"], "Adjustment")
+        self.assertEqual(row["description"], "Leak adjustment for the March bill")
+        self.assertEqual(row["credit"], "$\xa024.00")
+        self.assertEqual(statement.amount_closing, 317.0)

@@ -4,7 +4,14 @@
 from datetime import date
 from decimal import Decimal
 
-from ..lib.bill_explain import PeriodUsage, closest_period, explain_usage, year_before
+from ..lib.bill_explain import (
+    PeriodUsage,
+    adjustment_label,
+    closest_period,
+    explain_adjustment,
+    explain_usage,
+    year_before,
+)
 
 D = Decimal
 
@@ -70,3 +77,20 @@ def test_closest_period_and_year_before():
     assert closest_period([], target) is None
     assert year_before(date(2026, 3, 3)) == date(2025, 3, 3)
     assert year_before(date(2028, 2, 29)) == date(2027, 2, 28)
+
+
+def test_adjustment_line_names_the_bill_adjusted():
+    assert (
+        explain_adjustment("Leak", date(2025, 3, 15), D("-42.17"))
+        == "Leak adjustment for the March bill: -$42.17"
+    )
+    # Printed on a bill of another year: the year is said.
+    assert (
+        explain_adjustment(
+            "Courtesy", date(2024, 12, 15), D("-1234.5"), date_printed=date(2025, 1, 15)
+        )
+        == "Courtesy adjustment for the December 2024 bill: -$1,234.50"
+    )
+    assert adjustment_label("Leak", date(2025, 3, 1), date(2025, 4, 1)) == (
+        "Leak adjustment for the March bill"
+    )

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
+from ..lib.bill_explain import adjustment_label
 from ..lib.statement import Entry, build_statement
 
 
@@ -137,6 +138,18 @@ class UtilityAccountStatement(models.TransientModel):
                     end=format_date(self.env, move.utility_period_end),
                 )
             return kind, move.name, description
+        if move.move_type == "out_refund" and move.utility_adjustment_id:
+            adjustment = move.utility_adjustment_id
+            adjusted = adjustment.move_id
+            return (
+                self.env._("Adjustment"),
+                move.name,
+                adjustment_label(
+                    adjustment.kind_id.name,
+                    adjusted.invoice_date or adjusted.date,
+                    date_printed=entry.date,
+                ),
+            )
         if move.move_type == "out_refund":
             return self.env._("Credit Note"), move.name, move.ref or ""
         if move.reversed_entry_id:
