@@ -15,3 +15,11 @@ class ResCompany(models.Model):
     utility_adjust_limit_supervisor = fields.Monetary(
         string="Adjustment Limit: Supervisor", currency_field="currency_id", default=5000.0
     )
+    # Mattoon, IL (Ord. 2003-5162): above this, a second supervisor signs as well.
+    utility_adjust_limit_second = fields.Monetary(
+        string="Adjustment: Second Supervisor Above",
+        currency_field="currency_id",
+        default=1000.0,
+        help="Above this amount two different supervisors approve an adjustment, neither of "
+        "them the clerk who asked for it (0: one supervisor is enough).",
+    )

@@ -14,3 +14,6 @@ class ResConfigSettings(models.TransientModel):
     utility_adjust_limit_supervisor = fields.Monetary(
         related="company_id.utility_adjust_limit_supervisor", readonly=False
     )
+    utility_adjust_limit_second = fields.Monetary(
+        related="company_id.utility_adjust_limit_second", readonly=False
+    )

@@ -20,6 +20,7 @@ PROTECTED_FIELDS = {
     "amount",
     "requested_by_id",
     "approver_id",
+    "second_approver_id",
     "date_approved",
     "credit_note_id",
     "explanation",
@@ -95,6 +96,14 @@ class UtilityAdjustment(models.Model):
     explanation = fields.Text(readonly=True)
     requested_by_id = fields.Many2one("res.users", readonly=True)
     approver_id = fields.Many2one("res.users", string="Approved By", readonly=True, tracking=True)
+    second_approver_id = fields.Many2one(
+        "res.users", string="Second Approval By", readonly=True, tracking=True
+    )
+    is_second_approval_required = fields.Boolean(
+        string="Two Supervisors",
+        compute="_compute_is_second_approval_required",
+        help="Above the company's second limit, two different supervisors approve.",
+    )
     date_approved = fields.Date(readonly=True)
     rejection_reason = fields.Char(readonly=True, tracking=True)
     credit_note_id = fields.Many2one("account.move", readonly=True)
@@ -105,6 +114,20 @@ class UtilityAdjustment(models.Model):
             adjustment.name = " - ".join(
                 filter(None, [adjustment.kind_id.name, adjustment.move_id.name])
             )
+
+    @api.depends("amount", "company_id.utility_adjust_limit_second")
+    def _compute_is_second_approval_required(self):
+        for adjustment in self:
+            adjustment.is_second_approval_required = adjustment._needs_second_approval(
+                adjustment.amount
+            )
+
+    def _needs_second_approval(self, amount):
+        """Mattoon, IL: adjustments above the second limit need a second signature."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        limit = company.utility_adjust_limit_second
+        return bool(limit) and self.currency_id.compare_amounts(amount, limit) > 0
 
     # ------------------------------------------------------------------
     # Protection: states, amounts and approvers change only through actions
@@ -467,11 +490,15 @@ class UtilityAdjustment(models.Model):
                     "state": "to_approve",
                 }
             )
-            if adjustment.currency_id.compare_amounts(float(amount), limit) <= 0:
+            if adjustment.currency_id.compare_amounts(
+                float(amount), limit
+            ) <= 0 and not adjustment._needs_second_approval(float(amount)):
                 adjustment._post(credits)
         return True
 
     def action_approve(self):
+        """Post the credit; above the second limit, the first approval waits for a
+        second supervisor (neither the requester nor the first approver)."""
         self._check_approver()
         for adjustment in self:
             if (
@@ -486,20 +513,49 @@ class UtilityAdjustment(models.Model):
                         amount=format_amount(self.env, adjustment.amount, adjustment.currency_id),
                     )
                 )
-            credits, _explanation = adjustment._get_credits()
-            adjustment._write_action({"approver_id": self.env.uid})
+            if adjustment._needs_second_approval(adjustment.amount):
+                if not adjustment.approver_id:
+                    adjustment._write_action({"approver_id": self.env.uid})
+                    adjustment.message_post(
+                        body=self.env._(
+                            "First approval by %(user)s: above %(limit)s a second supervisor "
+                            "approves as well.",
+                            user=self.env.user.name,
+                            limit=format_amount(
+                                self.env,
+                                adjustment.company_id.utility_adjust_limit_second,
+                                adjustment.currency_id,
+                            ),
+                        )
+                    )
+                    continue
+                if adjustment.approver_id == self.env.user:
+                    raise AccessError(
+                        self.env._(
+                            "You already approved %(adjustment)s: a second supervisor approves it.",
+                            adjustment=adjustment.display_name,
+                        )
+                    )
+                credits, _explanation = adjustment._get_credits()
+                adjustment._write_action({"second_approver_id": self.env.uid})
+            else:
+                credits, _explanation = adjustment._get_credits()
+                adjustment._write_action({"approver_id": self.env.uid})
             adjustment._post(credits)
         return True
 
     def action_reject(self, reason=None):
         self._check_approver()
-        self._write_action(
-            {
-                "state": "rejected",
-                "approver_id": self.env.uid,
-                "rejection_reason": reason or self.env._("Rejected"),
-            }
-        )
+        for adjustment in self:
+            # After a first approval, the second supervisor's "no" is recorded beside it.
+            approver_field = "second_approver_id" if adjustment.approver_id else "approver_id"
+            adjustment._write_action(
+                {
+                    "state": "rejected",
+                    approver_field: self.env.uid,
+                    "rejection_reason": reason or self.env._("Rejected"),
+                }
+            )
         return True
 
     def _check_approver(self):

@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Adjustments in the demo town: a broken line ran four months of water through
 a North Side meter in two days; the clerk asked for the leak credit, above her
-limit, with the plumber's invoice attached: it waits for a supervisor."""
+limit, with the plumber's invoice attached: it waits for a supervisor. A
+150.00 billing error, above the second limit, has one supervisor's approval
+and waits for a second."""
 
 import base64
 from datetime import timedelta
@@ -32,6 +34,7 @@ class UtilityDemoTown(models.AbstractModel):
             limit=5,
         )
         Adjustment = self.env["utility.adjustment"].with_user(clerk)
+        self._generate_adjustment_second_approval(Adjustment, bills[-1:])
         for bill in bills:
             # Only a bill well above its own history qualifies: try the biggest.
             try:
@@ -68,6 +71,26 @@ class UtilityDemoTown(models.AbstractModel):
             }
         )
         adjustment.action_submit()
+        return adjustment
+
+    def _generate_adjustment_second_approval(self, Adjustment, bill):
+        """Above 100.00 two supervisors approve (Bedford, IN): a 150.00 billing
+        error the demo supervisor approved first waits for a second one."""
+        if not bill:
+            return Adjustment
+        self.env.company.utility_adjust_limit_second = 100.0
+        adjustment = Adjustment.create(
+            {
+                "move_id": bill.id,
+                "kind_id": self.env.ref("utility_billing.adjustment_kind_billing_error").id,
+                "reason": "Meter read keyed twice: the usage was billed two times over.",
+                "amount_requested": 150.0,
+            }
+        )
+        adjustment.action_submit()
+        supervisor = self.env["res.users"].search([("login", "=", "demo_supervisor")], limit=1)
+        if supervisor:
+            adjustment.with_user(supervisor).action_approve()
         return adjustment
 
     def _demo_leak_bill(self):

@@ -54,7 +54,12 @@ class TestAdjustment(BillingCommon, RpcCase):
             login="ub_adj_supervisor1",
             groups="base.group_user,utility_billing.group_utility_supervisor",
         )
-        for user in (cls.csr, cls.specialist, cls.supervisor1, cls.supervisor2):
+        cls.supervisor3 = new_test_user(
+            cls.env,
+            login="ub_adj_supervisor3",
+            groups="base.group_user,utility_billing.group_utility_supervisor",
+        )
+        for user in (cls.csr, cls.specialist, cls.supervisor1, cls.supervisor2, cls.supervisor3):
             user.write(
                 {"company_ids": [Command.set(cls.company.ids)], "company_id": cls.company.id}
             )
@@ -182,6 +187,97 @@ class TestAdjustment(BillingCommon, RpcCase):
         self.assertEqual(adjustment.state, "rejected")
         with self.assertRaises(UserError):
             adjustment.unlink()
+
+    def test_above_the_second_limit_two_supervisors_approve(self):
+        """Bedford, IN, § 52.19 (https://codelibrary.amlegal.com/codes/bedfordin/latest/
+        bedford_in/0-0-0-34304): the billing office manager reviews a leak request;
+        "Adjustments over $100 must also be approved by the Utilities Director".
+        With the second limit at 100.00, a 150.00 billing-error credit asked by a CSR
+        waits for two different supervisors; the second approval posts it: a
+        150.00 credit note on the bill's first service, the bill left at
+        193.00 - 150.00 = 43.00. Nobody approves twice or their own, over RPC too."""
+        self.company.utility_adjust_limit_second = 100.0
+        kind = self.env.ref("utility_billing.adjustment_kind_billing_error")
+        adjustment = self._adjustment(kind, user=self.csr, amount_requested=150.0)
+        adjustment.with_user(self.csr).action_submit()
+        self.assertEqual((adjustment.state, adjustment.amount), ("to_approve", 150.0))
+        self.assertTrue(adjustment.is_second_approval_required)
+        # The CSR cannot approve at all, nor write the second approver by hand.
+        self.assertRpcRefused(
+            self.rpc(self.csr, "utility.adjustment", "action_approve", adjustment.ids)
+        )
+        adjustment.with_user(self.supervisor1).action_approve()
+        self.assertEqual(adjustment.state, "to_approve")
+        self.assertEqual(adjustment.approver_id, self.supervisor1)
+        self.assertFalse(adjustment.credit_note_id)
+        # The first approver cannot be the second one: ORM and RPC.
+        with self.assertRaisesRegex(AccessError, "second supervisor"):
+            adjustment.with_user(self.supervisor1).action_approve()
+        self.assertRpcRefused(
+            self.rpc(self.supervisor1, "utility.adjustment", "action_approve", adjustment.ids),
+            message="second supervisor",
+        )
+        self.assertRpcRefused(
+            self.rpc(
+                self.supervisor1,
+                "utility.adjustment",
+                "write",
+                adjustment.ids,
+                {"second_approver_id": self.supervisor2.id},
+            )
+        )
+        adjustment.invalidate_recordset()
+        self.assertEqual(
+            (adjustment.state, adjustment.second_approver_id.id), ("to_approve", False)
+        )
+        result = self.rpc(self.supervisor2, "utility.adjustment", "action_approve", adjustment.ids)
+        self.assertIs(result, True)
+        adjustment.invalidate_recordset()
+        self.assertEqual(adjustment.state, "posted")
+        self.assertEqual(
+            (adjustment.approver_id, adjustment.second_approver_id),
+            (self.supervisor1, self.supervisor2),
+        )
+        note = adjustment.credit_note_id
+        self.assertEqual((note.state, note.reversed_entry_id), ("posted", self.bill))
+        self.assertEqual(note.amount_total, 150.0)
+        self.assertEqual(
+            [(line.utility_service_type_id, line.price_subtotal) for line in note.invoice_line_ids],
+            [(self.water, 150.0)],
+        )
+        self.assertAlmostEqual(self.bill.amount_residual, 43.0)
+
+    def test_a_supervisors_own_request_above_the_second_limit(self):
+        """A supervisor's own 150.00 request is never posted on submit, however high
+        their limit: two other supervisors approve it; the requester is refused
+        at either step."""
+        self.company.utility_adjust_limit_second = 100.0
+        kind = self.env.ref("utility_billing.adjustment_kind_billing_error")
+        adjustment = self._adjustment(kind, user=self.supervisor1, amount_requested=150.0)
+        adjustment.with_user(self.supervisor1).action_submit()
+        self.assertEqual(adjustment.state, "to_approve")
+        adjustment.with_user(self.supervisor2).action_approve()
+        with self.assertRaisesRegex(AccessError, "their own"):
+            adjustment.with_user(self.supervisor1).action_approve()
+        self.assertEqual(adjustment.state, "to_approve")
+        # The second supervisor may refuse it: the first approval stays in the trail.
+        adjustment.with_user(self.supervisor3).action_reject("Not a billing error")
+        self.assertEqual(adjustment.state, "rejected")
+        self.assertEqual(
+            (adjustment.approver_id, adjustment.second_approver_id),
+            (self.supervisor2, self.supervisor3),
+        )
+        self.assertFalse(adjustment.credit_note_id)
+
+    def test_below_the_second_limit_one_supervisor_is_enough(self):
+        self.company.utility_adjust_limit_second = 100.0
+        self.company.utility_adjust_limit_csr = 20.0
+        adjustment = self._adjustment(self.leak, user=self.csr)
+        adjustment.with_user(self.csr).action_submit()
+        self.assertFalse(adjustment.is_second_approval_required)
+        adjustment.with_user(self.supervisor2).action_approve()
+        self.assertEqual(adjustment.state, "posted")
+        self.assertFalse(adjustment.second_approver_id)
 
     # ------------------------------------------------------------------
     # Bad input
