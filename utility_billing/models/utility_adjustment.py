@@ -25,6 +25,7 @@ PROTECTED_FIELDS = {
     "credit_note_id",
     "explanation",
     "rejection_reason",
+    "meter_test_id",
 }
 
 
@@ -89,6 +90,19 @@ class UtilityAdjustment(models.Model):
     meter_error_percent = fields.Float(
         string="Meter Error (%)",
         help="Over-registration found by the bench test (4.0: fast by 4%).",
+    )
+    date_error_from = fields.Date(
+        string="Fast Since",
+        help="Meter over-registration: only the usage of the bill's days after this date "
+        "is corrected (the meter's last passed test, or the start of the city's window).",
+    )
+    meter_test_id = fields.Many2one(
+        "utility.meter.test",
+        string="Bench Test",
+        readonly=True,
+        index="btree_not_null",
+        check_company=True,
+        help="The failed bench test that proposed this refund.",
     )
     amount_requested = fields.Monetary(help="Billing error, courtesy: the credit to give.")
     # Results, written by the actions only.
@@ -297,19 +311,41 @@ class UtilityAdjustment(models.Model):
 
     def _compute_over_registration(self, periods):
         """The meter ran fast by the bench test's error: the true usage is the
-        registered usage / (1 + error)."""
+        registered usage / (1 + error), so the usage credited is
+        usage x error / (1 + error).
+
+        With *Fast Since* inside the bill's period, only the usage of the days
+        after it is corrected (the meter's usage is spread evenly over the
+        period's days): the meter was known good before.
+        """
         water = self._water_period(periods)
         usage = self._get_usage(water.service_id, water)[water]
         error = Decimal(str(self.meter_error_percent))
         if error <= 0:
             raise UserError(self.env._("Enter the meter's error found by the bench test."))
-        credited = self._round_usage(usage - usage / (1 + error / 100))
+        fast = usage
+        since = self.date_error_from
+        if since and since >= water.date_to:
+            raise UserError(
+                self.env._(
+                    "The meter was fast only since %(date)s, after this bill's period.",
+                    date=format_date(self.env, since),
+                )
+            )
+        if since and since > water.date_from:
+            days = Decimal((water.date_to - water.date_from).days)
+            fast = usage * Decimal((water.date_to - since).days) / days
+        credited = self._round_usage(fast * error / (100 + error))
         explanation = self.env._(
             "Meter fast by %(error)s%%: %(credited)s of %(usage)s credited.",
             error=self.meter_error_percent,
             credited=rating._fmt(credited),
             usage=rating._fmt(usage),
         )
+        if fast != usage:
+            explanation += " " + self.env._(
+                "Only the usage since %(date)s is corrected.", date=format_date(self.env, since)
+            )
         return self._rerate(periods, water.service_id, usage, credited), explanation
 
     def _compute_vacation(self, periods):

@@ -84,3 +84,16 @@ class UtilityAdjustmentKind(models.Model):
         required=True,
         help="Rounding of the usage credited before it is re-rated.",
     )
+    meter_fast_percent = fields.Float(
+        string="Meter Fast By More Than (%)",
+        default=2.0,
+        help="Meter over-registration: a failed bench test proposes the refund only when "
+        "the meter registers more than this fast (Gridley, CA: 2 %).",
+    )
+    window_months = fields.Integer(
+        string="Refund Window (Months)",
+        default=6,
+        help="Meter over-registration: the bills refunded go back this many months before "
+        "the test, or to the meter's last passed test if it is more recent (Gridley, CA: "
+        "six months).",
+    )

@@ -5,7 +5,11 @@ The North crew has today's check reads ordered from the read-exception queue
 (one already read back), a disconnect done on an account that owes and a
 reconnect waiting for payment; the South crew delivered a garbage cart and has
 a meter exchange, a leak investigation, a final read and a door hanger to go.
+The meter shop bench-tested a meter that runs 4 % fast: its refunds wait as draft
+adjustments for a clerk.
 """
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
@@ -122,7 +126,40 @@ class UtilityDemoTown(models.AbstractModel):
             ("meter_exchange", "leak", "final_read", "door_hanger"), others, strict=False
         ):
             Order._create_for(kind, account, team_id=south.id, time_window="am", **day)
+        self._demo_fast_meter_test(south)
         return True
+
+    @api.model
+    def _demo_fast_meter_test(self, crew):
+        """A bench test order completed on a meter billed in the last six months,
+        registering 104 % (4 % fast): the refund of its bills is proposed."""
+        today = fields.Date.context_today(self)
+        period = self.env["utility.service.period"].search(
+            [
+                ("state", "=", "billed"),
+                ("move_id.state", "=", "posted"),
+                ("service_id.meter_id.state", "=", "installed"),
+                ("date_to", ">=", today - relativedelta(months=6)),
+            ],
+            order="date_to desc, id",
+            limit=1,
+        )
+        if not period:
+            return self.env["utility.work.order"]
+        order = self.env["utility.work.order"]._create_for(
+            "bench_test", period.service_id.meter_id, team_id=crew.id, date_scheduled=today
+        )
+        order.write(
+            {
+                "result": "completed",
+                "accuracy_low": 103.2,
+                "accuracy_mid": 104.1,
+                "accuracy_high": 104.7,
+                "crew_note": "Customer asked for the test: the meter runs fast at every flow.",
+            }
+        )
+        order.action_complete()
+        return order
 
     def _demo_crews(self):
         Team = self.env["fsm.team"]

@@ -934,12 +934,9 @@ class UtilityWorkOrder(models.Model):
             self._on_failed_bench_test(test)
 
     def _on_failed_bench_test(self, test):
-        """Hook for the adjustments feature: a meter that failed its bench test (a
-        fast meter) entitles the customer to the refund the city's rule gives.
-
-        Today the failure is posted on the account for a clerk; the adjustments
-        module overrides this to propose the refund adjustment.
-        """
+        """A meter that failed its bench test: the failure is posted on the account
+        and, when the meter is fast, the refund the city's rule gives is proposed
+        as draft adjustments (see ``utility.meter.test``)."""
         if self.account_id:
             self.account_id.sudo().message_post(
                 body=self.env._(
@@ -951,6 +948,7 @@ class UtilityWorkOrder(models.Model):
                     high=test.accuracy_high,
                 )
             )
+        test._propose_over_registration_adjustments()
 
     def _apply_cart_change(self, moment):
         service = self.service_id

@@ -14,6 +14,7 @@ from . import test_account_balance
 from . import test_account_lifecycle
 from . import test_ach_change
 from . import test_adjustment
+from . import test_meter_over_registration
 from . import test_autopay
 from . import test_bill_builder
 from . import test_bill_explain

@@ -204,6 +204,27 @@ class BillingCommon(AccountTestInvoicingCommon):
             )
         )
 
+    def _bill_february_and_march(self, meter, march_value=131.0):
+        """Post the February bill (the fixture's readings) and the March bill of a
+        read of ``march_value`` on March 3 (its usage edits accepted, as a clerk
+        accepts a leak). :return: (February bill, March bill)"""
+        run = self._new_run()
+        run.action_compute()
+        run.action_post()
+        february = run.move_ids
+        reading = self._read_meters(meter, date(2025, 3, 3), [march_value])
+        reading.action_accept_exceptions()
+        run = self._new_run(
+            date_from=date(2025, 3, 1),
+            date_to=date(2025, 3, 10),
+            date_invoice=date(2025, 3, 15),
+            date_due=date(2025, 4, 4),
+            date_penalty=date(2025, 4, 9),
+        )
+        run.action_compute()
+        run.action_post()
+        return february, run.move_ids
+
     @contextmanager
     def _crash_in(self, model_name, method, call_number):
         """Make the ``call_number``-th call of ``model_name.method`` fail after

@@ -33,7 +33,6 @@ from .common_billing import BillingCommon
 from .common_bills import pdf_text
 from .common_rpc import RpcCase
 
-MARCH_READ = date(2025, 3, 3)
 APRIL_READ = date(2025, 4, 3)
 
 
@@ -69,23 +68,8 @@ class TestAdjustment(BillingCommon, RpcCase):
 
     def setUp(self):
         super().setUp()
-        run = self._new_run()
-        run.action_compute()
-        run.action_post()
-        self.feb_bill = run.move_ids
         # 24 kgal trips the high-usage edit: the clerk accepts it (the leak).
-        reading = self._read_meters(self.meter, MARCH_READ, [131.0])
-        reading.action_accept_exceptions()
-        run = self._new_run(
-            date_from=date(2025, 3, 1),
-            date_to=date(2025, 3, 10),
-            date_invoice=date(2025, 3, 15),
-            date_due=date(2025, 4, 4),
-            date_penalty=date(2025, 4, 9),
-        )
-        run.action_compute()
-        run.action_post()
-        self.bill = run.move_ids
+        self.feb_bill, self.bill = self._bill_february_and_march(self.meter)
         self.assertAlmostEqual(self.bill.amount_total, 193.0)
 
     def _adjustment(self, kind, user=None, evidence=True, **vals):
