@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -97,6 +98,79 @@ def create_posted_moves_standard(env, invoice_vals_list):
     )
     moves.action_post()
     return moves
+
+
+def billed_town(env, prefix, journal_code=None):
+    """What bench bills are posted on: water, sewer and garbage with their income
+    accounts and (empty) rate schedules, a cycle and a route coded ``prefix``,
+    and the sale journal ``journal_code`` (created; default: the billing run's).
+
+    :return: dict(types, income, schedules, cycle, route, journal)
+    """
+    types = {
+        code: env.ref(f"utility_billing.service_type_{code}")
+        for code in ("water", "sewer", "garbage")
+    }
+    income = {}
+    for index, (code, service_type) in enumerate(types.items()):
+        income[code] = env["account.account"].create(
+            {"code": f"4991{index}", "name": f"Bench {code}", "account_type": "income"}
+        )
+        service_type.account_income_id = income[code]
+    schedules = {
+        code: env["utility.rate.schedule"].create(
+            {"name": f"Bench {code}", "code": f"{prefix}-{code}", "service_type_id": st.id}
+        )
+        for code, st in types.items()
+    }
+    cycle = env["utility.billing.cycle"].create({"name": f"Bench {prefix}", "code": prefix})
+    route = env["utility.route"].create(
+        {"name": prefix, "code": f"{prefix}-1", "cycle_id": cycle.id}
+    )
+    journal = (
+        env["account.journal"].create(
+            {"name": f"Utility bills (bench {prefix})", "code": journal_code, "type": "sale"}
+        )
+        if journal_code
+        else env["utility.billing.run"]._default_journal()
+    )
+    return {
+        "types": types,
+        "income": income,
+        "schedules": schedules,
+        "cycle": cycle,
+        "route": route,
+        "journal": journal,
+    }
+
+
+def bill_vals(town, account, seed, invoice_date, date_due):
+    """A three-line cycle bill of ``account`` (water 20-90, sewer 15-70, garbage
+    16.75), amounts drawn from ``seed``, for ``utility.bill.builder._create_posted_moves``."""
+    rng = random.Random(seed)
+    lines = [
+        {
+            "name": f"{service_type.name} charges",
+            "product_id": service_type.product_id.id,
+            "account_id": town["income"][code].id,
+            "quantity": 1.0,
+            "price_unit": round(rng.uniform(*bounds), 2),
+            "utility_service_type_id": service_type.id,
+        }
+        for (code, service_type), bounds in zip(
+            town["types"].items(), ((20, 90), (15, 70), (16.75, 16.75)), strict=True
+        )
+    ]
+    return {
+        "partner_id": account.partner_id.id,
+        "journal_id": town["journal"].id,
+        "invoice_date": invoice_date,
+        "invoice_date_due": date_due,
+        "utility_account_id": account.id,
+        "utility_location_id": account.location_id.id,
+        "utility_bill_kind": "cycle",
+        "lines": lines,
+    }
 
 
 def memory_kb(key):

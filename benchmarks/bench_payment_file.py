@@ -32,7 +32,6 @@ import csv
 import datetime as dt
 import io
 import os
-import random
 import sys
 import tempfile
 import time
@@ -57,66 +56,22 @@ def _env(args, db):
 def child_setup(args):
     cr, env = _env(args, args.bench_db)
     with cr:  # commits at the end (none when it fails), then closes
-        types = {
-            code: env.ref(f"utility_billing.service_type_{code}")
-            for code in ("water", "sewer", "garbage")
-        }
-        income = {}
-        for index, (code, service_type) in enumerate(types.items()):
-            income[code] = env["account.account"].create(
-                {"code": f"4991{index}", "name": f"Bench {code}", "account_type": "income"}
-            )
-            service_type.account_income_id = income[code]
-        schedules = {
-            code: env["utility.rate.schedule"].create(
-                {"name": f"Bench {code}", "code": f"PFB-{code}", "service_type_id": st.id}
-            )
-            for code, st in types.items()
-        }
-        cycle = env["utility.billing.cycle"].create({"name": "Bench PF", "code": "PFB"})
-        route = env["utility.route"].create({"name": "PFB", "code": "PFB-1", "cycle_id": cycle.id})
-        journal = env["account.journal"].create(
-            {"name": "Utility bills (bench PF)", "code": JOURNAL_CODE, "type": "sale"}
-        )
+        town = bench_common.billed_town(env, PREFIX, JOURNAL_CODE)
         t0 = time.perf_counter()
         accounts = env["utility.account"]
         for start in range(0, args.n, 2000):
             count = min(2000, args.n - start)
             chunk, _meters = env["utility.demo.town"]._create_billable_accounts(
-                count, route, schedules, f"{PREFIX}{start:06d}", dt.date(2024, 1, 1)
+                count, town["route"], town["schedules"], f"{PREFIX}{start:06d}", dt.date(2024, 1, 1)
             )
             accounts |= chunk
             env.flush_all()
         print(f"  {args.n} accounts in {time.perf_counter() - t0:.0f} s", flush=True)
-        rng = random.Random(5)
         t0 = time.perf_counter()
-        vals_list = []
-        for account in accounts:
-            lines = [
-                {
-                    "name": f"{service_type.name} charges",
-                    "product_id": service_type.product_id.id,
-                    "account_id": income[code].id,
-                    "quantity": 1.0,
-                    "price_unit": round(rng.uniform(*bounds), 2),
-                    "utility_service_type_id": service_type.id,
-                }
-                for (code, service_type), bounds in zip(
-                    types.items(), ((20, 90), (15, 70), (16.75, 16.75)), strict=True
-                )
-            ]
-            vals_list.append(
-                {
-                    "partner_id": account.partner_id.id,
-                    "journal_id": journal.id,
-                    "invoice_date": BILL_DATE,
-                    "invoice_date_due": DUE_DATE,
-                    "utility_account_id": account.id,
-                    "utility_location_id": account.location_id.id,
-                    "utility_bill_kind": "cycle",
-                    "lines": lines,
-                }
-            )
+        vals_list = [
+            bench_common.bill_vals(town, account, index, BILL_DATE, DUE_DATE)
+            for index, account in enumerate(accounts)
+        ]
         Builder = env["utility.bill.builder"]
         for start in range(0, len(vals_list), 1000):
             Builder._create_posted_moves(vals_list[start : start + 1000])

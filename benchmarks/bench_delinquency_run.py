@@ -1,0 +1,533 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Delinquency run (aging + late fees) against Odoo's own way of doing the same.
+
+    .venv/bin/python benchmarks/bench_delinquency_run.py --db <db> [-n 10000] [--chunk 1000]
+        [--baseline-n 2000] [--batch 100] [--keep-bench-db]
+
+Needs a database where utility_billing is installed. The set-up goes to a
+throw-away copy ``<db>_dlq<N>`` (``--keep-bench-db`` keeps it for the next
+runs): N accounts of one cycle (water, sewer, garbage), each with a December
+and a January bill (three lines, a different amount for nearly every account)
+posted through the product's invoice writer, then the customers' payments
+through a lockbox file (the product's own import): 60 % paid both bills, 20 %
+paid December only, 10 % paid nothing, 10 % paid December and half of January.
+A late-fee rule of the cycle: 10 % of the unpaid January bill (the base most
+cities use, "current charges"), fee day 2025-02-10, the day after the penalty
+date. Then each path runs in its own process on its own fresh copy of that
+set-up (each commits as it goes; the copy is dropped afterwards):
+
+1. **run**: a delinquency run of the cycle: Compute (aging of every account
+   by bucket from the ledger, its late fee by the rule) and Release (the fee
+   invoices posted through the product's writer), its queue jobs run in this
+   process, each chunk committing, timed end to end;
+2. **baseline**: Odoo's own way: aging read through the ORM
+   (``account.move.line._read_group`` of the open receivable, one call per
+   aging bucket: Odoo Community ships no aged-receivable report engine, its
+   Enterprise ``account_reports`` groups the same lines), then the fee of each
+   account's unpaid January bill by the same rule and one invoice per fee
+   through ``account.move.create`` + ``action_post``, committed every
+   ``--batch`` fees; on the first ``--baseline-n`` accounts.
+
+The parent prints both rates and the ratio, then compares on the accounts the
+baseline charged: the fee of each account (cents), the fee invoices' GL per
+account, the aging buckets of every account (the run's register against the
+ORM's groups), aged receivables per customer after the fees, and that each
+path's fee numbers are gapless.
+"""
+
+import argparse
+import csv
+import datetime as dt
+import io
+import os
+import sys
+import tempfile
+import time
+from decimal import Decimal
+
+import bench_common
+import ledger_facts
+
+PREFIX = "DLQ"
+DECEMBER = (dt.date(2024, 12, 15), dt.date(2025, 1, 4))
+JANUARY = (dt.date(2025, 1, 15), dt.date(2025, 2, 4))
+PENALTY = dt.date(2025, 2, 9)
+FEE_DATE = dt.date(2025, 2, 10)
+PAID_ON = dt.date(2025, 2, 1)
+SETUP_BATCH = 5000
+BUCKETS = ("current", "1_30", "31_60", "61_90", "90_plus")
+
+
+def _env(args, db):
+    return bench_common.admin_env(
+        args.config,
+        db,
+        context={
+            "queue_job__no_delay": True,
+            "tracking_disable": True,
+            "mail_create_nolog": True,
+            "mail_notrack": True,
+        },
+    )
+
+
+# ----------------------------------------------------------------------
+# Set-up (committed in the throw-away copy)
+# ----------------------------------------------------------------------
+def _paid(index, december, january):
+    """What customer ``index`` paid before the fee day (Decimal)."""
+    kind = index % 10
+    if kind < 6:
+        return december + january
+    if kind < 8:
+        return december
+    if kind == 8:
+        return Decimal(0)
+    return december + (january / 2).quantize(Decimal("0.01"))
+
+
+def child_setup(args):
+    cr, env = _env(args, args.bench_db)
+    with cr:  # commits at the end (none when it fails), then closes
+        started = time.perf_counter()
+        town = bench_common.billed_town(env, PREFIX)
+        env["account.account"].create(
+            {"code": "49909", "name": "Bench late fees", "account_type": "income"}
+        )
+        env["utility.late.fee.rule"].create(
+            {
+                "name": "Bench late fee: 10 % of the unpaid bill",
+                "cycle_ids": [town["cycle"].id],
+                "percent": 10.0,
+                "base": "current",
+                "income_account_id": env["account.account"]
+                .search([("code", "=", "49909")], limit=1)
+                .id,
+            }
+        )
+        cr.commit()
+        rows = []
+        for start in range(0, args.n, SETUP_BATCH):
+            count = min(SETUP_BATCH, args.n - start)
+            accounts, _meters = env["utility.demo.town"]._create_billable_accounts(
+                count, town["route"], town["schedules"], f"{PREFIX}{start:06d}", dt.date(2024, 1, 1)
+            )
+            amounts = []
+            vals_list = []
+            for offset, account in enumerate(accounts):
+                index = start + offset
+                bills = [
+                    bench_common.bill_vals(town, account, index * 2 + month, *dates)
+                    for month, dates in enumerate((DECEMBER, JANUARY))
+                ]
+                vals_list += bills
+                amounts.append(
+                    [sum(Decimal(str(line["price_unit"])) for line in b["lines"]) for b in bills]
+                )
+            env["utility.bill.builder"]._create_posted_moves(vals_list)
+            for offset, account in enumerate(accounts):
+                paid = _paid(start + offset, *amounts[offset])
+                if paid:
+                    rows.append((account.name, paid))
+            cr.commit()
+            env.invalidate_all()
+            print(f"  set-up: {start + count} accounts, bills, "
+                  f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
+        _import_payments(env, rows)
+        print(f"  set-up: {len(rows)} payments, {time.perf_counter() - started:.0f} s",
+              file=sys.stderr)  # fmt: skip
+
+
+def _import_payments(env, rows):
+    """The customers' payments through the product's lockbox import, by files of
+    20,000 rows (a city's daily file is far smaller)."""
+    import base64
+
+    layout = env.ref("utility_billing.payment_file_layout_lockbox_csv")
+    bank = env["account.journal"].search(
+        [*env["account.journal"]._check_company_domain(env.company), ("type", "=", "bank")],
+        limit=1,
+    )
+    for start in range(0, len(rows), 20000):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["Deposit Date", "Batch", "Item", "Account Number", "Scan Line", "Amount",
+             "Check Number", "Remitter"]
+        )  # fmt: skip
+        for index, (account, amount) in enumerate(rows[start : start + 20000]):
+            writer.writerow(
+                [PAID_ON.strftime("%m/%d/%Y"), index // 100 + 1, index % 100 + 1, account, "",
+                 f"{amount:.2f}", 100000 + index, ""]
+            )  # fmt: skip
+        wizard = env["utility.payment.file.import"].create(
+            {
+                "file_data": base64.b64encode(out.getvalue().encode()),
+                "file_name": f"bench-lockbox-{start}.csv",
+                "layout_id": layout.id,
+                "journal_id": bank.id,
+                "date": PAID_ON,
+            }
+        )
+        wizard.action_check()
+        wizard.action_import()
+        env.cr.commit()
+        env.invalidate_all()
+
+
+# ----------------------------------------------------------------------
+# Children: one path each, on a fresh copy
+# ----------------------------------------------------------------------
+def _cycle(env):
+    return env["utility.billing.cycle"].search([("code", "=", PREFIX)], limit=1)
+
+
+def _rule(env):
+    return env["utility.late.fee.rule"].search([("cycle_ids", "in", _cycle(env).ids)], limit=1)
+
+
+def _committed(env, action):
+    action()
+    env.cr.commit()
+
+
+def child_run(args):
+    cr, env = _env(args, args.bench_db)
+    run = env["utility.delinquency.run"].create(
+        {
+            "cycle_id": _cycle(env).id,
+            "date_due": JANUARY[1],
+            "date_penalty": PENALTY,
+            "date_fee": FEE_DATE,
+            "chunk_size": args.chunk,
+        }
+    )
+    cr.commit()
+    env.invalidate_all()
+    rss_before = bench_common.start_memory_watch()
+    _none, t_compute, cpu_compute = bench_common.timed(_committed, env, run.action_compute)
+    _none, t_release, cpu_release = bench_common.timed(_committed, env, run.action_release)
+    result = {
+        "state": run.state,
+        "aged": run.account_count,
+        "fees": len(run.move_ids),
+        "compute_seconds": t_compute,
+        "release_seconds": t_release,
+        "seconds": t_compute + t_release,
+        "cpu_seconds": cpu_compute + cpu_release,
+        "rss_before_kb": rss_before,
+        "rss_peak_kb": bench_common.memory_kb("VmHWM"),
+    }
+    env.flush_all()
+    cr.execute(
+        f"""
+        SELECT a.name, {", ".join(f"l.amount_{b}" for b in BUCKETS)}
+          FROM utility_delinquency_run_line l JOIN utility_account a ON a.id = l.account_id
+         WHERE l.run_id = %s
+        """,
+        [run.id],
+    )
+    # Accounts with nothing open are in the register (no fee: paid), not in the
+    # ORM's groups: compare those with something open.
+    result["aging"] = {
+        row[0]: [f"{v or 0:.2f}" for v in row[1:]] for row in cr.fetchall() if any(row[1:])
+    }
+    result.update(_facts(env, "m.utility_delinquency_run_id = %(run)s", {"run": run.id}))
+    cr.close()
+    return result
+
+
+def _orm_aging(env):
+    """Aging of every account of the cycle through the ORM: one ``_read_group``
+    of the open receivable per bucket of days past due on the fee day."""
+    AML = env["account.move.line"]
+    common = [
+        ("utility_account_id.cycle_id", "=", _cycle(env).id),
+        ("account_id.account_type", "=", "asset_receivable"),
+        ("parent_state", "=", "posted"),
+        ("amount_residual", "!=", 0),
+        ("date", "<=", FEE_DATE),
+    ]
+    days = dt.timedelta
+    bounds = {
+        "current": [("date_maturity", ">=", FEE_DATE)],
+        "1_30": [("date_maturity", "<", FEE_DATE), ("date_maturity", ">=", FEE_DATE - days(30))],
+        "31_60": [
+            ("date_maturity", "<", FEE_DATE - days(30)),
+            ("date_maturity", ">=", FEE_DATE - days(60)),
+        ],
+        "61_90": [
+            ("date_maturity", "<", FEE_DATE - days(60)),
+            ("date_maturity", ">=", FEE_DATE - days(90)),
+        ],
+        "90_plus": [("date_maturity", "<", FEE_DATE - days(90))],
+    }
+    aging = {}
+    for position, bucket in enumerate(BUCKETS):
+        for account, residual in AML._read_group(
+            common + bounds[bucket], ["utility_account_id"], ["amount_residual:sum"]
+        ):
+            row = aging.setdefault(account.name, ["0.00"] * len(BUCKETS))
+            row[position] = f"{residual:.2f}"
+    return aging
+
+
+def child_baseline(args):
+    cr, env = _env(args, args.bench_db)
+    from odoo.addons.utility_billing.lib import late_fees  # once Odoo knows the addons path
+
+    rule = _rule(env)
+    journal = env["utility.billing.run"]._default_journal()
+    env.invalidate_all()
+    rss_before = bench_common.start_memory_watch()
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    aging = _orm_aging(env)
+    t_aging = time.perf_counter() - t0
+    bills = env["account.move"].search(
+        [
+            ("utility_account_id.cycle_id", "=", _cycle(env).id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("invoice_date_due", "=", JANUARY[1]),
+            ("amount_residual", ">", 0),
+        ],
+        order="utility_account_id",
+        limit=args.baseline_n,
+    )
+    lib_rule = rule._get_lib_rule()
+    Move = env["account.move"]
+    fees = 0
+    for number, bill in enumerate(bills, 1):
+        fee = late_fees.late_fee(lib_rule, Decimal(str(bill.amount_residual)))
+        move = Move.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": bill.partner_id.id,
+                "journal_id": journal.id,
+                "invoice_date": FEE_DATE,
+                "invoice_date_due": FEE_DATE,
+                "date": FEE_DATE,
+                "utility_account_id": bill.utility_account_id.id,
+                "utility_location_id": bill.utility_location_id.id,
+                "utility_bill_kind": "fee",
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"Late fee on {bill.name}",
+                            "account_id": rule.income_account_id.id,
+                            "quantity": 1.0,
+                            "price_unit": float(fee),
+                            "tax_ids": [],
+                        },
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        fees += 1
+        if number % args.batch == 0:
+            cr.commit()
+            env.invalidate_all()
+    cr.commit()
+    result = {
+        "aged": len(aging),
+        "fees": fees,
+        "aging_seconds": t_aging,
+        "seconds": time.perf_counter() - t0,
+        "cpu_seconds": time.process_time() - cpu0,
+        "rss_before_kb": rss_before,
+        "rss_peak_kb": bench_common.memory_kb("VmHWM"),
+        "aging": aging,
+    }
+    result.update(
+        _facts(
+            env,
+            "m.utility_bill_kind = 'fee' AND m.invoice_date = %(day)s AND m.journal_id = %(j)s",
+            {"day": FEE_DATE, "j": journal.id},
+        )
+    )
+    cr.close()
+    return result
+
+
+def _facts(env, where, params):
+    """Fee of each account, GL of the fee invoices per account, aged receivables
+    per customer after the fees and the fee numbering, keyed by names."""
+    env.flush_all()
+    cr = env.cr
+    cr.execute(
+        f"""
+        SELECT a.name, SUM(m.amount_total)
+          FROM account_move m JOIN utility_account a ON a.id = m.utility_account_id
+         WHERE {where} GROUP BY a.name
+        """,
+        params,
+    )
+    fees = {name: f"{total:.2f}" for name, total in cr.fetchall()}
+    lines = (
+        "FROM account_move_line l JOIN account_account a ON a.id = l.account_id "
+        f"JOIN account_move m ON m.id = l.move_id WHERE {where}"
+    )
+    gl = [
+        [code, f"{debit:.2f}", f"{credit:.2f}", count]
+        for code, debit, credit, _balance, count in _gl_by_code(cr, lines, params)
+    ]
+    aged_lines = (
+        "FROM account_move_line l JOIN account_account a ON a.id = l.account_id "
+        "JOIN res_partner p ON p.id = l.partner_id WHERE l.parent_state = 'posted' "
+        "AND p.name LIKE %(prefix)s"
+    )
+    aged = {
+        f"{partner}|{bucket}": f"{residual:.2f}"
+        for partner, bucket, residual in ledger_facts.aged_receivables(
+            cr, aged_lines, {"prefix": f"{PREFIX}%"}, FEE_DATE
+        )
+    }
+    count, names, low, high, _prefixes = ledger_facts.numbering(cr, where.replace("m.", ""), params)
+    cr.execute(f"SELECT DISTINCT m.partner_id FROM account_move m WHERE {where}", params)
+    return {
+        "charged_partners": [row[0] for row in cr.fetchall()],
+        "fee_by_account": fees,
+        "gl": gl,
+        "aged_receivables": aged,
+        "gapless": bool(count == names and (not count or high - low + 1 == count)),
+    }
+
+
+def _gl_by_code(cr, lines, params):
+    rows = ledger_facts.gl_by_account(cr, lines, params)
+    cr.execute("SELECT id, code_store->>'1' FROM account_account WHERE id = ANY(%s)",
+               [[row[0] for row in rows]])  # fmt: skip
+    codes = dict(cr.fetchall())
+    return [(codes.get(row[0]) or str(row[0]), *row[1:]) for row in rows]
+
+
+# ----------------------------------------------------------------------
+# Parent
+# ----------------------------------------------------------------------
+def _prepare_bench_db(args, env_vars):
+    if bench_common.database_exists(args.bench_db, env_vars):
+        print(f"reusing {args.bench_db}")
+        return
+    print(f"preparing {args.bench_db}: copy of {args.db} with {args.n} accounts ...", flush=True)
+    started = time.perf_counter()
+    command = [sys.executable, __file__, "--db", args.db, "--config", args.config,
+               "-n", str(args.n), "--child", "setup", "--out", os.devnull]  # fmt: skip
+    bench_common.prepare_copy(args.db, args.bench_db, command, env_vars)
+    print(f"set-up: {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _child(args, role, env_vars, tmp):
+    out = os.path.join(tmp, f"{role}.json")
+    with bench_common.throwaway_copy(args.bench_db, f"{args.bench_db}_{role}", env_vars) as db:
+        command = [sys.executable, __file__, "--db", args.db, "--config", args.config,
+                   "-n", str(args.n), "--chunk", str(args.chunk), "--batch", str(args.batch),
+                   "--baseline-n", str(args.baseline_n), "--child", role, "--out", out,
+                   "--path-db", db]  # fmt: skip
+        return bench_common.run_child(command, out)
+
+
+def compare(run, base):
+    """Differences between the two paths on the accounts the baseline charged."""
+    problems = []
+    charged = set(base["fee_by_account"])
+    run_fees = {k: v for k, v in run["fee_by_account"].items() if k in charged}
+    if run_fees != base["fee_by_account"]:
+        differ = [k for k in charged if run_fees.get(k) != base["fee_by_account"][k]]
+        problems.append(f"fees differ on {len(differ)} accounts, e.g. {differ[:3]}")
+    if run["aging"] != base["aging"]:
+        differ = [k for k in base["aging"] if run["aging"].get(k) != base["aging"][k]]
+        missing = set(base["aging"]) ^ set(run["aging"])
+        problems.append(f"aging differs on {len(differ)} accounts ({len(missing)} only in one)")
+    # Aged receivables per customer after the fees: the same for every customer
+    # both paths charged and every customer neither charged.
+    only_run = set(run["charged_partners"]) - set(base["charged_partners"])
+    keys = {k for k in set(run["aged_receivables"]) | set(base["aged_receivables"])
+            if int(k.split("|")[0]) not in only_run}  # fmt: skip
+    differ = [k for k in keys if run["aged_receivables"].get(k) != base["aged_receivables"].get(k)]
+    if differ:
+        problems.append(f"aged receivables differ on {len(differ)} rows, e.g. {differ[:3]}")
+    if not (run["gapless"] and base["gapless"]):
+        problems.append("fee numbers with gaps")
+    return problems
+
+
+def main():
+    parser = bench_common.argument_parser(__doc__.split("\n")[0], n=10000)
+    parser.add_argument("--chunk", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--baseline-n", type=int, default=2000)
+    parser.add_argument("--keep-bench-db", action="store_true")
+    parser.add_argument("--child", choices=("setup", "run", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--path-db", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.bench_db = f"{args.db}_dlq{args.n}"
+    if args.child == "setup":
+        return child_setup(args)
+    if args.child:
+        args.bench_db = args.path_db
+        work = child_run if args.child == "run" else child_baseline
+        result = work(args)
+        with open(args.out, "w") as file:
+            import json
+
+            json.dump(result, file)
+        return None
+
+    env_vars = {**bench_common.PG_DEFAULTS, **os.environ}
+    os.environ.update(env_vars)
+    _prepare_bench_db(args, env_vars)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"run: delinquency run of {args.n} accounts (compute + release) ...", flush=True)
+            run = _child(args, "run", env_vars, tmp)
+            print(f"baseline: ORM aging + create/post one by one on {args.baseline_n} ...",
+                  flush=True)  # fmt: skip
+            base = _child(args, "baseline", env_vars, tmp)
+    finally:
+        if not args.keep_bench_db:
+            bench_common.dropdb(args.bench_db, env_vars)
+    _report(run, base)
+    problems = compare(run, base)
+    if problems:
+        print("LEDGERS DIFFER: " + "; ".join(problems))
+        sys.exit(1)
+    print(
+        f"ledgers agree: the fee of each of the {len(base['fee_by_account'])} accounts the "
+        f"baseline charged, the aging of all {len(base['aging'])} accounts in 5 buckets, "
+        "aged receivables per customer after the fees, gapless fee numbers in both paths"
+    )
+
+
+def _report(run, base):
+    load = os.getloadavg()[0]
+    fee_rate = run["fees"] / run["release_seconds"] if run["release_seconds"] else 0
+    base_fee_rate = base["fees"] / (base["seconds"] - base["aging_seconds"])
+    print(f"machine load {load:.1f}")
+    print(
+        f"run       {run['aged']} accounts aged, {run['fees']} fees posted in "
+        f"{run['seconds']:.1f} s (compute {run['compute_seconds']:.1f} s = "
+        f"{run['aged'] / run['compute_seconds']:.0f} accounts/s, release "
+        f"{run['release_seconds']:.1f} s = {fee_rate:.0f} fees/s; "
+        f"{run['cpu_seconds']:.1f} CPU s), peak RSS +"
+        f"{(run['rss_peak_kb'] - run['rss_before_kb']) / 1024:.0f} MB"
+    )
+    print(
+        f"baseline  aging of {base['aged']} accounts in {base['aging_seconds']:.1f} s, "
+        f"{base['fees']} fees in {base['seconds'] - base['aging_seconds']:.1f} s = "
+        f"{base_fee_rate:.1f} fees/s"
+    )
+    # End to end at the same size: the baseline's aging measured on all accounts,
+    # its fees extrapolated from its rate to the run's number of fees.
+    base_total = base["aging_seconds"] + run["fees"] / base_fee_rate
+    print(
+        f"ratio     {base_total / run['seconds']:.1f}x end to end ({base_total:.0f} s for the "
+        f"baseline at {run['fees']} fees), {fee_rate / base_fee_rate:.1f}x on posting fees"
+    )
+
+
+if __name__ == "__main__":
+    main()
