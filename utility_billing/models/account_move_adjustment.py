@@ -37,11 +37,11 @@ class AccountMove(models.Model):
         }
 
     def _get_bill_adjustment_messages(self):
-        """The adjustments each bill explains: those posted since the account's
-        previous bill up to the bill's date (as the bill's summary counts them),
-        "Leak adjustment for the March bill: -$42.17", oldest first.
+        """The adjustments each bill explains: their credit notes posted since the
+        account's previous bill up to the bill's date (as the bill's summary
+        counts them), "Leak adjustment for the March bill: -$42.17", oldest first.
 
-        Three queries for the whole batch, whatever its size.
+        A fixed number of queries for the whole batch, whatever its size.
 
         :return: {move id: [str]}
         """
@@ -50,44 +50,42 @@ class AccountMove(models.Model):
             return {}
         last_day = max(bills.mapped("date"))
         first_day = min(bills.mapped("date")) - timedelta(days=PREVIOUS_BILL_DAYS)
-        accounts = bills.utility_account_id
-        adjustments = (
-            self.env["utility.adjustment"]
-            .sudo()
-            .search(
-                [
-                    ("account_id", "in", accounts.ids),
-                    ("state", "=", "posted"),
-                    ("credit_note_id.date", ">=", first_day),
-                    ("credit_note_id.date", "<=", last_day),
-                ],
-                order="id",
-            )
+        Move = self.env["account.move"].sudo()
+        notes = Move.search_fetch(
+            [
+                ("utility_account_id", "in", bills.utility_account_id.ids),
+                ("state", "=", "posted"),
+                ("move_type", "=", "out_refund"),
+                ("utility_adjustment_id", "!=", False),
+                ("reversed_entry_id", "!=", False),
+                ("date", ">=", first_day),
+                ("date", "<=", last_day),
+            ],
+            ["utility_account_id", "date", "utility_adjustment_id", "reversed_entry_id"],
+            order="date, id",
         )
-        if not adjustments:
+        if not notes:
             return {}
-        adjustments.fetch(["account_id", "amount", "kind_id", "move_id", "credit_note_id"])
-        (adjustments.move_id | adjustments.credit_note_id).fetch(["date", "invoice_date"])
-        invoices = (
-            self.env["account.move"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("utility_account_id", "in", accounts.ids),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("date", ">=", first_day),
-                    ("date", "<=", last_day),
-                ],
-                ["utility_account_id", "date"],
-            )
+        notes.fetch(["amount_total_signed"])
+        notes.utility_adjustment_id.kind_id.fetch(["name"])
+        notes.reversed_entry_id.fetch(["invoice_date", "date"])
+        # Previous bills only of the accounts with an adjustment.
+        invoices = Move.search_fetch(
+            [
+                ("utility_account_id", "in", notes.utility_account_id.ids),
+                ("state", "=", "posted"),
+                ("move_type", "=", "out_invoice"),
+                ("date", ">=", first_day),
+                ("date", "<=", last_day),
+            ],
+            ["utility_account_id", "date"],
         )
         invoices_by_account = defaultdict(list)
         for invoice in invoices:
             invoices_by_account[invoice.utility_account_id.id].append((invoice.date, invoice.id))
-        adjustments_by_account = defaultdict(list)
-        for adjustment in adjustments.sorted(lambda a: (a.credit_note_id.date, a.id)):
-            adjustments_by_account[adjustment.account_id.id].append(adjustment)
+        notes_by_account = defaultdict(list)
+        for note in notes:
+            notes_by_account[note.utility_account_id.id].append(note)
         messages = {}
         for bill in bills:
             account_id = bill.utility_account_id.id
@@ -102,14 +100,14 @@ class AccountMove(models.Model):
             )
             texts = [
                 explain_adjustment(
-                    adjustment.kind_id.name,
-                    adjustment.move_id.invoice_date or adjustment.move_id.date,
-                    -_money(adjustment.amount),
+                    note.utility_adjustment_id.kind_id.name,
+                    note.reversed_entry_id.invoice_date or note.reversed_entry_id.date,
+                    _money(note.amount_total_signed),
                     bill.currency_id.symbol or "",
                     date_printed=bill.invoice_date or bill.date,
                 )
-                for adjustment in adjustments_by_account[account_id]
-                if previous < adjustment.credit_note_id.date <= bill.date
+                for note in notes_by_account[account_id]
+                if previous < note.date <= bill.date
             ]
             if texts:
                 messages[bill.id] = texts

@@ -121,6 +121,23 @@ class UtilityAdjustment(models.Model):
     date_approved = fields.Date(readonly=True)
     rejection_reason = fields.Char(readonly=True, tracking=True)
     credit_note_id = fields.Many2one("account.move", readonly=True)
+    # A leak that ran over two bills is one adjustment with a credit note per bill.
+    covered_move_ids = fields.Many2many(
+        "account.move",
+        "utility_adjustment_covered_move_rel",
+        "adjustment_id",
+        "move_id",
+        string="Also Covers",
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('utility_account_id', '=', account_id), ('id', '!=', move_id)]",
+        help="Further bills of the same account the adjustment covers (a leak that ran "
+        "over two bills), up to the kind's number of bills.",
+    )
+    bill_count = fields.Integer(string="Bills Covered", compute="_compute_bill_count")
+    credit_note_ids = fields.One2many(
+        "account.move", "utility_adjustment_id", string="Credit Notes", readonly=True
+    )
 
     @api.depends("move_id", "kind_id")
     def _compute_name(self):
@@ -128,6 +145,11 @@ class UtilityAdjustment(models.Model):
             adjustment.name = " - ".join(
                 filter(None, [adjustment.kind_id.name, adjustment.move_id.name])
             )
+
+    @api.depends("move_id", "covered_move_ids")
+    def _compute_bill_count(self):
+        for adjustment in self:
+            adjustment.bill_count = len(adjustment.move_id | adjustment.covered_move_ids)
 
     @api.depends("amount", "company_id.utility_adjust_limit_second")
     def _compute_is_second_approval_required(self):
@@ -158,11 +180,18 @@ class UtilityAdjustment(models.Model):
     # ------------------------------------------------------------------
     # Policies
     # ------------------------------------------------------------------
+    def _get_bills(self):
+        """The bills the adjustment covers, oldest first."""
+        self.ensure_one()
+        return (self.move_id | self.covered_move_ids).sorted(
+            lambda m: (m.utility_period_start or m.invoice_date or m.date, m.id)
+        )
+
     def _get_billed_periods(self):
-        """Service periods of the adjusted bill, with the service's usage on it."""
+        """Service periods of the bills covered, with the services' usage on them."""
         self.ensure_one()
         return self.env["utility.service.period"].search(
-            [("move_id", "=", self.move_id.id), ("state", "=", "billed")]
+            [("move_id", "in", self._get_bills().ids), ("state", "=", "billed")]
         )
 
     def _get_usage(self, service, periods):
@@ -248,17 +277,20 @@ class UtilityAdjustment(models.Model):
             raise UserError(self.env._("The bill has no metered usage to adjust."))
         return water
 
-    def _compute_leak(self, periods):
+    def _compute_leak(self, periods, bill, all_periods):
         """Half (the kind's share) of the usage above the average of the bills
-        before, rounded as the kind says, re-rated through the real blocks."""
+        before, rounded as the kind says, re-rated through the real blocks. The
+        average is of the bills before the first bill covered: a leak that ran
+        over two bills is measured against the usage before it began."""
         kind = self.kind_id
         water = self._water_period(periods)
         service = water.service_id
+        first_day = min(all_periods.filtered(lambda p: p.service_id == service).mapped("date_from"))
         history = self.env["utility.service.period"].search(
             [
                 ("service_id", "=", service.id),
                 ("state", "=", "billed"),
-                ("date_to", "<=", water.date_from),
+                ("date_to", "<=", first_day),
             ],
             order="date_to desc",
             limit=max(kind.average_bills, 1),
@@ -291,7 +323,7 @@ class UtilityAdjustment(models.Model):
         )
         return self._rerate(periods, service, usage, credited), explanation
 
-    def _compute_pool_fill(self, periods):
+    def _compute_pool_fill(self, periods, bill, all_periods):
         """Sewer billed on water that filled a pool and never reached the sewer."""
         water = self._water_period(periods)
         usage = self._get_usage(water.service_id, water)[water]
@@ -309,7 +341,7 @@ class UtilityAdjustment(models.Model):
         )
         return self._rerate(periods, water.service_id, usage, volume), explanation
 
-    def _compute_over_registration(self, periods):
+    def _compute_over_registration(self, periods, bill, all_periods):
         """The meter ran fast by the bench test's error: the true usage is the
         registered usage / (1 + error), so the usage credited is
         usage x error / (1 + error).
@@ -348,13 +380,13 @@ class UtilityAdjustment(models.Model):
             )
         return self._rerate(periods, water.service_id, usage, credited), explanation
 
-    def _compute_vacation(self, periods):
+    def _compute_vacation(self, periods, bill, all_periods):
         """The suspended days' share of the credited services' charges on the bill."""
         if not (self.date_suspend_from and self.date_suspend_to) or (
             self.date_suspend_to <= self.date_suspend_from
         ):
             raise UserError(self.env._("Enter the dates the customer was away."))
-        lines = self.move_id.invoice_line_ids
+        lines = bill.invoice_line_ids
         credits = {}
         for period in periods.filtered(
             lambda p: p.service_type_id in self.kind_id.service_type_ids
@@ -379,45 +411,57 @@ class UtilityAdjustment(models.Model):
         )
         return credits, explanation
 
-    def _compute_manual(self, periods):
+    def _compute_manual(self, periods, bill, all_periods):
         amount = Decimal(str(self.amount_requested)).quantize(Decimal("0.01"))
         if amount <= 0:
             raise UserError(self.env._("Enter the credit to give."))
         service_type = (
-            self.kind_id.service_type_ids[:1]
-            or self.move_id.invoice_line_ids.utility_service_type_id[:1]
+            self.kind_id.service_type_ids[:1] or bill.invoice_line_ids.utility_service_type_id[:1]
         )
         return {service_type: amount}, ""
 
     def _get_credits(self):
-        """{service type: Decimal credit} and the explanation, by the kind's policy,
-        capped."""
+        """{bill: {service type: Decimal credit}} and the explanation, by the kind's
+        policy on each bill covered, the total capped."""
         self.ensure_one()
-        periods = self._get_billed_periods()
+        all_periods = self._get_billed_periods()
+        bills = self._get_bills()
         method = {
             "leak": self._compute_leak,
             "pool_fill": self._compute_pool_fill,
             "over_registration": self._compute_over_registration,
             "vacation": self._compute_vacation,
         }.get(self.policy, self._compute_manual)
-        credits, explanation = method(periods)
-        credits = {k: v for k, v in credits.items() if v > 0}
+        credits, explanations = {}, []
+        for bill in bills:
+            periods = all_periods.filtered(lambda p, bill=bill: p.move_id == bill)
+            bill_credits, explanation = method(periods, bill, all_periods)
+            for service_type, value in bill_credits.items():
+                if value > 0:
+                    credits[bill, service_type] = value
+            if explanation and len(bills) > 1:
+                explanation = f"{bill.name}: {explanation}"
+            explanations.append(explanation)
+        explanation = " ".join(filter(None, explanations))
         total = sum(credits.values(), Decimal(0))
         cap = Decimal(str(self.kind_id.amount_cap or 0)).quantize(Decimal("0.01"))
         if cap and total > cap:
             scaled, left = {}, cap
             items = list(credits.items())
-            for service_type, value in items[:-1]:
-                scaled[service_type] = rating.round_fraction(
+            for key, value in items[:-1]:
+                scaled[key] = rating.round_fraction(
                     Fraction(value) * Fraction(cap) / Fraction(total)
                 )
-                left -= scaled[service_type]
+                left -= scaled[key]
             scaled[items[-1][0]] = left
             credits = scaled
             explanation += " " + self.env._(
                 "Capped at %(cap)s.", cap=format_amount(self.env, float(cap), self.currency_id)
             )
-        return credits, explanation.strip()
+        by_bill = {}
+        for (bill, service_type), value in credits.items():
+            by_bill.setdefault(bill, {})[service_type] = value
+        return by_bill, explanation.strip()
 
     # ------------------------------------------------------------------
     # Checks
@@ -425,18 +469,20 @@ class UtilityAdjustment(models.Model):
     def _get_problems(self):
         self.ensure_one()
         problems = []
-        bill = self.move_id
         if not (self.reason or "").strip():
             problems.append(self.env._("Give the reason of the adjustment."))
-        if bill.state != "posted" or bill.reversal_move_ids.filtered(
-            lambda m: m.state == "posted" and m.utility_bill_kind == "cancel"
-        ):
-            problems.append(
-                self.env._(
-                    "Bill %(bill)s is cancelled: adjust the corrected bill instead.", bill=bill.name
+        for bill in self._get_bills():
+            if bill.state != "posted" or bill.reversal_move_ids.filtered(
+                lambda m: m.state == "posted" and m.utility_bill_kind == "cancel"
+            ):
+                problems.append(
+                    self.env._(
+                        "Bill %(bill)s is cancelled: adjust the corrected bill instead.",
+                        bill=bill.name,
+                    )
                 )
-            )
         kind = self.kind_id
+        problems += self._get_covered_bill_problems()
         if kind.is_evidence_required and not self.env["ir.attachment"].search_count(
             [("res_model", "=", self._name), ("res_id", "=", self.id)]
         ):
@@ -480,6 +526,35 @@ class UtilityAdjustment(models.Model):
                 )
         return problems
 
+    def _get_covered_bill_problems(self):
+        """The bills covered: of the same account, customer bills, no more than the
+        kind allows (Hilshire Village, TX: one billing cycle of two months; West
+        Harrison: three months)."""
+        self.ensure_one()
+        problems = []
+        kind = self.kind_id
+        others = self.covered_move_ids.filtered(
+            lambda m: m.utility_account_id != self.account_id or m.move_type != "out_invoice"
+        )
+        if others:
+            problems.append(
+                self.env._(
+                    "Only bills of account %(account)s can be covered: %(bills)s.",
+                    account=self.account_id.display_name,
+                    bills=", ".join(others.mapped("name")),
+                )
+            )
+        if self.bill_count > max(kind.bills_covered, 1):
+            problems.append(
+                self.env._(
+                    "A %(kind)s adjustment covers at most %(count)s bill(s): %(chosen)s chosen.",
+                    kind=kind.name,
+                    count=max(kind.bills_covered, 1),
+                    chosen=self.bill_count,
+                )
+            )
+        return problems
+
     @api.model
     def _get_user_limit(self, user):
         company = self.env.company
@@ -515,7 +590,10 @@ class UtilityAdjustment(models.Model):
                     )
                 )
             credits, explanation = adjustment._get_credits()
-            amount = sum(credits.values(), Decimal(0))
+            amount = sum(
+                (value for bill_credits in credits.values() for value in bill_credits.values()),
+                Decimal(0),
+            )
             if amount <= 0:
                 raise UserError(self.env._("The policy gives no credit on this bill."))
             adjustment._write_action(
@@ -604,20 +682,26 @@ class UtilityAdjustment(models.Model):
                 raise AccessError(self.env._("Nobody approves or rejects their own adjustment."))
 
     def _post(self, credits):
-        """The credit note: linked to the bill, one line per service, posted and
-        reconciled with the bill (or left as credit for the next one)."""
+        """The credit notes, one per bill covered: linked to their bill, one line
+        per service, posted together and reconciled with the bills (or left as
+        credit for the next one).
+
+        :param credits: {bill: {service type: Decimal}}, as ``_get_credits`` gives
+        """
         self.ensure_one()
-        bill = self.move_id.sudo()
         account = self.account_id
-        label = self.env._(
-            "%(kind)s adjustment for bill %(bill)s", kind=self.kind_id.name, bill=bill.name
-        )
-        income = {line.utility_service_type_id: line.account_id for line in bill.invoice_line_ids}
         today = fields.Date.context_today(self)
-        note = (
-            self.env["account.move"]
-            .sudo()
-            .create(
+        vals_list, labels = [], []
+        for adjusted, bill_credits in credits.items():
+            bill = adjusted.sudo()
+            label = self.env._(
+                "%(kind)s adjustment for bill %(bill)s", kind=self.kind_id.name, bill=bill.name
+            )
+            labels.append(label)
+            income = {
+                line.utility_service_type_id: line.account_id for line in bill.invoice_line_ids
+            }
+            vals_list.append(
                 {
                     "move_type": "out_refund",
                     "partner_id": bill.partner_id.id,
@@ -644,20 +728,21 @@ class UtilityAdjustment(models.Model):
                                 "tax_ids": [Command.clear()],
                             }
                         )
-                        for service_type, value in credits.items()
+                        for service_type, value in bill_credits.items()
                     ],
                 }
             )
-        )
-        note.action_post()
+        notes = self.env["account.move"].sudo().create(vals_list)
+        notes.action_post()
         self.env["utility.payment.poster"].sudo()._apply_open_credits(account)
-        self._write_action({"state": "posted", "credit_note_id": note.id, "date_approved": today})
+        main = notes.filtered(lambda n: n.reversed_entry_id == self.move_id)[:1] or notes[:1]
+        self._write_action({"state": "posted", "credit_note_id": main.id, "date_approved": today})
         account.message_post(
             body=self.env._(
                 "%(label)s: %(amount)s (%(note)s).",
-                label=label,
+                label="; ".join(labels),
                 amount=format_amount(self.env, -self.amount, self.currency_id),
-                note=note.name,
+                note=", ".join(notes.mapped("name")),
             )
         )
-        return note
+        return notes

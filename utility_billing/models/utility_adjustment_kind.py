@@ -1,6 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
+# Policies that compute a credit from each bill's own usage or days: they may
+# cover several bills. The others credit one amount (a pool's volume, a sum).
+MULTI_BILL_POLICIES = ("leak", "over_registration", "vacation")
 POLICIES = [
     ("leak", "Leak: share of the usage above average, re-rated"),
     ("pool_fill", "Pool fill: sewer on the pool's volume"),
@@ -97,3 +101,29 @@ class UtilityAdjustmentKind(models.Model):
         "the test, or to the meter's last passed test if it is more recent (Gridley, CA: "
         "six months).",
     )
+    bills_covered = fields.Integer(
+        string="Bills It May Cover",
+        default=1,
+        help="How many bills one adjustment may credit: a leak that ran over two bills "
+        "(leak, meter over-registration and vacation policies only).",
+    )
+
+    _sql_constraints = [
+        (
+            "bills_covered_positive",
+            "CHECK(bills_covered >= 1)",
+            "An adjustment covers at least one bill.",
+        ),
+    ]
+
+    @api.constrains("bills_covered", "policy")
+    def _check_bills_covered(self):
+        bad = self.filtered(lambda k: k.bills_covered > 1 and k.policy not in MULTI_BILL_POLICIES)
+        if bad:
+            raise ValidationError(
+                self.env._(
+                    "Only leak, meter over-registration and vacation kinds cover more than "
+                    "one bill: %(kinds)s.",
+                    kinds=", ".join(bad.mapped("name")),
+                )
+            )

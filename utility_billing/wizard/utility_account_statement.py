@@ -140,7 +140,7 @@ class UtilityAccountStatement(models.TransientModel):
             return kind, move.name, description
         if move.move_type == "out_refund" and move.utility_adjustment_id:
             adjustment = move.utility_adjustment_id
-            adjusted = adjustment.move_id
+            adjusted = move.reversed_entry_id or adjustment.move_id
             return (
                 self.env._("Adjustment"),
                 move.name,
