@@ -96,6 +96,34 @@ class UtilityAccount(models.Model):
         )
         return order.with_env(self.env)
 
+    def _move_out(self, date_end, final_reads=None, **kwargs):
+        """A customer who moved out needs no more trips: the account's open orders
+        (a disconnect, a reconnect waiting for payment, a check read, a final read
+        still waiting for its crew) are cancelled, and the account's chatter says
+        which. The final-read order whose completion runs this move-out is not."""
+        bill = super()._move_out(date_end, final_reads=final_reads, **kwargs)
+        Order = self.env["utility.work.order"].sudo()
+        orders = Order.search(
+            [
+                ("account_id", "=", self.id),
+                ("state", "in", ("open", "hold")),
+                ("id", "!=", self.env.context.get("utility_work_order_completing") or 0),
+            ]
+        )
+        if orders:
+            reason = self.env._(
+                "The customer moved out on %(date)s.", date=format_date(self.env, date_end)
+            )
+            orders.with_context(utility_moved_out=True)._cancel(reason)
+            self.sudo().message_post(
+                body=self.env._(
+                    "Moved out on %(date)s: open work orders cancelled: %(orders)s.",
+                    date=format_date(self.env, date_end),
+                    orders=", ".join(f"{o.name} ({o.type.name})" for o in orders),
+                )
+            )
+        return bill
+
     def _order_opening_check(self, date_start):
         """A crew checks the opening readings of a move-in: one opening-read order
         per metered service, scheduled the day after the start date (a meter is read

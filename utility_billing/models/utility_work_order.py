@@ -593,7 +593,15 @@ class UtilityWorkOrder(models.Model):
         for order in orders.sudo():
             if order.kind == "disconnect" and order.state in ("open", "hold"):
                 paid = order.currency_id.round(order.amount_paid + amounts[order.account_id])
-                order.with_context(utility_work_order_action=True).amount_paid = paid
+                counted = payments.filtered(
+                    lambda p, o=order: o.account_id in p.line_ids.account_id
+                )
+                order.with_context(utility_work_order_action=True).write(
+                    {
+                        "amount_paid": paid,
+                        "payment_ids": [Command.link(p.id) for p in counted],
+                    }
+                )
                 if order.currency_id.compare_amounts(paid, order.amount_due) >= 0:
                     cancelled |= order
             elif (
@@ -604,6 +612,7 @@ class UtilityWorkOrder(models.Model):
                 released |= order
         if cancelled:
             cancelled._cancel(self.env._("The account paid the shut-off amount."))
+            cancelled.with_context(utility_work_order_action=True).is_cancelled_by_payment = True
         released._set_state("open")
         return cancelled | released
 

@@ -145,7 +145,10 @@ class UtilityWorkOrder(models.Model):
                 "state_id": self.move_out_state_id.id,
                 "zip": self.move_out_zip,
             }
-        account = self.account_id.with_user(self.move_out_user_id)
+        # The account's other open orders are cancelled by the move-out; not this one.
+        account = self.account_id.with_user(self.move_out_user_id).with_context(
+            utility_work_order_completing=self.id
+        )
         bill = account._move_out(
             date_end,
             final_reads={self.meter_id.id: self.reading_value},
@@ -168,6 +171,8 @@ class UtilityWorkOrder(models.Model):
     # ------------------------------------------------------------------
     def _cancel(self, reason):
         res = super()._cancel(reason)
+        if self.env.context.get("utility_moved_out"):
+            return res
         for order in self.filtered(lambda o: o.is_move_out and o.account_id):
             order.account_id.sudo().message_post(
                 body=self.env._(

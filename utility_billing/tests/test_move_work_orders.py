@@ -187,3 +187,31 @@ class TestMoveWorkOrders(BillingCommon):
         # Who is billed does not change.
         self.assertEqual(reading.service_id.account_id, new)
         self.assertEqual((new.state, new.partner_id.name), ("active", "Nora Newcomer"))
+
+    def test_direct_move_out_cancels_the_accounts_open_orders(self):
+        account, neighbour = self._billed_accounts(2)
+        Order = self.env["utility.work.order"]
+        disconnect = Order._create_for("disconnect", account, amount_due=10.0)
+        leak = Order._create_for("leak", account)
+        other = Order._create_for("leak", neighbour)
+        self._move_out_form(account, "now")
+        for order in disconnect | leak:
+            self.assertEqual(order.state, "cancelled")
+            self.assertEqual(order.cancel_reason, "The customer moved out on 02/20/2025.")
+        self.assertEqual(other.state, "open", "the neighbour's order is not touched")
+        bodies = account.message_ids.mapped("body")
+        self.assertTrue(
+            any(
+                f"open work orders cancelled: {disconnect.name} (" in body and leak.name in body
+                for body in bodies
+            )
+        )
+        self.assertFalse(any("the account stays active" in body for body in bodies))
+
+    def test_crew_move_out_cancels_the_other_orders_not_its_own(self):
+        account = self._billed_accounts(1)
+        self._move_out_form(account, "crew")
+        final = self.env["utility.work.order"].search([("account_id", "=", account.id)])
+        leak = self.env["utility.work.order"]._create_for("leak", account)
+        self._complete(final)
+        self.assertEqual((final.state, leak.state), ("done", "cancelled"))
