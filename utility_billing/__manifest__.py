@@ -9,7 +9,7 @@
     "author": "utility_billing developers",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["account", "mail", "queue_job", "fieldservice"],
+    "depends": ["account", "mail", "queue_job", "fieldservice", "report_xlsx"],
     "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/utility_billing_security.xml",
@@ -100,6 +100,9 @@
         "report/utility_customer_deposit_letter_report.xml",
         "data/mail_template_deposit_data.xml",
         "views/utility_customer_deposit_letter_views.xml",
+        "security/utility_rate_whatif_security.xml",
+        "views/utility_rate_whatif_views.xml",
+        "report/utility_rate_whatif_report.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

@@ -144,3 +144,10 @@ from . import utility_customer_deposit_letter
 from . import utility_demo_town_records
 from . import utility_work_order_payment
 from . import utility_payment_work_order
+from . import utility_rate_whatif_line_mixin
+from . import utility_rate_whatif
+from . import utility_rate_whatif_revenue
+from . import utility_rate_whatif_bill
+from . import utility_rate_whatif_account
+from . import utility_rate_whatif_xlsx
+from . import utility_demo_town_whatif

@@ -129,6 +129,7 @@ class AccountMove(models.Model):
         return self.env["utility.rate.version"].search_fetch(
             [
                 ("schedule_id", "in", schedules.ids),
+                ("is_proposed", "=", False),
                 (
                     "date_start",
                     ">",

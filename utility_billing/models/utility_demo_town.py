@@ -104,6 +104,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_level_pay()
         self._generate_counter()
         self._generate_records()
+        self._generate_whatif()
         return True
 
     # ------------------------------------------------------------------

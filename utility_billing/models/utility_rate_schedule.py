@@ -202,11 +202,13 @@ class UtilityRateSchedule(models.Model):
         for schedule in self:
             schedule.version_count = counts.get(schedule, 0)
 
-    @api.depends("version_ids.date_start")
+    @api.depends("version_ids.date_start", "version_ids.is_proposed")
     def _compute_current_version_id(self):
         today = fields.Date.context_today(self)
         for schedule in self:
-            in_force = schedule.version_ids.filtered(lambda v: v.date_start <= today)
+            in_force = schedule.version_ids.filtered(
+                lambda v: v.date_start <= today and not v.is_proposed
+            )
             schedule.current_version_id = in_force.sorted("date_start")[-1:]
 
     def _compute_rate_problems(self):
@@ -245,6 +247,10 @@ class UtilityRateSchedule(models.Model):
         once per batch and then ``lib.rating.rate()`` per account without
         touching the ORM again.
 
+        Proposed versions (``is_proposed``, drafts for the rate what-if) are
+        left out, so no bill is ever priced by one; only the rate what-if
+        asks for them, with the context key ``utility_rate_with_proposed``.
+
         :return: dict {schedule id: lib.rating.RatePlan}
         """
         if not self:
@@ -264,8 +270,11 @@ class UtilityRateSchedule(models.Model):
                 "winter_lesser_of_current",
             ]
         )
+        version_domain = [("schedule_id", "in", schedules.ids)]
+        if not self.env.context.get("utility_rate_with_proposed"):
+            version_domain.append(("is_proposed", "=", False))
         versions = self.env["utility.rate.version"].search_fetch(
-            [("schedule_id", "in", schedules.ids)],
+            version_domain,
             [
                 "schedule_id",
                 "date_start",

@@ -38,6 +38,15 @@ class UtilityRateVersion(models.Model):
         help="Ordinance or resolution that set these rates (printed nowhere on bills).",
     )
     date_start = fields.Date(string="Effective From", required=True, index=True)
+    is_proposed = fields.Boolean(
+        string="Proposed (What-If Only)",
+        index=True,
+        copy=False,
+        help="A draft of a rate change for a council hearing: the rate what-if prices "
+        "last year's bills with it, and no bill ever does (billing runs, special bills, "
+        "the rate calculator and adjustments read only the versions not proposed). "
+        "Untick it once the council adopts the rates.",
+    )
     date_end = fields.Date(
         string="Effective To",
         compute="_compute_date_end",
@@ -107,13 +116,20 @@ class UtilityRateVersion(models.Model):
         ),
     ]
 
-    @api.depends("date_start", "schedule_id.version_ids.date_start")
+    @api.depends(
+        "date_start", "is_proposed", "schedule_id.version_ids.date_start",
+        "schedule_id.version_ids.is_proposed",
+    )  # fmt: skip
     def _compute_date_end(self):
         for version in self:
+            # A proposed version ends nothing: the version in force stays in force.
             later = [
                 other.date_start
                 for other in version.schedule_id.version_ids
-                if other.date_start and version.date_start and other.date_start > version.date_start
+                if other.date_start
+                and version.date_start
+                and other.date_start > version.date_start
+                and not other.is_proposed
             ]
             version.date_end = min(later) - timedelta(days=1) if later else False
 
@@ -126,7 +142,7 @@ class UtilityRateVersion(models.Model):
         for version in self:
             version.line_count = counts.get(version, 0)
 
-    @api.depends("schedule_id", "date_start", "name")
+    @api.depends("schedule_id", "date_start", "name", "is_proposed")
     def _compute_display_name(self):
         for version in self:
             start = fields.Date.to_string(version.date_start) if version.date_start else ""
@@ -135,7 +151,11 @@ class UtilityRateVersion(models.Model):
                 schedule=version.schedule_id.display_name or "",
                 date=start,
             )
-            version.display_name = f"{label} ({version.name})" if version.name else label
+            if version.name:
+                label = f"{label} ({version.name})"
+            if version.is_proposed:
+                label = self.env._("%(version)s, proposed", version=label)
+            version.display_name = label
 
     def copy_data(self, default=None):
         """A copy is the draft of the next rate change: dated a year after the

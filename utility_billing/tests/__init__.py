@@ -82,3 +82,5 @@ from . import test_account_status_letter
 from . import test_move_work_orders
 from . import test_deposit_letters
 from . import test_demo_town_records
+from . import test_rate_whatif
+from . import test_lib_whatif

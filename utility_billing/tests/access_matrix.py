@@ -40,6 +40,8 @@ MODEL_ACCESS = {
     "res.config.settings": _row("-", "-", "-", "crw"),
     # Billing
     "utility.billing.run": _row("r", "r", "crw", "crwu"),
+    "utility.rate.whatif": _row("-", "-", "r", "crwu"),
+    "utility.rate.whatif.revenue": _row("-", "-", "r", "crwu"),
     "account.move": _row("r", "r", "crwu", "crwu", "-", "r"),
     # Cashiering
     "utility.cashier.session": _row("crw", "crw", "crw", "crwu"),

@@ -1,0 +1,906 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Rate what-if: last year's bills priced again under proposed rates.
+
+For a council rate hearing a supervisor drafts proposed rate versions
+(``utility.rate.version.is_proposed``: no bill is ever priced by one) and
+compares, for every cycle bill posted in the window, what was billed with
+what the proposed rates would have billed. Nothing is posted.
+
+How it stays fast (100,000 accounts x 12 months): one SQL statement reads the
+rating input of every billed service period (usage from its billed readings,
+class, meter size, carts, ERUs, units, days...); a second groups the identical
+inputs with their counts. Each **distinct** input is rated once with
+``lib.rating`` (the billing run's own engine) under the rates that billed it
+and under the proposed ones; the sums per service and class, the percentiles
+and the accounts most affected are then grouped again in SQL.
+"""
+
+import html
+import time
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount, format_date
+
+from ..lib import rating
+from ..lib import whatif as whatif_lib
+from ..lib.units import _GALLONS_PER_UNIT, convert
+
+# A proposed version is priced "as if in force the whole window": it is
+# re-dated to this day, before any bill, and is the plan's only version.
+ALWAYS = date(1900, 1, 1)
+# Inputs of the typical bills and of the table at chosen usages: a 30-day
+# month of a service billed whole.
+TYPICAL_FROM = date(2001, 1, 1)
+TYPICAL_TO = date(2001, 1, 31)
+TOP_ACCOUNTS = 25
+MAX_PROBLEMS = 10
+# Columns of one rating input, as the grouping query returns them (NULLs
+# turned into -1 / '' so that equal inputs compare equal in SQL).
+KEY_COLUMNS = (
+    "schedule_id",
+    "service_type_id",
+    "customer_class",
+    "date_from",
+    "date_to",
+    "months",
+    "meter_size",
+    "discount_program",
+    "is_inside_city",
+    "cart_count",
+    "cart_size",
+    "eru_count",
+    "dwelling_units",
+    "kwh",
+    "gallons",
+    "water_gallons",
+    "demand_kw",
+    "winter_average",
+    "service_days",
+    "period_days",
+)
+
+
+def _key_columns():
+    return SQL(", ").join(SQL.identifier(name) for name in KEY_COLUMNS)
+
+
+class UtilityRateWhatif(models.Model):
+    _name = "utility.rate.whatif"
+    _description = "Rate What-If"
+    _inherit = ["mail.thread", "utility.locked.fields.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------------
+    # What is compared
+    # ------------------------------------------------------------------
+    name = fields.Char(required=True, tracking=True, help="e.g. FY2027 water rate proposal")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        [("draft", "Draft"), ("computed", "Computed")],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    date_from = fields.Date(
+        string="Bills From",
+        required=True,
+        default=lambda self: self._default_date_to() - relativedelta(years=1) + timedelta(days=1),
+        tracking=True,
+        help="Cycle bills whose service period ends on or after this day are priced again.",
+    )
+    date_to = fields.Date(
+        string="Bills To",
+        required=True,
+        default=lambda self: self._default_date_to(),
+        tracking=True,
+        help="... and on or before this day: the last twelve months by default.",
+    )
+    version_ids = fields.Many2many(
+        "utility.rate.version",
+        string="Proposed Rates",
+        domain="[('is_proposed', '=', True), ('company_id', 'in', (company_id, False))]",
+        check_company=True,
+        help="Proposed versions (one per rate schedule) priced as if in force for the "
+        "whole window; the other schedules keep the rates that billed them.",
+    )
+    usage_list = fields.Char(
+        string="Usages for the Bill Table",
+        default="0, 2, 5, 10, 20, 50",
+        help="Usages (in each schedule's unit) at which a month's bill is shown under "
+        "the rates in force and the proposed ones.",
+    )
+    note = fields.Text(help="Printed under the title of the council packet.")
+
+    # ------------------------------------------------------------------
+    # Results (written by Compute only)
+    # ------------------------------------------------------------------
+    revenue_line_ids = fields.One2many(
+        "utility.rate.whatif.revenue", "whatif_id", string="Revenue", readonly=True
+    )
+    bill_line_ids = fields.One2many(
+        "utility.rate.whatif.bill", "whatif_id", string="Bill Impact", readonly=True
+    )
+    account_line_ids = fields.One2many(
+        "utility.rate.whatif.account", "whatif_id", string="Most Affected", readonly=True
+    )
+    bill_count = fields.Integer(string="Bills Priced", readonly=True)
+    account_count = fields.Integer(string="Accounts", readonly=True)
+    special_bill_count = fields.Integer(
+        string="Other Bills Left Out",
+        readonly=True,
+        help="Final bills, bills on demand, back-bills and corrected bills of the window: "
+        "not priced again (their periods are not a customer's ordinary month).",
+    )
+    amount_billed = fields.Monetary(string="Billed", readonly=True, tracking=True)
+    amount_rerated = fields.Monetary(
+        string="Priced Again at Billed Rates",
+        readonly=True,
+        help="The same bills priced again by the rating engine at the rates that billed "
+        "them: equal to Billed when the what-if reproduces last year's bills.",
+    )
+    amount_proposed = fields.Monetary(string="Proposed", readonly=True, tracking=True)
+    amount_change = fields.Monetary(string="Change", readonly=True)
+    change_percent = fields.Float(string="Change %", digits=(16, 1), readonly=True)
+    difference_bill_count = fields.Integer(
+        string="Bills Not Reproduced",
+        readonly=True,
+        help="Bills whose price at the billed rates differs from what was billed (a "
+        "meter, class or service changed since, or a bill was adjusted): their "
+        "proposed amount is as uncertain as that difference.",
+    )
+    date_computed = fields.Datetime(string="Computed On", readonly=True)
+    computed_by_id = fields.Many2one("res.users", readonly=True)
+    duration = fields.Float(digits=(16, 1), readonly=True, help="Seconds the last Compute took.")
+    input_count = fields.Integer(
+        string="Distinct Inputs",
+        readonly=True,
+        help="Different rating inputs among the bills: each was priced once.",
+    )
+    chart_html = fields.Html(
+        string="Chart", compute="_compute_chart_html", sanitize=False, readonly=True
+    )
+
+    _sql_constraints = [
+        (
+            "dates_check",
+            "CHECK(date_to >= date_from)",
+            "The window of bills cannot end before it starts.",
+        ),
+    ]
+
+    @api.model
+    def _default_date_to(self):
+        return fields.Date.context_today(self)
+
+    # ------------------------------------------------------------------
+    # Guard: results and state are written by Compute and Reset only
+    # ------------------------------------------------------------------
+    def _get_action_fields(self):
+        return {
+            "state",
+            "bill_count",
+            "account_count",
+            "special_bill_count",
+            "amount_billed",
+            "amount_rerated",
+            "amount_proposed",
+            "amount_change",
+            "change_percent",
+            "difference_bill_count",
+            "date_computed",
+            "computed_by_id",
+            "duration",
+            "input_count",
+            "revenue_line_ids",
+            "bill_line_ids",
+            "account_line_ids",
+        }
+
+    def _get_locked_records(self):
+        return self.filtered(lambda whatif: whatif.state == "computed")
+
+    def _get_locked_writable_fields(self):
+        return {"name", "note"}
+
+    def _get_locked_message(self, names=()):
+        return self.env._(
+            "This what-if is computed: reset it to draft before changing what it compares."
+        )
+
+    # ------------------------------------------------------------------
+    # Chart (on the form and in the council packet)
+    # ------------------------------------------------------------------
+    @api.depends("revenue_line_ids.amount_billed", "revenue_line_ids.amount_proposed")
+    def _compute_chart_html(self):
+        for whatif in self:
+            whatif.chart_html = whatif._render_chart()
+
+    def _render_chart(self):
+        """Billed and proposed revenue per service as horizontal bars (plain HTML:
+        the web client and wkhtmltopdf both draw it)."""
+        totals = defaultdict(lambda: [Decimal(0), Decimal(0)])
+        for line in self.revenue_line_ids:
+            pair = totals[line.service_type_id.name or ""]
+            pair[0] += Decimal(str(line.amount_billed))
+            pair[1] += Decimal(str(line.amount_proposed))
+        if not totals:
+            return False
+        top = max(max(pair) for pair in totals.values()) or Decimal(1)
+        rows = []
+        for name, (billed, proposed) in sorted(totals.items()):
+            bars = []
+            for label, amount, color in (
+                (self.env._("Billed"), billed, "#8c8c8c"),
+                (self.env._("Proposed"), proposed, "#1f6fb2"),
+            ):
+                width = max(int(amount * 100 / top), 1 if amount else 0)
+                bars.append(
+                    '<div style="display:flex;align-items:center;margin:2px 0;">'
+                    f'<span style="width:80px;font-size:11px;">{html.escape(label)}</span>'
+                    f'<span style="display:inline-block;height:14px;width:{width * 3}px;'
+                    f'background:{color};"></span>'
+                    f'<span style="margin-left:6px;font-size:11px;">'
+                    f"{html.escape(format_amount(self.env, float(amount), self.currency_id))}"
+                    "</span></div>"
+                )
+            rows.append(
+                f'<div style="margin-bottom:8px;"><strong>{html.escape(name)}</strong>'
+                f"{''.join(bars)}</div>"
+            )
+        return "".join(rows)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_compute(self):
+        for whatif in self:
+            whatif._compute_whatif()
+        return True
+
+    def action_reset_to_draft(self):
+        for whatif in self:
+            whatif._as_action().write(
+                {
+                    "state": "draft",
+                    "revenue_line_ids": [Command.clear()],
+                    "bill_line_ids": [Command.clear()],
+                    "account_line_ids": [Command.clear()],
+                }
+            )
+        return True
+
+    def action_view_chart(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "utility_billing.utility_rate_whatif_revenue_action"
+        )
+        action["domain"] = [("whatif_id", "=", self.id)]
+        action["display_name"] = self.name
+        return action
+
+    def action_print_pdf(self):
+        self.ensure_one()
+        self._check_computed()
+        return self.env.ref("utility_billing.utility_rate_whatif_report").report_action(self)
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        self._check_computed()
+        return self.env.ref("utility_billing.utility_rate_whatif_xlsx").report_action(self)
+
+    def _check_computed(self):
+        if self.state != "computed":
+            raise UserError(self.env._("Compute the what-if first: it has no figures yet."))
+
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
+    def _get_input_problems(self):
+        """Everything wrong with what the supervisor asked, as sentences."""
+        self.ensure_one()
+        problems = []
+        versions = self.version_ids
+        if not versions:
+            problems.append(
+                self.env._(
+                    "Pick at least one proposed rate version: draft one on a rate schedule "
+                    "(Versions, tick Proposed) and add it under Proposed Rates."
+                )
+            )
+        problems.extend(
+            self.env._(
+                "%(version)s is not a proposed version: a what-if compares proposed rates "
+                "only (tick Proposed on a copy of it).",
+                version=version.display_name,
+            )
+            for version in versions.filtered(lambda v: not v.is_proposed)
+        )
+        by_schedule = defaultdict(list)
+        for version in versions:
+            by_schedule[version.schedule_id].append(version)
+        problems.extend(
+            self.env._(
+                "%(schedule)s has %(count)s proposed versions here: keep one per rate schedule.",
+                schedule=schedule.display_name,
+                count=len(found),
+            )
+            for schedule, found in by_schedule.items()
+            if len(found) > 1
+        )
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            problems.append(self.env._("The window of bills ends before it starts."))
+        _usages, usage_problems = whatif_lib.parse_usages(self.usage_list)
+        problems.extend(
+            self.env._("Usages for the bill table: %(problem)s.", problem=problem)
+            for problem in usage_problems
+        )
+        return problems
+
+    def _compute_whatif(self):
+        """Price the window's cycle bills under the proposed rates and store the
+        comparison. Raises a UserError (changing nothing) on bad input."""
+        self.ensure_one()
+        problems = self._get_input_problems()
+        if problems:
+            raise UserError("\n".join(problems))
+        started = time.perf_counter()
+        self._read_periods()
+        keys = self._read_keys()
+        if not keys:
+            raise UserError(
+                self.env._(
+                    "No cycle bill was posted for a service period ending between %(start)s "
+                    "and %(end)s: there is nothing to compare. Choose a window with bills.",
+                    start=format_date(self.env, self.date_from),
+                    end=format_date(self.env, self.date_to),
+                )
+            )
+        plans = self._get_plans({key["schedule_id"] for key in keys})
+        rated = self._rate_keys(keys, plans)
+        vals = self._prepare_result_vals(keys, rated, plans)
+        vals.update(
+            state="computed",
+            input_count=len(keys),
+            special_bill_count=self._count_special_bills(),
+            date_computed=fields.Datetime.now(),
+            computed_by_id=self.env.uid,
+            duration=time.perf_counter() - started,
+        )
+        self._as_action().write(
+            dict(
+                vals,
+                revenue_line_ids=[Command.clear()] + vals["revenue_line_ids"],
+                bill_line_ids=[Command.clear()] + vals["bill_line_ids"],
+                account_line_ids=[Command.clear()] + vals["account_line_ids"],
+            )
+        )
+        self._drop_work_tables()
+
+    def _drop_work_tables(self):
+        self.env.cr.execute(
+            "DROP TABLE IF EXISTS utility_whatif_period, utility_whatif_keyed, "
+            "utility_whatif_key, utility_whatif_rated"
+        )
+
+    def _read_periods(self):
+        """One row per billed service period of the window's posted cycle bills,
+        with everything ``lib.rating`` needs, in a temporary table.
+
+        Mirrors what ``utility.bill.builder`` reads for a bill: the usage of a
+        metered service is the sum of its billed readings in the period
+        (gallons, or kWh and the peak demand), the water of a bill is the sum
+        over its water meters (sewer on water), a service without a meter of its
+        own takes the bill's water meter size, and a service started or stopped
+        inside the period is prorated by its days of service over the days of
+        the period, or of the standard cycle period when that is longer.
+        Accounts, meters and services are read as they are today.
+        """
+        for model, names in (
+            ("utility.service.period", ["service_id", "move_id", "state", "date_from", "date_to"]),
+            ("account.move", ["state", "utility_bill_kind"]),
+            ("account.move.line", ["price_subtotal", "utility_service_id"]),
+            ("utility.meter.reading", ["consumption", "state", "date", "service_id"]),
+            ("utility.winter.average", ["volume", "date_window_end"]),
+        ):
+            self.env[model].flush_model(names)
+        units = list(_GALLONS_PER_UNIT)
+        cr = self.env.cr
+        self._drop_work_tables()
+        cr.execute(
+            """
+            CREATE TEMP TABLE utility_whatif_period ON COMMIT DROP AS
+            SELECT p.move_id, s.account_id, s.service_type_id,
+                   s.rate_schedule_id AS schedule_id, p.date_from, p.date_to,
+                   mv.utility_period_start AS bill_from, mv.utility_period_end AS bill_to,
+                   s.date_start AS service_start, s.date_end AS service_end,
+                   COALESCE(cy.frequency_months, 1) AS months,
+                   COALESCE(loc.customer_class, '') AS customer_class,
+                   COALESCE(a.discount_program, '') AS discount_program,
+                   COALESCE(loc.is_inside_city, FALSE) AS is_inside_city,
+                   COALESCE(s.cart_count, 0) AS cart_count,
+                   COALESCE(s.cart_size, '') AS cart_size,
+                   COALESCE(s.eru_count, 0)::numeric AS eru_count,
+                   COALESCE(s.dwelling_unit_count, 0) AS dwelling_units,
+                   COALESCE(st.is_metered, FALSE) AS is_metered,
+                   COALESCE(mt.size, '') AS meter_size,
+                   COALESCE(mt.unit, '') AS meter_unit,
+                   u.quantity, u.gallons, u.demand_kw, wa.volume AS winter_average,
+                   COALESCE(b.amount, 0) AS amount_billed
+              FROM utility_service_period p
+              JOIN account_move mv ON mv.id = p.move_id
+              JOIN utility_account_service s ON s.id = p.service_id
+              JOIN utility_service_type st ON st.id = s.service_type_id
+              JOIN utility_rate_schedule sch ON sch.id = s.rate_schedule_id
+              JOIN utility_account a ON a.id = s.account_id
+              JOIN utility_service_location loc ON loc.id = a.location_id
+              LEFT JOIN utility_billing_cycle cy ON cy.id = a.cycle_id
+              LEFT JOIN utility_meter mt ON mt.id = s.meter_id
+              LEFT JOIN LATERAL (
+                    SELECT SUM(r.consumption::numeric) AS quantity,
+                           SUM(r.consumption::numeric * g.gallons) AS gallons,
+                           MAX(r.demand_kw::numeric) AS demand_kw
+                      FROM utility_meter_reading r
+                      JOIN utility_meter rm ON rm.id = r.meter_id
+                      LEFT JOIN unnest(%(units)s::varchar[], %(factors)s::numeric[])
+                           AS g(unit, gallons) ON g.unit = rm.unit
+                     WHERE r.service_id = p.service_id
+                       AND r.date > p.date_from AND r.date <= p.date_to
+                       AND r.state = 'billed'
+                   ) u ON st.is_metered
+              LEFT JOIN LATERAL (
+                    SELECT w.volume::numeric AS volume
+                      FROM utility_winter_average w
+                     WHERE w.service_id = p.service_id AND w.date_window_end < p.date_to
+                     ORDER BY w.date_window_end DESC, w.id DESC
+                     LIMIT 1
+                   ) wa ON sch.volume_basis = 'winter_average'
+              LEFT JOIN LATERAL (
+                    SELECT SUM(l.price_subtotal) AS amount
+                      FROM account_move_line l
+                     WHERE l.move_id = p.move_id AND l.utility_service_id = p.service_id
+                       AND l.display_type = 'product'
+                   ) b ON TRUE
+             WHERE p.state = 'billed'
+               AND p.company_id = %(company)s
+               AND p.date_to BETWEEN %(date_from)s AND %(date_to)s
+               AND mv.state = 'posted'
+               AND mv.utility_bill_kind = 'cycle'
+            """,
+            {
+                "units": units,
+                "factors": [str(_GALLONS_PER_UNIT[unit]) for unit in units],
+                "company": self.company_id.id,
+                "date_from": self.date_from,
+                "date_to": self.date_to,
+            },
+        )
+
+    def _read_keys(self):
+        """The distinct rating inputs of the window's bills, with how many bills
+        have each and what they were billed (a temporary table, and as dicts)."""
+        cr = self.env.cr
+        cr.execute(
+            """
+            CREATE TEMP TABLE utility_whatif_keyed ON COMMIT DROP AS
+            SELECT account_id, schedule_id, service_type_id, customer_class,
+                   date_from, date_to, months, discount_program, is_inside_city,
+                   cart_count, cart_size, eru_count, dwelling_units,
+                   CASE WHEN meter_size <> '' THEN meter_size
+                        ELSE COALESCE(MAX(NULLIF(meter_size, '')) FILTER (
+                            WHERE is_metered AND meter_unit <> 'kwh') OVER bill, '')
+                   END AS meter_size,
+                   CASE WHEN is_metered AND meter_unit = 'kwh'
+                        THEN COALESCE(quantity, 0) ELSE -1 END AS kwh,
+                   CASE WHEN is_metered AND meter_unit <> 'kwh'
+                        THEN COALESCE(gallons, 0) ELSE -1 END AS gallons,
+                   COALESCE(SUM(gallons) FILTER (
+                       WHERE is_metered AND meter_unit <> 'kwh') OVER bill, -1)
+                       AS water_gallons,
+                   COALESCE(demand_kw, -1) AS demand_kw,
+                   COALESCE(winter_average, -1) AS winter_average,
+                   CASE WHEN is_partial THEN date_to - date_from ELSE -1 END AS service_days,
+                   CASE WHEN is_partial THEN period_days ELSE -1 END AS period_days,
+                   amount_billed
+              FROM (
+                    SELECT *, (service_start >= bill_from OR service_end <= bill_to)
+                              AND date_to - date_from < period_days AS is_partial
+                      FROM (
+                            SELECT *, GREATEST(
+                                       bill_to - bill_from,
+                                       (bill_from + make_interval(months => months))::date
+                                           - bill_from) AS period_days
+                              FROM utility_whatif_period
+                           ) with_days
+                   ) periods
+            WINDOW bill AS (PARTITION BY move_id)
+            """
+        )
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE utility_whatif_key ON COMMIT DROP AS
+                SELECT row_number() OVER () AS id, %(columns)s,
+                       COUNT(*) AS bill_count, SUM(amount_billed) AS amount_billed
+                  FROM utility_whatif_keyed
+                 GROUP BY %(columns)s
+                """,
+                columns=_key_columns(),
+            )
+        )
+        cr.execute(
+            SQL(
+                "SELECT id, %s, bill_count, amount_billed FROM utility_whatif_key",
+                _key_columns(),
+            )
+        )
+        names = ["id", *KEY_COLUMNS, "bill_count", "amount_billed"]
+        return [dict(zip(names, row, strict=True)) for row in cr.fetchall()]
+
+    def _count_special_bills(self):
+        return self.env["account.move"].search_count(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "posted"),
+                ("utility_bill_kind", "in", ("final", "demand", "back", "rebill")),
+                ("utility_period_end", ">=", self.date_from),
+                ("utility_period_end", "<=", self.date_to),
+            ]
+        )
+
+    def _get_plans(self, schedule_ids):
+        """Per schedule: (plan that billed, plan of the proposed rates or None,
+        plan of the rates in force at the end of the window)."""
+        schedules = self.env["utility.rate.schedule"].browse(schedule_ids)
+        actual = schedules._get_rate_plan()
+        proposed_by_schedule = {v.schedule_id.id: v for v in self.version_ids}
+        with_proposed = (
+            schedules.filtered(lambda s: s.id in proposed_by_schedule)
+            .with_context(utility_rate_with_proposed=True)
+            ._get_rate_plan()
+        )
+        plans = {}
+        for schedule_id, plan in actual.items():
+            proposed = None
+            version = proposed_by_schedule.get(schedule_id)
+            if version:
+                found = next(v for v in with_proposed[schedule_id].versions if v.id == version.id)
+                proposed = replace(plan, versions=(replace(found, date_start=ALWAYS),))
+            in_force = plan.version_at(self.date_to) or (plan.versions[:1] or [None])[0]
+            today = (
+                replace(plan, versions=(replace(in_force, date_start=ALWAYS),))
+                if in_force
+                else plan
+            )
+            plans[schedule_id] = (plan, proposed, today)
+        for schedule_id in proposed_by_schedule.keys() - plans.keys():
+            # A proposed schedule no bill of the window used: still priced for
+            # the table of bills (its bills at chosen usages).
+            schedule = self.env["utility.rate.schedule"].browse(schedule_id)
+            plan = schedule._get_rate_plan()[schedule_id]
+            found = next(
+                v
+                for v in schedule.with_context(utility_rate_with_proposed=True)
+                ._get_rate_plan()[schedule_id]
+                .versions
+                if v.id == proposed_by_schedule[schedule_id].id
+            )
+            proposed = replace(plan, versions=(replace(found, date_start=ALWAYS),))
+            in_force = plan.version_at(self.date_to)
+            today = (
+                replace(plan, versions=(replace(in_force, date_start=ALWAYS),))
+                if in_force
+                else proposed
+            )
+            plans[schedule_id] = (plan, proposed, today)
+        return plans
+
+    @api.model
+    def _prepare_rating_input(self, key, plan):
+        """The ``lib.rating`` input of a key, as ``utility.bill.builder`` builds it."""
+        unit = plan.usage_unit
+        own = Decimal(0)
+        if key["kwh"] >= 0:
+            own = Decimal(key["kwh"])
+        elif key["gallons"] >= 0:
+            own = convert(Decimal(key["gallons"]), "gallon", unit) if unit != "kwh" else own
+        water = None
+        if key["water_gallons"] >= 0 and unit != "kwh":
+            water = rating.round_fraction(
+                convert(Decimal(key["water_gallons"]), "gallon", unit), rating.QUANTITY_QUANTUM
+            )
+        partial = key["service_days"] >= 0
+        return rating.RatingInput(
+            date_from=key["date_from"],
+            date_to=key["date_to"],
+            usage=rating.round_fraction(own, rating.QUANTITY_QUANTUM),
+            period_factor=Decimal(key["months"]),
+            meter_size=key["meter_size"] or None,
+            customer_class=key["customer_class"] or None,
+            is_inside_city=key["is_inside_city"],
+            cart_count=key["cart_count"],
+            cart_size=key["cart_size"] or None,
+            eru_count=Decimal(key["eru_count"]),
+            water_usage=water,
+            discount_program=key["discount_program"] or None,
+            winter_average=None if key["winter_average"] < 0 else Decimal(key["winter_average"]),
+            dwelling_units=key["dwelling_units"],
+            demand_kw=None if key["demand_kw"] < 0 else Decimal(key["demand_kw"]),
+            service_days=key["service_days"] if partial else None,
+            period_days=key["period_days"] if partial else None,
+        )
+
+    @staticmethod
+    def _undated(rating_input):
+        """The same input on a fixed calendar: a plan of one version prices it
+        the same whatever the dates (only its days count)."""
+        days = rating_input.days
+        return replace(
+            rating_input, date_from=TYPICAL_FROM, date_to=TYPICAL_FROM + timedelta(days=days)
+        )
+
+    def _rate_keys(self, keys, plans):
+        """Rate every distinct input once: at the billed rates and at the proposed
+        ones. :return: dict key id -> (re-rated, proposed, billed volume)."""
+        rated = {}
+        problems = {}
+        proposed_cache = {}
+        for key in keys:
+            plan, proposed_plan, _today = plans[key["schedule_id"]]
+            try:
+                rating_input = self._prepare_rating_input(key, plan)
+                result = rating.rate(plan, rating_input)
+                amount_proposed = result.amount_total
+                if proposed_plan:
+                    undated = self._undated(rating_input)
+                    cache_key = (key["schedule_id"], undated)
+                    amount_proposed = proposed_cache.get(cache_key)
+                    if amount_proposed is None:
+                        amount_proposed = proposed_cache[cache_key] = rating.rate(
+                            proposed_plan, undated
+                        ).amount_total
+            except ValueError as error:
+                problems.setdefault(str(error), key)
+                continue
+            rated[key["id"]] = (result.amount_total, amount_proposed, result.billed_volume)
+        if problems:
+            lines = list(problems)[:MAX_PROBLEMS]
+            if len(problems) > MAX_PROBLEMS:
+                lines.append(
+                    self.env._("... and %(count)s more.", count=len(problems) - MAX_PROBLEMS)
+                )
+            raise UserError(
+                self.env._(
+                    "Some bills cannot be priced; correct the rates and compute again:\n%(list)s",
+                    list="\n".join(lines),
+                )
+            )
+        return rated
+
+    def _prepare_result_vals(self, keys, rated, plans):
+        revenue = self._prepare_revenue_lines(keys, rated)
+        totals = {
+            name: sum((Decimal(str(line[name])) for line in revenue), Decimal(0))
+            for name in ("amount_billed", "amount_rerated", "amount_proposed")
+        }
+        percent = whatif_lib.change_percent(totals["amount_billed"], totals["amount_proposed"])
+        self.env.cr.execute(
+            "SELECT COUNT(DISTINCT account_id), COUNT(*) FROM utility_whatif_period"
+        )
+        account_count, bill_count = self.env.cr.fetchone()
+        return {
+            **totals,
+            "amount_change": totals["amount_proposed"] - totals["amount_billed"],
+            "change_percent": float(percent or 0),
+            "bill_count": bill_count,
+            "account_count": account_count,
+            "difference_bill_count": sum(line.pop("difference_bills") for line in revenue),
+            "revenue_line_ids": [Command.create(line) for line in revenue],
+            "bill_line_ids": [
+                Command.create(line) for line in self._prepare_bill_lines(keys, rated, plans)
+            ],
+            "account_line_ids": [
+                Command.create(line) for line in self._prepare_account_lines(rated)
+            ],
+        }
+
+    def _prepare_revenue_lines(self, keys, rated):
+        """Per service and class: bills, usage, billed, re-rated and proposed."""
+        self.env.cr.execute(
+            """
+            SELECT service_type_id, customer_class, COUNT(DISTINCT account_id)
+              FROM utility_whatif_period GROUP BY 1, 2
+            """
+        )
+        accounts = {(row[0], row[1]): row[2] for row in self.env.cr.fetchall()}
+        groups = {}
+        for key in keys:
+            current, proposed, volume = rated[key["id"]]
+            group_key = (key["service_type_id"], key["customer_class"])
+            group = groups.setdefault(
+                group_key,
+                {
+                    "service_type_id": key["service_type_id"],
+                    "customer_class": key["customer_class"] or False,
+                    "account_count": accounts.get(group_key, 0),
+                    "bill_count": 0,
+                    "usage": Decimal(0),
+                    "amount_billed": Decimal(0),
+                    "amount_rerated": Decimal(0),
+                    "amount_proposed": Decimal(0),
+                    "difference_bills": 0,
+                },
+            )
+            count = key["bill_count"]
+            billed = Decimal(key["amount_billed"]).quantize(rating.CENT)
+            group["bill_count"] += count
+            group["usage"] += volume * count
+            group["amount_billed"] += billed
+            group["amount_rerated"] += current * count
+            group["amount_proposed"] += proposed * count
+            if billed != current * count:
+                group["difference_bills"] += count
+        lines = []
+        for group in sorted(
+            groups.values(), key=lambda g: (g["service_type_id"], g["customer_class"] or "")
+        ):
+            percent = whatif_lib.change_percent(group["amount_billed"], group["amount_proposed"])
+            lines.append(
+                dict(
+                    group,
+                    usage=float(group["usage"]),
+                    amount_billed=float(group["amount_billed"]),
+                    amount_rerated=float(group["amount_rerated"]),
+                    amount_proposed=float(group["amount_proposed"]),
+                    amount_change=float(group["amount_proposed"] - group["amount_billed"]),
+                    change_percent=float(percent or 0),
+                )
+            )
+        return lines
+
+    def _prepare_bill_lines(self, keys, rated, plans):
+        """Typical bills (10th, 50th, 90th percentile of the billed volume per
+        bill of each proposed schedule and class: the most common input at that
+        volume) and bills at the chosen usages, at the rates in force at the end
+        of the window and at the proposed ones."""
+        usages, _problems = whatif_lib.parse_usages(self.usage_list)
+        proposed_ids = set(self.version_ids.schedule_id.ids)
+        by_group = defaultdict(list)
+        for key in keys:
+            if key["schedule_id"] in proposed_ids:
+                by_group[key["schedule_id"], key["customer_class"]].append(key)
+        lines = []
+        for (schedule_id, customer_class), group in sorted(
+            by_group.items(), key=lambda item: (item[0][0], item[0][1] or "")
+        ):
+            plan, proposed_plan, today = plans[schedule_id]
+            common = {
+                "schedule_id": schedule_id,
+                "service_type_id": group[0]["service_type_id"],
+                "customer_class": customer_class or False,
+                "usage_unit": plan.usage_unit,
+            }
+            distribution = defaultdict(int)
+            for key in group:
+                distribution[rated[key["id"]][2]] += key["bill_count"]
+            for percentile in whatif_lib.PERCENTILES:
+                volume = whatif_lib.weighted_percentile(distribution.items(), percentile)
+                at_volume = [key for key in group if rated[key["id"]][2] == volume]
+                key = max(at_volume, key=lambda k: (k["bill_count"], -k["id"]))
+                rating_input = self._undated(self._prepare_rating_input(key, plan))
+                lines.append(
+                    self._prepare_bill_line(
+                        dict(
+                            common,
+                            kind="percentile",
+                            percentile=percentile,
+                            usage=volume,
+                            meter_size=key["meter_size"] or False,
+                        ),
+                        rating_input,
+                        (today, proposed_plan),
+                    )
+                )
+            typical = max(group, key=lambda k: (k["bill_count"], -k["id"]))
+            base = self._prepare_rating_input(typical, plan)
+            for usage in usages:
+                rating_input = replace(
+                    base,
+                    date_from=TYPICAL_FROM,
+                    date_to=TYPICAL_TO,
+                    usage=usage,
+                    water_usage=usage,
+                    winter_average=None,
+                    period_factor=Decimal(1),
+                    service_days=None,
+                    period_days=None,
+                )
+                lines.append(
+                    self._prepare_bill_line(
+                        dict(
+                            common,
+                            kind="usage",
+                            percentile=0,
+                            usage=usage,
+                            meter_size=typical["meter_size"] or False,
+                        ),
+                        rating_input,
+                        (today, proposed_plan),
+                    )
+                )
+        return lines
+
+    def _prepare_bill_line(self, line, rating_input, plans):
+        """``line`` completed with the bill at the rates in force and at the
+        proposed rates (``plans``: both plans)."""
+        try:
+            current, new = (rating.rate(plan, rating_input).amount_total for plan in plans)
+        except ValueError as error:
+            raise UserError(str(error)) from error
+        percent = whatif_lib.change_percent(current, new)
+        return dict(
+            line,
+            usage=float(line["usage"]),
+            amount_current=float(current),
+            amount_proposed=float(new),
+            amount_change=float(new - current),
+            change_percent=float(percent or 0),
+        )
+
+    def _prepare_account_lines(self, rated):
+        """The accounts whose year changes most (in dollars, up or down)."""
+        cr = self.env.cr
+        ids = list(rated)
+        cr.execute(
+            """
+            CREATE TEMP TABLE utility_whatif_rated ON COMMIT DROP AS
+            SELECT * FROM unnest(%s::int[], %s::numeric[], %s::numeric[])
+                       AS r(id, amount_rerated, amount_proposed)
+            """,
+            [ids, [rated[i][0] for i in ids], [rated[i][1] for i in ids]],
+        )
+        join = SQL(" AND ").join(
+            SQL("%s = %s", SQL.identifier("k", name), SQL.identifier("kd", name))
+            for name in KEY_COLUMNS
+        )
+        cr.execute(
+            SQL(
+                """
+                SELECT kd.account_id, COUNT(*), SUM(kd.amount_billed), SUM(r.amount_proposed)
+                  FROM utility_whatif_keyed kd
+                  JOIN utility_whatif_key k ON %s
+                  JOIN utility_whatif_rated r ON r.id = k.id
+                 GROUP BY kd.account_id
+                 ORDER BY ABS(SUM(r.amount_proposed) - SUM(kd.amount_billed)) DESC,
+                          kd.account_id
+                 LIMIT %s
+                """,
+                join,
+                TOP_ACCOUNTS,
+            )
+        )
+        lines = []
+        for account_id, bills, billed, proposed in cr.fetchall():
+            percent = whatif_lib.change_percent(billed, proposed)
+            lines.append(
+                {
+                    "account_id": account_id,
+                    "bill_count": bills,
+                    "amount_billed": float(billed),
+                    "amount_proposed": float(proposed),
+                    "amount_change": float(proposed - billed),
+                    "change_percent": float(percent or 0),
+                }
+            )
+        return lines
