@@ -103,6 +103,11 @@
         "security/utility_rate_whatif_security.xml",
         "views/utility_rate_whatif_views.xml",
         "report/utility_rate_whatif_report.xml",
+        "data/utility_collection_notice_data.xml",
+        "report/utility_collection_notice_report.xml",
+        "data/mail_template_collection_notice_data.xml",
+        "views/utility_collection_notice_views.xml",
+        "views/res_config_settings_collection_notice_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

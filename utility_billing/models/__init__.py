@@ -151,3 +151,9 @@ from . import utility_rate_whatif_bill
 from . import utility_rate_whatif_account
 from . import utility_rate_whatif_xlsx
 from . import utility_demo_town_whatif
+from . import res_company_collection_notice
+from . import utility_collection_notice
+from . import utility_delinquency_run_notice
+from . import utility_payment_poster_notice
+from . import utility_work_order_door_hanger
+from . import utility_account_collection_notice

@@ -574,23 +574,33 @@ class UtilityDelinquencyRun(models.Model):
             base=format_amount(self.env, line.amount_base, self.currency_id),
             date=format_date(self.env, self.date_penalty),
         )
+        vals = self._prepare_account_fee_vals(
+            account, label, rule.income_account_id, line.amount_fee
+        )
+        vals["utility_delinquency_run_id"] = self.id
+        return vals
+
+    def _prepare_account_fee_vals(self, account, label, income_account, amount, day=None):
+        """A fee invoice (bill kind *Fee*) of the run on ``account``, dated
+        ``day`` (default: the fee date), for ``utility.bill.builder._post_bills``:
+        the late fees and the door-hanger fees are posted alike."""
+        day = day or self.date_fee
         return {
             "partner_id": account.partner_id.id,
             "journal_id": self.journal_id.id,
-            "invoice_date": self.date_fee,
-            "invoice_date_due": self.date_fee,
-            "date": self.date_fee,
+            "invoice_date": day,
+            "invoice_date_due": day,
+            "date": day,
             "invoice_origin": self.name,
             "utility_account_id": account.id,
             "utility_location_id": account.location_id.id,
             "utility_bill_kind": "fee",
-            "utility_delinquency_run_id": self.id,
             "lines": [
                 {
                     "name": label,
-                    "account_id": rule.income_account_id.id,
+                    "account_id": income_account.id,
                     "quantity": 1.0,
-                    "price_unit": line.amount_fee,
+                    "price_unit": amount,
                     "tax_ids": [],
                 }
             ],

@@ -1,0 +1,359 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
+
+from ..lib import notices as notice_dates
+from .utility_collection_notice import HOLD_STEPS, NOTICE_KINDS
+
+NOTICE_REPORT = "utility_billing.action_report_utility_collection_notice"
+NOTICE_TEMPLATE = "utility_billing.mail_template_utility_collection_notice"
+# The step before each kind: its notices must all be sent first.
+PREVIOUS_KIND = {"final": "past_due", "door_hanger": "final"}
+
+
+class UtilityDelinquencyRun(models.Model):
+    """The notice steps of a delinquency run, after its late fees are released:
+    past-due notices, final (shut-off) notices, then the door-hanger list.
+
+    Each step is a button that lists the accounts still past due on the
+    notice date (a held account is listed with its hold, see
+    ``utility.account._get_collection_holds``) as notices *To Send* for review;
+    a second click adds only what is missing. *Send Notices* prints the batch
+    and e-mails the paperless accounts; *Release Door Hangers* creates the
+    crews' door-hanger orders and charges the door-hanger fee.
+    """
+
+    _inherit = "utility.delinquency.run"  # pylint: disable=consider-merging-classes-inherited
+
+    date_notice = fields.Date(
+        string="Notice Date",
+        default=fields.Date.context_today,
+        tracking=True,
+        help="Date of the next notices or door hangers the run makes; shut-off dates "
+        "count their lead time from it.",
+    )
+    notice_ids = fields.One2many("utility.collection.notice", "run_id", string="Notices")
+    notice_count = fields.Integer(compute="_compute_notice_counts", string="Notices Made")
+    door_hanger_count = fields.Integer(compute="_compute_notice_counts", string="Door Hangers")
+    past_due_notice_count = fields.Integer(compute="_compute_notice_counts")
+    final_notice_count = fields.Integer(compute="_compute_notice_counts")
+    notice_to_send_count = fields.Integer(compute="_compute_notice_counts")
+    door_hanger_to_release_count = fields.Integer(compute="_compute_notice_counts")
+
+    @api.depends("notice_ids.state", "notice_ids.kind")
+    def _compute_notice_counts(self):
+        groups = self.env["utility.collection.notice"]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "kind", "state"], ["__count"]
+        )
+        counts = defaultdict(lambda: defaultdict(int))
+        for run, kind, state, count in groups:
+            counts[run.id][kind] += count
+            counts[run.id][kind, state] += count
+        for run in self:
+            data = counts[run.id]
+            run.past_due_notice_count = data["past_due"]
+            run.final_notice_count = data["final"]
+            run.notice_count = data["past_due"] + data["final"]
+            run.door_hanger_count = data["door_hanger"]
+            run.notice_to_send_count = data["past_due", "to_send"] + data["final", "to_send"]
+            run.door_hanger_to_release_count = data["door_hanger", "to_send"]
+
+    def _get_locked_writable_fields(self):
+        # The clerk dates the next notices of a posted run.
+        return super()._get_locked_writable_fields() | {"date_notice"}
+
+    # ------------------------------------------------------------------
+    # Steps
+    # ------------------------------------------------------------------
+    def action_notices_past_due(self):
+        """List the past-due notices of the accounts still past due (review)."""
+        return self._create_notices("past_due")
+
+    def action_notices_final(self):
+        """List the final (shut-off) notices of the accounts still past due after
+        their past-due notice (review)."""
+        return self._create_notices("final")
+
+    def action_door_hangers(self):
+        """List the door hangers of the accounts still past due after their final
+        notice (review)."""
+        return self._create_notices("door_hanger")
+
+    def _check_notice_step(self, kind):
+        """Refuse a step out of order, with what to do instead."""
+        self.ensure_one()
+        self.check_access("write")
+        labels = dict(NOTICE_KINDS)
+        if self.state != "posted":
+            state = dict(self._fields["state"].selection)[self.state]
+            raise UserError(
+                self.env._(
+                    "%(step)s come after the late fees are released: %(run)s is %(state)s.",
+                    step=labels[kind],
+                    run=self.name,
+                    state=state.lower(),
+                )
+            )
+        previous = PREVIOUS_KIND.get(kind)
+        if previous:
+            before = self.notice_ids.filtered(lambda n: n.kind == previous)
+            waiting = before.filtered(lambda n: n.state == "to_send")
+            if waiting:
+                raise UserError(
+                    self.env._(
+                        "%(count)s %(previous)s of %(run)s still wait to be sent: send them first.",
+                        count=len(waiting),
+                        previous=labels[previous].lower(),
+                        run=self.name,
+                    )
+                )
+            if not before.filtered(lambda n: n.state in ("sent", "withdrawn")):
+                raise UserError(
+                    self.env._(
+                        "Send the %(previous)s of %(run)s before the %(step)s.",
+                        previous=labels[previous].lower(),
+                        run=self.name,
+                        step=labels[kind].lower(),
+                    )
+                )
+        if not self.date_notice:
+            raise UserError(self.env._("Enter the notice date of %(run)s.", run=self.name))
+
+    def _get_notice_candidates(self, kind):
+        """The accounts a step considers: the run's accounts for past-due
+        notices, else those whose notice of the step before went out."""
+        previous = PREVIOUS_KIND.get(kind)
+        if not previous:
+            return self.line_ids.account_id
+        return self.notice_ids.filtered(
+            lambda n: n.kind == previous and n.addressee == "customer" and n.state == "sent"
+        ).account_id
+
+    def _create_notices(self, kind):
+        """Create the notices of ``kind`` (state *To Send*, or *Held* with the
+        reason) of the accounts past due on the notice date: once per account,
+        kind and copy, whatever the number of clicks."""
+        self.ensure_one()
+        self._check_notice_step(kind)
+        Notice = self.env["utility.collection.notice"]
+        day = self.date_notice
+        done = self.notice_ids.filtered(lambda n: n.kind == kind).account_id
+        accounts = self._get_notice_candidates(kind) - done
+        owing = Notice._read_past_due(accounts, day)
+        accounts = accounts.filtered(lambda a: a.id in owing)
+        if not accounts:
+            return True
+        holds = accounts._get_collection_holds(day, HOLD_STEPS[kind])
+        company = self.company_id
+        holidays = company._get_utility_holidays(day, day + timedelta(days=60))
+        shutoff_dates = {}
+        if kind == "door_hanger":
+            # A door hanger repeats the shut-off date of the final notice.
+            for notice in self.notice_ids.filtered(lambda n: n.kind == "final"):
+                shutoff_dates[notice.account_id.id] = max(
+                    notice.date_shutoff, shutoff_dates.get(notice.account_id.id, notice.date)
+                )
+        vals_list = []
+        for account in accounts:
+            owner = account.owner_id
+            is_tenant = bool(owner) and owner != account.partner_id
+            landlord = (
+                owner
+                if kind != "door_hanger" and is_tenant and account.is_landlord_notify
+                else False
+            )
+            vals = {
+                "run_id": self.id,
+                "company_id": self.company_id.id,
+                "account_id": account.id,
+                "partner_id": account.partner_id.id,
+                "kind": kind,
+                "addressee": "customer",
+                "is_tenant": is_tenant,
+                "date": day,
+                "amount_past_due": owing[account.id],
+                "is_email": bool(account.is_paperless and account.partner_id.email),
+            }
+            if account.id in holds:
+                vals.update(state="held", hold_reason=holds[account.id])
+                vals_list.append(vals)
+                continue
+            if kind == "final":
+                vals["date_shutoff"] = notice_dates.shutoff_date(
+                    day,
+                    holidays,
+                    # Owners and landlords get business days, tenants hours.
+                    business_days=company.utility_notice_business_days
+                    if (not is_tenant or landlord)
+                    else 0,
+                    hours=company.utility_notice_tenant_hours if is_tenant else 0,
+                )
+            elif kind == "door_hanger":
+                vals["date_shutoff"] = shutoff_dates.get(account.id)
+            vals_list.append(vals)
+            if landlord:
+                vals_list.append(
+                    dict(
+                        vals,
+                        partner_id=landlord.id,
+                        addressee="landlord",
+                        is_email=bool(account.is_paperless and landlord.email),
+                    )
+                )
+        notices = Notice._as_action().create(vals_list)
+        held = notices.filtered(lambda n: n.state == "held")
+        held._log_on_accounts(
+            lambda notice: self.env._(
+                "%(kind)s of %(run)s held: %(reason)s.",
+                kind=dict(NOTICE_KINDS)[notice.kind],
+                run=self.name,
+                reason=notice.hold_reason,
+            )
+        )
+        return True
+
+    def action_send_notices(self):
+        """Send the notices waiting: one printed batch (a PDF kept on the run)
+        for the mailed ones, the mail template for the paperless accounts; each
+        notice goes in its account's history."""
+        self.ensure_one()
+        self.check_access("write")
+        notices = self._lock_notices(self.notice_ids.filtered(lambda n: n.kind != "door_hanger"))
+        if not notices:
+            raise UserError(self.env._("No notice of %(run)s waits to be sent.", run=self.name))
+        emailed = notices.filtered("is_email")
+        printed = notices - emailed
+        if printed:
+            self._attach_notice_batch(printed)
+        if emailed:
+            self.env.ref(NOTICE_TEMPLATE).send_mail_batch(emailed.ids, force_send=False)
+        notices._as_action().write({"state": "sent", "date_sent": fields.Datetime.now()})
+        notices._log_on_accounts(self._get_sent_message)
+        return True
+
+    def _get_sent_message(self, notice):
+        how = (
+            self.env._("e-mailed to %(who)s", who=notice.partner_id.email)
+            if notice.is_email
+            else self.env._("mailed to %(who)s", who=notice.partner_id.name)
+        )
+        message = self.env._(
+            "%(kind)s %(notice)s %(how)s: %(amount)s past due.",
+            kind=dict(NOTICE_KINDS)[notice.kind],
+            notice=notice.name,
+            how=how,
+            amount=format_amount(self.env, notice.amount_past_due, notice.currency_id),
+        )
+        if notice.date_shutoff:
+            message += " " + self.env._(
+                "Shut-off on or after %(date)s.", date=format_date(self.env, notice.date_shutoff)
+            )
+        return message
+
+    def _lock_notices(self, notices):
+        """``notices`` still *To Send*, locked for this transaction: a second
+        click (or a payment withdrawing one) waits, then finds them sent."""
+        if not notices:
+            return notices
+        notices.flush_recordset()
+        self.env.cr.execute(
+            """
+            SELECT id FROM utility_collection_notice
+             WHERE id = ANY(%s) AND state = 'to_send'
+             ORDER BY id
+               FOR UPDATE
+            """,
+            [notices.ids],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        notices.invalidate_recordset(["state"])
+        return notices.browse(ids)
+
+    def _attach_notice_batch(self, notices):
+        """Render the printed notices in one file, kept on the run's chatter."""
+        content, file_type = self.env["ir.actions.report"]._render_qweb_pdf(
+            NOTICE_REPORT, notices.ids
+        )
+        name = self.env._(
+            "Notices %(run)s %(date)s.%(ext)s",
+            run=self.name.replace("/", "-"),
+            date=fields.Date.to_string(self.date_notice),
+            ext=file_type,
+        )
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "datas": base64.b64encode(content),
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+        self._message_post_by_user(
+            body=self.env._("%(count)s notices printed for mailing.", count=len(notices)),
+            attachment_ids=attachment.ids,
+        )
+        return attachment
+
+    # ------------------------------------------------------------------
+    # Door hangers
+    # ------------------------------------------------------------------
+    def action_release_door_hangers(self):
+        """Send the crews out: one door-hanger order per listed account, and the
+        door-hanger fee when the city charges it even without a shut-off."""
+        self.ensure_one()
+        self.check_access("write")
+        hangers = self._lock_notices(self.notice_ids.filtered(lambda n: n.kind == "door_hanger"))
+        if not hangers:
+            raise UserError(
+                self.env._("No door hanger of %(run)s waits to be released.", run=self.name)
+            )
+        always = self.company_id.utility_door_hanger_fee_always
+        if always:
+            hangers._check_door_hanger_fee_setup()
+        orders = self.env["utility.work.order"]._create_for(
+            "door_hanger",
+            self.env["utility.account"].concat(*hangers.mapped(lambda n: n.account_id)),
+            date_scheduled=self.date_notice,
+            description=self.env._("Door hanger of %(run)s.", run=self.name),
+        )
+        for hanger, order in zip(hangers, orders, strict=True):
+            hanger._as_action().work_order_id = order
+        hangers._as_action().write({"state": "sent", "date_sent": fields.Datetime.now()})
+        if always:
+            hangers._post_door_hanger_fees()
+        hangers._log_on_accounts(
+            lambda n: self.env._(
+                "Door hanger %(notice)s: order %(order)s for the crew; shut-off on or after "
+                "%(date)s.",
+                notice=n.name,
+                order=n.work_order_id.name,
+                date=format_date(self.env, n.date_shutoff) if n.date_shutoff else "-",
+            )
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Window actions
+    # ------------------------------------------------------------------
+    def action_view_notices(self):
+        return self._get_window_action(
+            "utility_billing.utility_collection_notice_action",
+            [("run_id", "=", self.id), ("kind", "!=", "door_hanger")],
+            {"create": False, "search_default_group_kind": 1},
+        )
+
+    def action_view_door_hangers(self):
+        return self._get_window_action(
+            "utility_billing.utility_collection_notice_action",
+            [("run_id", "=", self.id), ("kind", "=", "door_hanger")],
+            {"create": False},
+        )
