@@ -157,3 +157,4 @@ from . import utility_delinquency_run_notice
 from . import utility_payment_poster_notice
 from . import utility_work_order_door_hanger
 from . import utility_account_collection_notice
+from . import utility_account_search

@@ -86,3 +86,4 @@ from . import test_rate_whatif
 from . import test_lib_whatif
 from . import test_collection_notices
 from . import test_lib_notices
+from . import test_account_search
