@@ -108,6 +108,11 @@
         "data/mail_template_collection_notice_data.xml",
         "views/utility_collection_notice_views.xml",
         "views/res_config_settings_collection_notice_views.xml",
+        "security/utility_payment_arrangement_security.xml",
+        "data/utility_payment_arrangement_data.xml",
+        "report/utility_payment_arrangement_report.xml",
+        "data/mail_template_arrangement_data.xml",
+        "views/utility_payment_arrangement_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

@@ -158,3 +158,10 @@ from . import utility_payment_poster_notice
 from . import utility_work_order_door_hanger
 from . import utility_account_collection_notice
 from . import utility_account_search
+from . import res_company_arrangement
+from . import res_config_settings_arrangement
+from . import utility_payment_arrangement_tier
+from . import utility_payment_arrangement
+from . import utility_payment_arrangement_line
+from . import utility_account_arrangement
+from . import account_move_arrangement

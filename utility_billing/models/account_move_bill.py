@@ -108,6 +108,7 @@ class AccountMove(models.Model):
         usage = self._get_bill_usage_history()
         late_fees = self._get_bill_late_fees()
         adjustment_messages = self._get_bill_adjustment_messages()
+        arrangement_messages = self._get_bill_arrangement_messages()
         explanations = self._get_bill_explanations(
             self.env["res.lang"]._get_data(code=self.env.lang or "en_US").date_format or "%m/%d/%Y"
         )
@@ -146,6 +147,7 @@ class AccountMove(models.Model):
                     )
                 )
             bill_messages += adjustment_messages.get(move.id, [])
+            bill_messages += arrangement_messages.get(move.id, [])
             if move.id in explanations:
                 bill_messages.append(explanations[move.id])
             if not is_html_empty(move.narration):

@@ -87,3 +87,6 @@ from . import test_lib_whatif
 from . import test_collection_notices
 from . import test_lib_notices
 from . import test_account_search
+from . import test_lib_arrangements
+from . import test_payment_arrangement
+from . import test_payment_arrangement_rpc

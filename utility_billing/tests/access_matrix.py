@@ -59,6 +59,8 @@ MODEL_ACCESS = {
     "utility.work.order": _row("r", "crw", "crw", "crwu"),
     # Collections
     "utility.collection.notice": _row("r", "r", "crw", "crwu"),
+    "utility.payment.arrangement": _row("r", "crw", "crw", "crwu"),
+    "utility.payment.arrangement.tier": _row("r", "r", "r", "crwu"),
 }
 
 OK, ACCESS, USER = "ok", "AccessError", "UserError"
