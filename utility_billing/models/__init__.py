@@ -165,3 +165,5 @@ from . import utility_payment_arrangement
 from . import utility_payment_arrangement_line
 from . import utility_account_arrangement
 from . import account_move_arrangement
+from . import utility_service_cart_change
+from . import utility_account_service_cart

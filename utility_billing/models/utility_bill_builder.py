@@ -19,6 +19,7 @@ cancel-and-rebill), all go through :class:`UtilityBillBuilder`:
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 from dateutil.relativedelta import relativedelta
 
@@ -110,6 +111,8 @@ class UtilityBillBuilder(models.AbstractModel):
             "rated": {},
             # service id -> (winter average or None, problem or None)
             "winter": self.env["utility.winter.average"]._get_for_services(services, date_to),
+            # service id -> its cart changes by date (see _split_by_carts)
+            "cart_changes": self._get_cart_changes(services),
         }
         services_by_account = defaultdict(list)
         for service in services:
@@ -252,9 +255,16 @@ class UtilityBillBuilder(models.AbstractModel):
                 # One problem is enough to hold the bill; rating the rest only
                 # adds noise to the register.
                 continue
-            bill["charges"] += self._rate_service(
-                service, period, dict(inputs, period_factor=factor, partial=partial), ctx, problems
-            )
+            for part, part_factor, carts in self._split_by_carts(
+                service, period, factor, partial, ctx
+            ):
+                bill["charges"] += self._rate_service(
+                    service,
+                    part,
+                    dict(inputs, period_factor=part_factor, partial=partial, carts=carts),
+                    ctx,
+                    problems,
+                )
         if water_gallons is not None:
             bill["consumption"] = convert(water_gallons, GALLON, bill["unit"])
         if bill["services"]:
@@ -434,6 +444,66 @@ class UtilityBillBuilder(models.AbstractModel):
             partial = None
         return dict(period, date_from=start, date_to=end), period_factor, partial
 
+    def _get_cart_changes(self, services):
+        """{service id: [cart changes, oldest first]}: one query for the batch."""
+        changes = defaultdict(list)
+        if not services:
+            return changes
+        for change in (
+            self.env["utility.service.cart.change"]
+            .sudo()
+            .search_fetch(
+                [("service_id", "in", services.ids)],
+                ["service_id", "date", "cart_count", "cart_size", "previous_cart_count",
+                 "previous_cart_size"],
+                order="date, id",
+            )
+        ):  # fmt: skip
+            changes[change.service_id.id].append(change)
+        return changes
+
+    def _split_by_carts(self, service, period, factor, partial, ctx):
+        """The parts of ``period`` with the same carts at the premise, each with its
+        share of the period factor and its carts.
+
+        A cart delivery, pickup or exchange (``utility.service.cart.change``)
+        dated inside an unmetered service's period splits it at that day: each
+        part is rated with the carts of its days and ``factor x part days /
+        period days`` (Englewood, OH, Codified Ordinances 1064: the customer
+        pays "the pro rata share of days of service received during the billing
+        period"). The carts of a day are those of the last change on or before
+        it, else those before the first change after it, else the service's.
+        A service delivered on part of the period (``partial``) is not split: it
+        is rated with the carts of its last day.
+
+        :return: [(period dict, factor, (cart count, cart size) or None)]; None
+            keeps the service's own carts (no change recorded)
+        """
+        changes = ctx["cart_changes"].get(service.id)
+        if not changes or service.service_type_id.is_metered:
+            return [(period, factor, None)]
+
+        def carts_on(day):
+            later = [change for change in changes if change.date > day]
+            if later:
+                return later[0].previous_cart_count, later[0].previous_cart_size or None
+            return service.cart_count or 0, service.cart_size or None
+
+        date_from, date_to = period["date_from"], period["date_to"]
+        cuts = sorted({c.date for c in changes if date_from < c.date < date_to})
+        if partial or not cuts:
+            return [(period, factor, carts_on(date_to - relativedelta(days=1)))]
+        days = (date_to - date_from).days
+        bounds = [date_from, *cuts, date_to]
+        return [
+            (
+                dict(period, date_from=start, date_to=end),
+                self._exact_factor(Fraction(factor) * Fraction((end - start).days, days)),
+                carts_on(start),
+            )
+            for start, end in pairwise(bounds)
+        ]
+
     def _get_day_prorated_factor(self, start, end, months):
         """Factor (months) and partial days of a bill prorated to the day: whole
         cycle periods bill in full, a part alone follows the version's
@@ -483,7 +553,8 @@ class UtilityBillBuilder(models.AbstractModel):
         """Charge dicts of one service; a problem is appended instead of raising.
 
         :param inputs: dict with the ``account``, its ``water_gallons`` (None when it
-            has no metered usage), ``meter_size`` and ``period_factor``
+            has no metered usage), ``meter_size`` and ``period_factor``, and the
+            ``carts`` (count, size) of the part of the period, None for the service's
         """
         account = inputs["account"]
         water_gallons = inputs["water_gallons"]
@@ -531,8 +602,8 @@ class UtilityBillBuilder(models.AbstractModel):
                 meter_size=service.meter_id.size or inputs["meter_size"] or None,
                 customer_class=account.customer_class or None,
                 is_inside_city=account.location_id.is_inside_city,
-                cart_count=service.cart_count or 0,
-                cart_size=service.cart_size or None,
+                cart_count=inputs["carts"][0] if inputs.get("carts") else service.cart_count or 0,
+                cart_size=inputs["carts"][1] if inputs.get("carts") else service.cart_size or None,
                 eru_count=rating.to_decimal(service.eru_count or 0.0),
                 water_usage=None
                 if water is None

@@ -960,16 +960,20 @@ class UtilityWorkOrder(models.Model):
         test._propose_over_registration_adjustments()
 
     def _apply_cart_change(self, moment):
+        """The service's carts from the day the crew did the work: the next bill
+        prorates the cart charge by days."""
         service = self.service_id
-        vals = {"cart_count": self.cart_count_done}
-        if self.cart_size_done:
-            vals["cart_size"] = self.cart_size_done
-        service.write(vals)
+        service._change_carts(
+            fields.Date.context_today(self, moment),
+            self.cart_count_done,
+            self.cart_size_done,
+            work_order=self,
+        )
         service.message_post(
             body=self.env._(
                 "Carts changed by %(order)s on %(date)s: %(count)s.",
                 order=self.name,
-                date=fields.Date.context_today(self, moment),
+                date=format_date(self.env, fields.Date.context_today(self, moment)),
                 count=self.cart_count_done,
             )
         )
