@@ -113,6 +113,7 @@
         "report/utility_payment_arrangement_report.xml",
         "data/mail_template_arrangement_data.xml",
         "views/utility_payment_arrangement_views.xml",
+        "views/utility_service_suspension_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

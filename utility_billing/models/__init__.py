@@ -167,3 +167,9 @@ from . import utility_account_arrangement
 from . import account_move_arrangement
 from . import utility_service_cart_change
 from . import utility_account_service_cart
+from . import res_company_suspension
+from . import res_config_settings_suspension
+from . import utility_service_suspension
+from . import utility_account_service_suspension
+from . import utility_bill_builder_suspension
+from . import utility_demo_town_suspension

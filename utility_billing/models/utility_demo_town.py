@@ -101,6 +101,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_work_orders()
         self._generate_collections()
         self._generate_adjustments()
+        self._generate_suspensions()
         self._generate_level_pay()
         self._generate_counter()
         self._generate_records()

@@ -91,3 +91,4 @@ from . import test_account_search
 from . import test_lib_arrangements
 from . import test_payment_arrangement
 from . import test_payment_arrangement_rpc
+from . import test_service_suspension
