@@ -173,3 +173,4 @@ from . import utility_service_suspension
 from . import utility_account_service_suspension
 from . import utility_bill_builder_suspension
 from . import utility_demo_town_suspension
+from . import utility_demo_town_arrangements

@@ -106,6 +106,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_counter()
         self._generate_records()
         self._generate_whatif()
+        self._generate_arrangements()
         return True
 
     # ------------------------------------------------------------------

@@ -376,3 +376,17 @@ class TestPaymentArrangement(PaymentCommon):
         self.assertIn("$49.98", text)
         other = self._post_bill(self.account2, date(2025, 3, 1), {self.water: 42.0})
         self.assertFalse([m for m in other._prepare_bill_data()[0].messages if "arrangement" in m])
+
+    def test_demo_town_arrangements_one_kept_one_broken(self):
+        today = date.today()
+        kept, broken = self.env["utility.demo.town"]._demo_arrangements(
+            self.account2, self.account3, self.journal, today
+        )
+        # $164.20 past due: 20 % = 32.84 down, 131.36 in 2 = 65.68 each, all paid.
+        self.assertEqual(kept.state, "kept")
+        self.assertEqual(kept.line_ids.mapped("amount"), [32.84, 65.68, 65.68])
+        self.assertEqual(kept.account_id.amount_balance, 0.0)
+        # $238.75: 47.75 down paid; the installment of ten days ago missed.
+        self.assertEqual(broken.state, "broken")
+        self.assertEqual(broken.line_ids.mapped("amount"), [47.75, 63.66, 63.66, 63.68])
+        self.assertEqual(broken.date_closed, today)
