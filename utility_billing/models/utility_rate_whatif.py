@@ -407,23 +407,55 @@ class UtilityRateWhatif(models.Model):
         the period, or of the standard cycle period when that is longer.
         Accounts, meters and services are read as they are today.
         """
-        for model, names in (
-            ("utility.service.period", ["service_id", "move_id", "state", "date_from", "date_to"]),
-            ("account.move", ["state", "utility_bill_kind"]),
-            ("account.move.line", ["price_subtotal", "utility_service_id"]),
-            ("utility.meter.reading", ["consumption", "state", "date", "service_id"]),
-            ("utility.winter.average", ["volume", "date_window_end"]),
-        ):
-            self.env[model].flush_model(names)
+        # Accounts, services, meters, readings and bills are all read in SQL.
+        self.env.flush_all()
         units = list(_GALLONS_PER_UNIT)
         cr = self.env.cr
         self._drop_work_tables()
         cr.execute(
             """
             CREATE TEMP TABLE utility_whatif_period ON COMMIT DROP AS
-            SELECT p.move_id, s.account_id, s.service_type_id,
-                   s.rate_schedule_id AS schedule_id, p.date_from, p.date_to,
-                   mv.utility_period_start AS bill_from, mv.utility_period_end AS bill_to,
+            WITH period AS (
+                SELECT p.id, p.service_id, p.move_id, p.date_from, p.date_to,
+                       mv.utility_period_start AS bill_from,
+                       mv.utility_period_end AS bill_to
+                  FROM utility_service_period p
+                  JOIN account_move mv ON mv.id = p.move_id
+                 WHERE p.state = 'billed'
+                   AND p.company_id = %(company)s
+                   AND p.date_to BETWEEN %(date_from)s AND %(date_to)s
+                   AND mv.state = 'posted'
+                   AND mv.utility_bill_kind = 'cycle'
+            ),
+            -- Set-based, not per period: a hash join of the window's periods
+            -- with their readings and invoice lines.
+            used AS (
+                SELECT pr.id,
+                       SUM(r.consumption::numeric) AS quantity,
+                       SUM(r.consumption::numeric * g.gallons) AS gallons,
+                       MAX(r.demand_kw::numeric) AS demand_kw
+                  FROM period pr
+                  JOIN utility_meter_reading r
+                    ON r.service_id = pr.service_id
+                   AND r.date > pr.date_from AND r.date <= pr.date_to
+                   AND r.state = 'billed'
+                  JOIN utility_meter rm ON rm.id = r.meter_id
+                  LEFT JOIN unnest(%(units)s::varchar[], %(factors)s::numeric[])
+                       AS g(unit, gallons) ON g.unit = rm.unit
+                 GROUP BY pr.id
+            ),
+            billed AS (
+                SELECT l.move_id, l.utility_service_id AS service_id,
+                       SUM(l.price_subtotal) AS amount
+                  FROM account_move_line l
+                 WHERE l.move_id IN (SELECT move_id FROM period)
+                   AND l.display_type = 'product'
+                   AND l.utility_service_id IS NOT NULL
+                 GROUP BY 1, 2
+            )
+            SELECT pr.move_id, s.account_id, s.service_type_id,
+                   s.rate_schedule_id AS schedule_id, pr.date_from, pr.date_to,
+                   pr.bill_from, pr.bill_to,
                    s.date_start AS service_start, s.date_end AS service_end,
                    COALESCE(cy.frequency_months, 1) AS months,
                    COALESCE(loc.customer_class, '') AS customer_class,
@@ -436,47 +468,30 @@ class UtilityRateWhatif(models.Model):
                    COALESCE(st.is_metered, FALSE) AS is_metered,
                    COALESCE(mt.size, '') AS meter_size,
                    COALESCE(mt.unit, '') AS meter_unit,
-                   u.quantity, u.gallons, u.demand_kw, wa.volume AS winter_average,
+                   sch.volume_basis,
+                   CASE WHEN st.is_metered THEN u.quantity END AS quantity,
+                   CASE WHEN st.is_metered THEN u.gallons END AS gallons,
+                   CASE WHEN st.is_metered THEN u.demand_kw END AS demand_kw,
+                   wa.volume AS winter_average,
                    COALESCE(b.amount, 0) AS amount_billed
-              FROM utility_service_period p
-              JOIN account_move mv ON mv.id = p.move_id
-              JOIN utility_account_service s ON s.id = p.service_id
+              FROM period pr
+              JOIN utility_account_service s ON s.id = pr.service_id
               JOIN utility_service_type st ON st.id = s.service_type_id
               JOIN utility_rate_schedule sch ON sch.id = s.rate_schedule_id
               JOIN utility_account a ON a.id = s.account_id
               JOIN utility_service_location loc ON loc.id = a.location_id
               LEFT JOIN utility_billing_cycle cy ON cy.id = a.cycle_id
               LEFT JOIN utility_meter mt ON mt.id = s.meter_id
-              LEFT JOIN LATERAL (
-                    SELECT SUM(r.consumption::numeric) AS quantity,
-                           SUM(r.consumption::numeric * g.gallons) AS gallons,
-                           MAX(r.demand_kw::numeric) AS demand_kw
-                      FROM utility_meter_reading r
-                      JOIN utility_meter rm ON rm.id = r.meter_id
-                      LEFT JOIN unnest(%(units)s::varchar[], %(factors)s::numeric[])
-                           AS g(unit, gallons) ON g.unit = rm.unit
-                     WHERE r.service_id = p.service_id
-                       AND r.date > p.date_from AND r.date <= p.date_to
-                       AND r.state = 'billed'
-                   ) u ON st.is_metered
+              LEFT JOIN used u ON u.id = pr.id
+              LEFT JOIN billed b ON b.move_id = pr.move_id AND b.service_id = pr.service_id
               LEFT JOIN LATERAL (
                     SELECT w.volume::numeric AS volume
                       FROM utility_winter_average w
-                     WHERE w.service_id = p.service_id AND w.date_window_end < p.date_to
+                     WHERE sch.volume_basis = 'winter_average'
+                       AND w.service_id = pr.service_id AND w.date_window_end < pr.date_to
                      ORDER BY w.date_window_end DESC, w.id DESC
                      LIMIT 1
-                   ) wa ON sch.volume_basis = 'winter_average'
-              LEFT JOIN LATERAL (
-                    SELECT SUM(l.price_subtotal) AS amount
-                      FROM account_move_line l
-                     WHERE l.move_id = p.move_id AND l.utility_service_id = p.service_id
-                       AND l.display_type = 'product'
-                   ) b ON TRUE
-             WHERE p.state = 'billed'
-               AND p.company_id = %(company)s
-               AND p.date_to BETWEEN %(date_from)s AND %(date_to)s
-               AND mv.state = 'posted'
-               AND mv.utility_bill_kind = 'cycle'
+                   ) wa ON TRUE
             """,
             {
                 "units": units,
@@ -505,9 +520,12 @@ class UtilityRateWhatif(models.Model):
                         THEN COALESCE(quantity, 0) ELSE -1 END AS kwh,
                    CASE WHEN is_metered AND meter_unit <> 'kwh'
                         THEN COALESCE(gallons, 0) ELSE -1 END AS gallons,
-                   COALESCE(SUM(gallons) FILTER (
-                       WHERE is_metered AND meter_unit <> 'kwh') OVER bill, -1)
-                       AS water_gallons,
+                   -- The bill's water matters to schedules priced on it only:
+                   -- without it, equal garbage or water inputs group together.
+                   CASE WHEN volume_basis = 'meter' THEN -1
+                        ELSE COALESCE(SUM(gallons) FILTER (
+                            WHERE is_metered AND meter_unit <> 'kwh') OVER bill, -1)
+                   END AS water_gallons,
                    COALESCE(demand_kw, -1) AS demand_kw,
                    COALESCE(winter_average, -1) AS winter_average,
                    CASE WHEN is_partial THEN date_to - date_from ELSE -1 END AS service_days,
@@ -650,30 +668,52 @@ class UtilityRateWhatif(models.Model):
             rating_input, date_from=TYPICAL_FROM, date_to=TYPICAL_FROM + timedelta(days=days)
         )
 
+    @staticmethod
+    def _canonical_dates(plan, date_from, date_to, representatives):
+        """The first period seen that the plan cuts into the same versions with
+        the same day weights as ``[date_from, date_to)``: every input rates the
+        same on either (amounts depend on the versions and weights, never on
+        the calendar), so a year of monthly inputs rates once per usage."""
+        try:
+            segments = rating.split_period(plan, date_from, date_to, Decimal(0))
+        except ValueError:
+            return date_from, date_to  # rating says what is wrong
+        signature = (plan.id, tuple((s.version.id, s.weight) for s in segments))
+        return representatives.setdefault(signature, (date_from, date_to))
+
     def _rate_keys(self, keys, plans):
         """Rate every distinct input once: at the billed rates and at the proposed
-        ones. :return: dict key id -> (re-rated, proposed, billed volume)."""
+        ones. :return: dict key id -> (re-rated, proposed or None, billed volume)."""
         rated = {}
         problems = {}
-        proposed_cache = {}
+        # Equal inputs on equivalent periods (see _canonical_dates) rate once.
+        dates, representatives, results = {}, {}, {}
         for key in keys:
             plan, proposed_plan, _today = plans[key["schedule_id"]]
-            try:
-                rating_input = self._prepare_rating_input(key, plan)
-                result = rating.rate(plan, rating_input)
-                amount_proposed = result.amount_total
-                if proposed_plan:
-                    undated = self._undated(rating_input)
-                    cache_key = (key["schedule_id"], undated)
-                    amount_proposed = proposed_cache.get(cache_key)
-                    if amount_proposed is None:
-                        amount_proposed = proposed_cache[cache_key] = rating.rate(
-                            proposed_plan, undated
-                        ).amount_total
-            except ValueError as error:
-                problems.setdefault(str(error), key)
-                continue
-            rated[key["id"]] = (result.amount_total, amount_proposed, result.billed_volume)
+            period = (key["schedule_id"], key["date_from"], key["date_to"])
+            canonical = dates.get(period)
+            if canonical is None:
+                canonical = dates[period] = self._canonical_dates(
+                    plan, key["date_from"], key["date_to"], representatives
+                )
+            cache_key = (
+                key["schedule_id"],
+                canonical,
+                key["customer_class"],
+                *(key[name] for name in KEY_COLUMNS[5:]),
+            )
+            found = results.get(cache_key)
+            if found is None:
+                try:
+                    found = results[cache_key] = self._rate_key(
+                        dict(key, date_from=canonical[0], date_to=canonical[1]),
+                        plan,
+                        proposed_plan,
+                    )
+                except ValueError as error:
+                    problems.setdefault(str(error), key)
+                    continue
+            rated[key["id"]] = found
         if problems:
             lines = list(problems)[:MAX_PROBLEMS]
             if len(problems) > MAX_PROBLEMS:
@@ -687,6 +727,16 @@ class UtilityRateWhatif(models.Model):
                 )
             )
         return rated
+
+    def _rate_key(self, key, plan, proposed_plan):
+        """(re-rated, proposed or None, billed volume) of one input."""
+        rating_input = self._prepare_rating_input(key, plan)
+        result = rating.rate(plan, rating_input)
+        # None: no proposed rates for this schedule, its bills stay as billed.
+        proposed = None
+        if proposed_plan:
+            proposed = rating.rate(proposed_plan, self._undated(rating_input)).amount_total
+        return result.amount_total, proposed, result.billed_volume
 
     def _prepare_result_vals(self, keys, rated, plans):
         revenue = self._prepare_revenue_lines(keys, rated)
@@ -748,7 +798,7 @@ class UtilityRateWhatif(models.Model):
             group["usage"] += volume * count
             group["amount_billed"] += billed
             group["amount_rerated"] += current * count
-            group["amount_proposed"] += proposed * count
+            group["amount_proposed"] += billed if proposed is None else proposed * count
             if billed != current * count:
                 group["difference_bills"] += count
         lines = []
@@ -860,8 +910,30 @@ class UtilityRateWhatif(models.Model):
 
     def _prepare_account_lines(self, rated):
         """The accounts whose year changes most (in dollars, up or down)."""
+        lines = []
+        for account_id, bills, billed, _rerated, proposed in self._get_account_totals(
+            rated, limit=TOP_ACCOUNTS
+        ):
+            percent = whatif_lib.change_percent(billed, proposed)
+            lines.append(
+                {
+                    "account_id": account_id,
+                    "bill_count": bills,
+                    "amount_billed": float(billed),
+                    "amount_proposed": float(proposed),
+                    "amount_change": float(proposed - billed),
+                    "change_percent": float(percent or 0),
+                }
+            )
+        return lines
+
+    def _get_account_totals(self, rated, limit=None, account_ids=None):
+        """Per account of the window: (account id, bills, billed, priced again,
+        proposed), the largest change first; ``limit`` accounts, or those of
+        ``account_ids``. Reads the work tables of :meth:`_read_keys`."""
         cr = self.env.cr
         ids = list(rated)
+        cr.execute("DROP TABLE IF EXISTS utility_whatif_rated")
         cr.execute(
             """
             CREATE TEMP TABLE utility_whatif_rated ON COMMIT DROP AS
@@ -877,30 +949,24 @@ class UtilityRateWhatif(models.Model):
         cr.execute(
             SQL(
                 """
-                SELECT kd.account_id, COUNT(*), SUM(kd.amount_billed), SUM(r.amount_proposed)
+                SELECT kd.account_id, COUNT(*), SUM(kd.amount_billed),
+                       SUM(r.amount_rerated),
+                       SUM(COALESCE(r.amount_proposed, kd.amount_billed))
                   FROM utility_whatif_keyed kd
                   JOIN utility_whatif_key k ON %s
                   JOIN utility_whatif_rated r ON r.id = k.id
+                 WHERE %s
                  GROUP BY kd.account_id
-                 ORDER BY ABS(SUM(r.amount_proposed) - SUM(kd.amount_billed)) DESC,
+                 ORDER BY ABS(SUM(COALESCE(r.amount_proposed, kd.amount_billed))
+                              - SUM(kd.amount_billed)) DESC,
                           kd.account_id
                  LIMIT %s
                 """,
                 join,
-                TOP_ACCOUNTS,
+                SQL("TRUE")
+                if account_ids is None
+                else SQL("kd.account_id = ANY(%s)", list(account_ids)),
+                limit,
             )
         )
-        lines = []
-        for account_id, bills, billed, proposed in cr.fetchall():
-            percent = whatif_lib.change_percent(billed, proposed)
-            lines.append(
-                {
-                    "account_id": account_id,
-                    "bill_count": bills,
-                    "amount_billed": float(billed),
-                    "amount_proposed": float(proposed),
-                    "amount_change": float(proposed - billed),
-                    "change_percent": float(percent or 0),
-                }
-            )
-        return lines
+        return cr.fetchall()

@@ -50,12 +50,15 @@ class TestRateWhatif(RateRulesCommon):
             }
         )
         cls.billing_user = new_test_user(
-            cls.env, login="ub_whatif_billing",
+            cls.env,
+            login="ub_whatif_billing",
             groups="base.group_user,utility_billing.group_utility_billing",
-        )  # fmt: skip
+        )
         cls.csr_user = new_test_user(
-            cls.env, login="ub_whatif_csr", groups="base.group_user,utility_billing.group_utility_csr"
-        )  # fmt: skip
+            cls.env,
+            login="ub_whatif_csr",
+            groups="base.group_user,utility_billing.group_utility_csr",
+        )
 
     def _bill_accounts(self, usages):
         """One account per usage (CCF, 1-inch meter read in CCF), billed by one
@@ -155,7 +158,12 @@ class TestRateWhatif(RateRulesCommon):
         typical = whatif.bill_line_ids.filtered(lambda b: b.kind == "percentile")
         self.assertEqual(
             [
-                (b.percentile, b.usage, self._money(b.amount_current), self._money(b.amount_proposed))
+                (
+                    b.percentile,
+                    b.usage,
+                    self._money(b.amount_current),
+                    self._money(b.amount_proposed),
+                )
                 for b in typical.sorted("percentile")
             ],
             [
@@ -163,22 +171,28 @@ class TestRateWhatif(RateRulesCommon):
                 (50, 15.0, Decimal("67.13"), Decimal("70.20")),
                 (90, 30.0, Decimal("97.43"), Decimal("101.85")),
             ],
-        )  # fmt: skip
+        )
         self.assertEqual(typical[0].meter_size, "1")
         table = whatif.bill_line_ids.filtered(lambda b: b.kind == "usage").sorted("usage")
         self.assertEqual(
-            [(b.usage, self._money(b.amount_current), self._money(b.amount_proposed)) for b in table],
+            [
+                (b.usage, self._money(b.amount_current), self._money(b.amount_proposed))
+                for b in table
+            ],
             [(0.0, Decimal("36.83"), Decimal("38.55")), (15.0, Decimal("67.13"), Decimal("70.20"))],
-        )  # fmt: skip
+        )
         # Most affected first: 30 CCF (+4.42), 15 CCF (+3.07), 8 CCF (+2.44).
         self.assertEqual(
-            [(line.account_id, self._money(line.amount_change)) for line in whatif.account_line_ids],
+            [
+                (line.account_id, self._money(line.amount_change))
+                for line in whatif.account_line_ids
+            ],
             [
                 (accounts[2], Decimal("4.42")),
                 (accounts[1], Decimal("3.07")),
                 (accounts[0], Decimal("2.44")),
             ],
-        )  # fmt: skip
+        )
         self.assertIn("Proposed", whatif.chart_html)
 
     def test_whatif_flags_bills_it_does_not_reproduce(self):
@@ -214,6 +228,43 @@ class TestRateWhatif(RateRulesCommon):
         self.assertEqual(self._money(whatif.amount_billed), Decimal("67.13"))
         self.assertEqual(self._money(whatif.amount_proposed), Decimal("72.48"))
 
+    def test_whatif_schedule_without_proposal_keeps_what_it_billed(self):
+        """Garbage has no proposed rates: its bills stay as billed ($15.00 a cart),
+        even when a cart was delivered since (priced again: 2 carts, $30.00, a
+        bill the what-if says it does not reproduce); water changes alone."""
+        garbage = self._schedule(
+            "MOD-G", self.garbage, [{"name": "Cart", "component": "cart", "price_unit": 15.0}]
+        )
+        account = self._account(
+            [(self.modesto, {}), (garbage, {"cart_count": 1, "cart_size": "96"})],
+            meter_unit="ccf",
+            meter_size="1",
+        )
+        self._read(account, 15, READ_FROM, READ_TO)
+        run = self._new_run(
+            cycle=account.cycle_id,
+            date_from=READ_TO - timedelta(days=2),
+            date_to=READ_TO + timedelta(days=2),
+        )
+        self._rate_run(run)
+        run.action_post()
+        self.assertEqual(self._money(run.move_ids.amount_total), Decimal("82.13"))
+        account.service_ids.filtered(lambda s: s.rate_schedule_id == garbage).cart_count = 2
+        whatif = self._whatif()
+        whatif.action_compute()
+        lines = {line.service_type_id: line for line in whatif.revenue_line_ids}
+        self.assertEqual(
+            [
+                self._money(lines[self.garbage][name])
+                for name in ("amount_billed", "amount_rerated", "amount_proposed", "amount_change")
+            ],
+            [Decimal("15.00"), Decimal("30.00"), Decimal("15.00"), Decimal("0.00")],
+        )
+        self.assertEqual(self._money(lines[self.water].amount_proposed), Decimal("70.20"))
+        self.assertEqual(whatif.difference_bill_count, 1)
+        self.assertEqual(self._money(whatif.amount_change), Decimal("3.07"))
+        self.assertEqual(self._money(whatif.account_line_ids.amount_change), Decimal("3.07"))
+
     # ------------------------------------------------------------------
     # Reports
     # ------------------------------------------------------------------
@@ -237,7 +288,7 @@ class TestRateWhatif(RateRulesCommon):
         )
         content, kind = self.env["ir.actions.report"]._render(
             "utility_billing.report_utility_rate_whatif_xlsx", whatif.ids
-        )  # fmt: skip
+        )
         self.assertEqual(kind, "xlsx")
         self.assertEqual(content[:2], b"PK")
 
