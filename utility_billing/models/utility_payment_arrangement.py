@@ -151,7 +151,7 @@ class UtilityPaymentArrangement(models.Model):
     @api.depends("date_start", "frequency", "kind")
     def _compute_date_first(self):
         for arrangement in self:
-            if arrangement.date_start and not arrangement.date_first:
+            if arrangement.date_start:
                 step = (
                     relativedelta(months=1)
                     if arrangement.frequency == "monthly" or arrangement.kind == "extension"

@@ -92,3 +92,4 @@ from . import test_lib_arrangements
 from . import test_payment_arrangement
 from . import test_payment_arrangement_rpc
 from . import test_service_suspension
+from . import test_payment_arrangement_collections

@@ -20,7 +20,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from ..models.utility_locked_fields_mixin import as_action
 from .common_bills import pdf_text
@@ -390,3 +390,23 @@ class TestPaymentArrangement(PaymentCommon):
         self.assertEqual(broken.state, "broken")
         self.assertEqual(broken.line_ids.mapped("amount"), [47.75, 63.66, 63.66, 63.68])
         self.assertEqual(broken.date_closed, today)
+
+    def test_the_clerk_form_from_the_account(self):
+        action = self.account.with_user(self.csr).action_new_arrangement()
+        Arrangement = self.env["utility.payment.arrangement"].with_user(self.csr)
+        form = Form(Arrangement.with_context(**action["context"]))
+        form.kind = "extension"
+        form.date_start = START
+        self.assertEqual(form.date_first, date(2025, 3, 20), "a month to pay by default")
+        form.date_first = date(2025, 3, 5)
+        extension = form.save()
+        self.assertEqual(extension.account_id, self.account)
+        extension.action_confirm()
+        self.assertEqual(
+            self._schedule(extension), [(START, 37.49, True), (date(2025, 3, 5), 149.96, False)]
+        )
+        self.assertEqual(self.account.arrangement_count, 1)
+        self.assertEqual(
+            self.account.action_view_arrangements()["domain"],
+            [("account_id", "=", self.account.id)],
+        )
