@@ -87,6 +87,7 @@
         "data/fsm_stage_data.xml",
         "data/utility_work_order_type_data.xml",
         "views/utility_work_order_views.xml",
+        "views/utility_work_order_report_views.xml",
         "report/utility_route_sheet_report.xml",
         "data/utility_adjustment_kind_data.xml",
         "data/utility_level_pay_cron.xml",

@@ -569,7 +569,7 @@ try {
             if (!(await form.locator(`.o_field_widget[name="${name}"]`).count()))
                 problems.push(`no field ${name}`);
         }
-        const complete = form.locator('button[name="action_complete"]');
+        const complete = form.locator('button[name="action_try_complete"]');
         if (!(await complete.isVisible())) problems.push("no Complete button");
         const overflow = await page.evaluate(
             () => document.documentElement.scrollWidth - window.innerWidth,

@@ -143,6 +143,8 @@ from . import utility_account_move_work_order
 from . import utility_customer_deposit_letter
 from . import utility_demo_town_records
 from . import utility_work_order_payment
+from . import utility_work_order_error
+from . import utility_work_order_age
 from . import utility_payment_work_order
 from . import utility_rate_whatif_line_mixin
 from . import utility_rate_whatif

@@ -6,7 +6,8 @@ The North crew has today's check reads ordered from the read-exception queue
 reconnect waiting for payment; the South crew delivered a garbage cart and has
 a meter exchange, a leak investigation, a final read and a door hanger to go.
 The meter shop bench-tested a meter that runs 4 % fast: its refunds wait as draft
-adjustments for a clerk.
+adjustments for a clerk. The leak investigation's reading was refused (below the
+last reading): it waits in Orders in Error.
 """
 
 from dateutil.relativedelta import relativedelta
@@ -122,12 +123,32 @@ class UtilityDemoTown(models.AbstractModel):
         others = accounts.filtered(
             lambda a: a.service_ids.filtered(lambda s: s.is_metered and s.meter_id)
         )[10:14]
+        south_orders = {}
         for kind, account in zip(
             ("meter_exchange", "leak", "final_read", "door_hanger"), others, strict=False
         ):
-            Order._create_for(kind, account, team_id=south.id, time_window="am", **day)
+            south_orders[kind] = Order._create_for(
+                kind, account, team_id=south.id, time_window="am", **day
+            )
         self._demo_fast_meter_test(south)
+        if south_orders.get("leak"):
+            self._demo_order_in_error(south_orders["leak"])
         return True
+
+    @api.model
+    def _demo_order_in_error(self, order):
+        """The crew read the meter below its last reading: the Complete button
+        refuses it and the order waits in Orders in Error for a second look."""
+        order.write(
+            {
+                "result": "completed",
+                "reading_value": max(order.meter_id.last_reading_value - 5.0, 0.0),
+                "is_dials_checked": True,
+                "crew_note": "Dirty dial face, hard to read.",
+            }
+        )
+        order.action_try_complete()
+        return order
 
     @api.model
     def _demo_fast_meter_test(self, crew):

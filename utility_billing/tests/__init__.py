@@ -70,6 +70,7 @@ from . import test_work_order
 from . import test_work_order_collections
 from . import test_work_order_payment_undo
 from . import test_cart_proration
+from . import test_work_order_error
 from . import test_lib_work_orders
 from . import test_work_order_concurrency
 from . import test_lib_late_fees
