@@ -5,6 +5,7 @@ from ..lib.bill_pdf import format_money, format_quantity, format_rate
 
 UTILITY_BILL_REPORT = "utility_billing.report_utility_bill"
 RECEIPT_REPORT = "utility_billing.report_utility_payment_receipt"
+STATEMENT_REPORT = "utility_billing.report_utility_account_statement"
 
 
 class IrActionsReport(models.Model):
@@ -26,9 +27,19 @@ class IrActionsReport(models.Model):
         Same bill, many times faster, and the Print menu, the mail template and
         the batch print all give the same PDF. The QWeb template stays as the
         HTML preview, and as the comparison of the benchmark (context key
-        ``utility_bill_qweb``).
+        ``utility_bill_qweb``). The statement of account likewise (context key
+        ``utility_statement_qweb`` for its QWeb version).
         """
         report = self._get_report(report_ref)
+        if report.report_name == STATEMENT_REPORT and not self.env.context.get(
+            "utility_statement_qweb"
+        ):
+            # The statement of account too: printed at the counter while the
+            # customer waits (lib/statement_pdf.py).
+            if isinstance(res_ids, int):
+                res_ids = [res_ids]
+            statements = self.env["utility.account.statement"].browse(res_ids or [])
+            return statements._render_statement_pdf(), "pdf"
         if report.report_name != UTILITY_BILL_REPORT or self.env.context.get("utility_bill_qweb"):
             return super()._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)
         if isinstance(res_ids, int):

@@ -1,10 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
 from datetime import date
 from decimal import Decimal
 
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.pdf import PdfFileReader
 
 from ..lib.statement import Entry, build_statement
 from .common_payment import PaymentCommon
@@ -182,6 +184,45 @@ class TestAccountStatement(PaymentCommon):
             (account.bill_count, account.open_bill_count, account.payment_count),
             (4, 3, 3),
         )
+
+    def test_statement_pdf_is_drawn_by_reportlab(self):
+        """The printed statement is the screen's, drawn without wkhtmltopdf (a
+        counter prints it while the customer waits), for every role."""
+        self._life()
+        statement = (
+            self.env["utility.account.statement"]
+            .with_user(self.cashier)
+            .create({"account_id": self.account.id, "date_from": date(2025, 2, 1)})
+        )
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.cashier)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "utility_billing.action_report_utility_account_statement", statement.ids
+            )
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertIn(b"ReportLab", pdf)
+        reader = PdfFileReader(io.BytesIO(pdf))
+        # Words as read (a cell may wrap a label over two lines).
+        text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        values = statement._get_report_values()
+        for expected in ("STATEMENT OF ACCOUNT", self.account.name, "Opening balance",
+                         "Payment Reversed", "Cycle Bill", values["rows"][0]["date"],
+                         "Closing balance", "71.83"):  # fmt: skip
+            self.assertIn(expected, text)
+        # The QWeb version stays for whoever asks for it (as HTML in tests).
+        qweb, kind = (
+            self.env["ir.actions.report"]
+            .with_context(utility_statement_qweb=True)
+            ._render_qweb_pdf(
+                "utility_billing.action_report_utility_account_statement", statement.ids
+            )
+        )
+        self.assertEqual(kind, "html")
+        self.assertIn(b"STATEMENT OF ACCOUNT", qweb)
 
     def test_bad_range_is_refused(self):
         statement = self.env["utility.account.statement"].create(

@@ -9,6 +9,12 @@ from odoo.tools import format_amount, format_date
 
 from ..lib.bill_explain import adjustment_label
 from ..lib.statement import Entry, build_statement
+from ..lib.statement_pdf import StatementData, StatementRow, render_statements
+
+
+def _address_lines(partner):
+    """The postal address of ``partner`` as printed, line by line (no name)."""
+    return tuple(line for line in (partner.contact_address or "").splitlines() if line.strip())
 
 
 class UtilityAccountStatement(models.TransientModel):
@@ -197,6 +203,37 @@ class UtilityAccountStatement(models.TransientModel):
             "closing": money(statement.closing),
             "rows": rows,
         }
+
+    def _render_statement_pdf(self):
+        """The PDF of the statements (one or more pages each), drawn by reportlab
+        from the same values as the screen and the QWeb template."""
+        statements = []
+        for wizard in self:
+            values = wizard._get_report_values()
+            company, account = values["company"], values["account"]
+            statements.append(
+                StatementData(
+                    company_name=company.name or "",
+                    company_address=_address_lines(company.partner_id),
+                    company_phone=company.phone or "",
+                    account_number=account.name,
+                    date_from=values["date_from"],
+                    date_to=values["date_to"],
+                    date_printed=values["date_printed"],
+                    customer_name=account.partner_id.name or "",
+                    customer_address=_address_lines(account.partner_id),
+                    service_address=account.location_id.display_name or "",
+                    opening=values["opening"],
+                    charges=values["charges"],
+                    credits=values["credits"],
+                    closing=values["closing"],
+                    rows=tuple(
+                        StatementRow(**{k: row[k] or "" for k in StatementRow.__dataclass_fields__})
+                        for row in values["rows"]
+                    ),
+                )
+            )
+        return render_statements(statements)
 
     # ------------------------------------------------------------------
     # Actions

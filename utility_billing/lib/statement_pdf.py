@@ -1,0 +1,195 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The printed statement of account, drawn by reportlab. No Odoo import.
+
+The same statement as the QWeb template (``utility_account_statement_report``):
+letterhead, account and dates, customer and service address, the movements
+with the balance after each, the closing line and the balance due. Rows that
+do not fit a page continue on the next, under the column titles again. The
+amounts come in formatted (``format_amount`` of the currency): this module
+only lays them out.
+
+wkhtmltopdf takes over a second for a one-page statement (a browser started
+per document); reportlab draws it in a few milliseconds, so printing the
+statement at the counter is as quick as showing it (README "Speed").
+"""
+
+import io
+from dataclasses import dataclass, field
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import PageBreak
+
+from .bill_pdf import text_font
+
+COLUMNS = (
+    "Date",
+    "Type",
+    "Reference",
+    "Description",
+    "Charges",
+    "Payments and Credits",
+    "Balance",
+)
+WIDTHS = (0.75, 1.05, 1.4, 1.55, 0.9, 0.9, 0.9)  # inches: 7.45 of the 7.5 between margins
+MONEY_COLUMNS = (4, 5, 6)
+NOTHING = "Nothing was billed, paid or credited in these dates."
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    date: str
+    kind: str
+    reference: str
+    description: str
+    charge: str
+    credit: str
+    balance: str
+
+
+@dataclass(frozen=True)
+class StatementData:
+    """What one printed statement says, every text already formatted."""
+
+    company_name: str
+    company_address: tuple
+    company_phone: str
+    account_number: str
+    date_from: str
+    date_to: str
+    date_printed: str
+    customer_name: str
+    customer_address: tuple
+    service_address: str
+    opening: str
+    charges: str
+    credits: str
+    closing: str
+    rows: tuple = field(default_factory=tuple)
+
+
+def _styles():
+    base = ParagraphStyle("base", fontName="Helvetica", fontSize=9, leading=11)
+    return {
+        "base": base,
+        "company": ParagraphStyle("company", base, fontName="Helvetica-Bold", fontSize=14,
+                                  leading=17),
+        "title": ParagraphStyle("title", base, fontName="Helvetica-Bold", fontSize=15,
+                                leading=18, alignment=2),
+        "right": ParagraphStyle("right", base, alignment=2),
+        "label": ParagraphStyle("label", base, fontName="Helvetica-Bold"),
+        "cell": ParagraphStyle("cell", base, fontSize=8, leading=10),
+        "cell_bold": ParagraphStyle("cell_bold", base, fontName="Helvetica-Bold", fontSize=8,
+                                    leading=10),
+    }  # fmt: skip
+
+
+def _p(text, style):
+    """A paragraph of plain ``text`` (escaped; line breaks kept)."""
+    text = text or ""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    font = text_font(text, style.fontName)  # a TrueType font outside WinAnsi
+    if font != style.fontName:
+        style = ParagraphStyle(f"{style.name}-{font}", style, fontName=font)
+    return Paragraph(escaped.replace("\n", "<br/>"), style)
+
+
+def _lines(parts):
+    return "\n".join(part for part in parts if part)
+
+
+def _header(data, styles):
+    left = [_p(data.company_name, styles["company"]), _p(_lines(data.company_address),
+                                                        styles["base"])]  # fmt: skip
+    if data.company_phone:
+        left.append(_p(f"Phone {data.company_phone}", styles["base"]))
+    right = [
+        _p("STATEMENT OF ACCOUNT", styles["title"]),
+        _p(f"Account {data.account_number}", styles["right"]),
+        _p(f"From {data.date_from} to {data.date_to}", styles["right"]),
+        _p(f"Printed {data.date_printed}", styles["right"]),
+    ]
+    addresses = [
+        [_p("Customer", styles["label"]), _p("Service address", styles["label"])],
+        [
+            _p(_lines([data.customer_name, *data.customer_address]), styles["base"]),
+            _p(data.service_address, styles["base"]),
+        ],
+    ]
+    plain = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    return [
+        Table([[left, right]], colWidths=[3.75 * inch, 3.75 * inch], style=plain),
+        Spacer(1, 0.2 * inch),
+        Table(addresses, colWidths=[3.75 * inch, 3.75 * inch], style=plain),
+        Spacer(1, 0.2 * inch),
+    ]
+
+
+def _movements(data, styles):
+    cell, bold = styles["cell"], styles["cell_bold"]
+    rows = [[_p(title, bold) for title in COLUMNS]]
+    rows.append([_p(data.date_from, cell), _p("Opening balance", bold), "", "", "", "",
+                 _p(data.opening, bold)])  # fmt: skip
+    for row in data.rows:
+        rows.append([_p(getattr(row, name), cell) for name in StatementRow.__dataclass_fields__])
+    if not data.rows:
+        rows.append([_p(NOTHING, cell), "", "", "", "", "", ""])
+    closing = [_p(data.charges, bold), _p(data.credits, bold), _p(data.closing, bold)]
+    rows.append([_p(data.date_to, cell), _p("Closing balance", bold), "", "", *closing])
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
+        ("ROWBACKGROUNDS", (0, 2), (-1, -2), [colors.white, colors.HexColor("#f2f2f2")]),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for column in MONEY_COLUMNS:
+        for row in rows:
+            if isinstance(row[column], Paragraph):
+                row[column].style = ParagraphStyle("money", row[column].style, alignment=2)
+    # The opening and closing labels over the columns they leave empty, as on screen.
+    style += [("SPAN", (1, 1), (5, 1)), ("SPAN", (1, -1), (3, -1))]
+    if not data.rows:
+        style.append(("SPAN", (0, 2), (-1, 2)))
+    return Table(
+        rows,
+        colWidths=[w * inch for w in WIDTHS],
+        repeatRows=1,  # the column titles again on every page
+        style=TableStyle(style),
+    )
+
+
+def render_statements(statements):
+    """One PDF (bytes) with each :class:`StatementData` of ``statements``
+    starting on a new Letter page."""
+    styles = _styles()
+    story = []
+    for index, data in enumerate(statements):
+        if index:
+            story.append(PageBreak())
+        story += _header(data, styles)
+        story.append(_movements(data, styles))
+        story.append(Spacer(1, 0.2 * inch))
+        story.append(
+            _p(
+                f"Balance due on {data.date_to}: {data.closing}. "
+                "A negative balance is a credit on the account.",
+                styles["base"],
+            )
+        )
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=letter,
+        leftMargin=0.5 * inch,
+        rightMargin=0.5 * inch,
+        topMargin=0.5 * inch,
+        bottomMargin=0.5 * inch,
+        title="Statement of Account",
+    )
+    document.build(story)
+    return buffer.getvalue()
