@@ -133,6 +133,20 @@ ACTIONS = [
         _row(ACCESS, ACCESS, ACCESS, USER, ACCESS, ACCESS),
     ),
     (
+        "approve a payment arrangement above a CSR's limit, set up by the CSR",
+        "utility.payment.arrangement",
+        "action_approve",
+        "arrangement_by_csr",
+        _row(ACCESS, ACCESS, ACCESS, OK, ACCESS, ACCESS),
+    ),
+    (
+        "approve a payment arrangement one set up oneself",
+        "utility.payment.arrangement",
+        "action_approve",
+        "arrangement_by_supervisor",
+        _row(ACCESS, ACCESS, ACCESS, USER, ACCESS, ACCESS),
+    ),
+    (
         "close a pending account",
         "utility.account",
         "action_close",

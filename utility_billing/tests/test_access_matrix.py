@@ -5,9 +5,12 @@ One ``HttpCase`` class, its users and fixtures made once; each action is
 called as each role through ``/web/dataset/call_kw`` and rolled back after.
 """
 
+from datetime import date
+
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
+from ..models.utility_locked_fields_mixin import as_action
 from .access_matrix import ACTIONS, MODEL_ACCESS, OK, ROLES
 from .common_cashier import CASHIER_GROUPS, CashierCommon
 from .common_rpc import RpcCase, RpcError
@@ -101,6 +104,24 @@ class TestAccessMatrix(CashierCommon, RpcCase):
         pending = cls.env["utility.account"].create(
             {"partner_id": cls.account.partner_id.id, "location_id": location.id}
         )
+        # Payment arrangements above the CSR's limit, waiting for a supervisor.
+        cls._post_bill(cls.account3, date(2025, 1, 15), {cls.water: 90.0})
+        waiting = {}
+        for key, user in (("csr", cls.csr), ("supervisor", cls.supervisor)):
+            arrangement = (
+                cls.env["utility.payment.arrangement"]
+                .with_user(user)
+                .create(
+                    {
+                        "account_id": cls.account3.id,
+                        "date_start": date(2025, 3, 1),
+                        "installment_count": 6,
+                    }
+                )
+            )
+            arrangement.action_compute_schedule()
+            as_action(arrangement).write({"state": "to_approve", "requested_by_id": user.id})
+            waiting[key] = arrangement
         return {
             "void_wizard": {"payment_ids": [Command.set(carla_payment.ids)], "reason": "Typo"},
             "void_wizard_other_cashier": {
@@ -114,6 +135,8 @@ class TestAccessMatrix(CashierCommon, RpcCase):
             "deposit_prepared_by_csr": deposits["csr"],
             "deposit_prepared_by_supervisor": deposits["supervisor"],
             "pending_account": pending,
+            "arrangement_by_csr": waiting["csr"],
+            "arrangement_by_supervisor": waiting["supervisor"],
             "draft_run": cls._new_run(cls),
             "bill": cls.new_bill,
             "settings_wizard": {"utility_over_short_tolerance": 7.5},
@@ -181,6 +204,7 @@ class TestAccessMatrix(CashierCommon, RpcCase):
         self.assertEqual(fixtures["deposit_prepared_by_csr"].state, "prepared")
         self.assertTrue(fixtures["void_requested_by_cashier"].is_void_requested)
         self.assertEqual(fixtures["pending_account"].state, "pending")
+        self.assertEqual(fixtures["arrangement_by_csr"].state, "to_approve")
         self.assertEqual(self.company.utility_over_short_tolerance, 5.0)
         # A supervisor's save does reach the company (and is refused outside utility).
         settings = self.rpc(
