@@ -24,6 +24,7 @@
         "data/utility_payment_file_layout_data.xml",
         "data/utility_billing_run_data.xml",
         "data/utility_delinquency_run_data.xml",
+        "data/utility_shutoff_data.xml",
         "views/utility_service_type_views.xml",
         "views/utility_billing_cycle_views.xml",
         "views/utility_route_views.xml",
@@ -115,6 +116,7 @@
         "data/mail_template_arrangement_data.xml",
         "views/utility_payment_arrangement_views.xml",
         "views/utility_service_suspension_views.xml",
+        "views/utility_shutoff_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

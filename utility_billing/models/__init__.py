@@ -176,3 +176,13 @@ from . import utility_account_service_suspension
 from . import utility_bill_builder_suspension
 from . import utility_demo_town_suspension
 from . import utility_demo_town_arrangements
+from . import res_company_shutoff
+from . import res_company_reconnect
+from . import utility_shutoff_day
+from . import utility_medical_certificate
+from . import utility_account_medical
+from . import utility_account_shutoff
+from . import utility_shutoff_line
+from . import utility_delinquency_run_shutoff
+from . import utility_payment_poster_shutoff
+from . import utility_work_order_reconnect

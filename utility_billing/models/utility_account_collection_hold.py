@@ -32,8 +32,6 @@ class UtilityAccount(models.Model):
                 holds[account.id] = self.env._("bankruptcy")
             elif account.is_estate:
                 holds[account.id] = self.env._("estate")
-            elif step == "shutoff" and account.is_life_support:
-                holds[account.id] = self.env._("medical / life support")
         level_pay = self.filtered(lambda a: a.is_level_pay and a.id not in holds)
         for account in level_pay:
             if account.currency_id.compare_amounts(account.amount_current_due, 0) <= 0:

@@ -369,13 +369,15 @@ class UtilityWorkOrder(models.Model):
         return order_type
 
     @api.model
-    def _create_for(self, kind, records, **values):
+    def _create_for(self, kind, records, values_list=None, **values):
         """Create one order of ``kind`` per record, in one ``create``.
 
         :param kind: a ``utility_kind`` (see ``fsm_order_type.WORK_KINDS``)
         :param records: utility.account, utility.account.service, utility.meter or
             utility.service.location records; each gives the premise, account,
             service and meter it knows
+        :param values_list: field values of each order, in the order of
+            ``records`` (e.g. each account's ``amount_due``), or None
         :param values: more field values for every order (``date_scheduled``,
             ``team_id``, ``person_id``, ``time_window``, ``amount_due``,
             ``description``...)
@@ -384,8 +386,8 @@ class UtilityWorkOrder(models.Model):
         """
         order_type = self._get_type(kind)
         vals_list = []
-        for record in records:
-            vals = {"type": order_type.id, **values}
+        for index, record in enumerate(records):
+            vals = {"type": order_type.id, **values, **(values_list[index] if values_list else {})}
             vals.update(self._prepare_target_vals(record))
             vals_list.append(vals)
         orders = self.create(vals_list)

@@ -61,6 +61,10 @@ MODEL_ACCESS = {
     "utility.collection.notice": _row("r", "r", "crw", "crwu"),
     "utility.payment.arrangement": _row("r", "crw", "crw", "crwu"),
     "utility.payment.arrangement.tier": _row("r", "r", "r", "crwu"),
+    # Collections: the shut-off list, its calendar, medical certificates
+    "utility.shutoff.line": _row("r", "r", "crwu", "crwu"),
+    "utility.shutoff.day": _row("r", "r", "crw", "crwu"),
+    "utility.medical.certificate": _row("r", "crw", "crw", "crwu"),
 }
 
 OK, ACCESS, USER = "ok", "AccessError", "UserError"

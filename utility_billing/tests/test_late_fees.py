@@ -217,7 +217,15 @@ class TestLateFees(PaymentCommon):
         is not delinquent); the run's register reads the same reason."""
         Account = self.env["utility.account"]
         self.account.is_estate = True
-        self.account2.is_life_support = True
+        self.env["utility.medical.certificate"].create(
+            {
+                "account_id": self.account2.id,
+                "resident_name": "Resident",
+                "certified_by": "Dr. Okafor",
+                "date_start": date(2025, 1, 1),
+                "date_end": date(2025, 3, 31),
+            }
+        )
         self.account3.write(
             {"is_level_pay": True, "level_pay_amount": 40.0, "level_pay_date_start": BILL_DATE}
         )
@@ -231,7 +239,9 @@ class TestLateFees(PaymentCommon):
             self.assertEqual(holds.get(self.account.id), "estate", step)
             self.assertNotIn(self.account3.id, holds, step)
             if step == "shutoff":
-                self.assertEqual(holds[self.account2.id], "medical / life support")
+                self.assertEqual(
+                    holds[self.account2.id], "medical / life support certificate until 03/31/2025"
+                )
             else:
                 self.assertNotIn(self.account2.id, holds, step)
         self._payment([(self.account3, 40.00)], date=date(2025, 2, 1))

@@ -233,3 +233,102 @@ class TestWorkOrderCollections(PaymentCommon):
             self._complete(reconnect)
         self.assertEqual(self.water_service.state, "disconnected")
         self.assertFalse(reconnect.fee_move_id)
+
+    # ------------------------------------------------------------------
+    # Reconnect after a shut-off (issue 14)
+    # ------------------------------------------------------------------
+    def _reconnects(self):
+        return self.Order.search([("account_id", "=", self.account.id), ("kind", "=", "reconnect")])
+
+    def test_paying_the_shutoff_amount_and_the_fee_orders_the_reconnect(self):
+        """Shut off for $60.00: paying $60.00 pays the debt but orders nothing;
+        $50.00 more (Grayville's business-hours fee) orders the reconnect for the
+        crew that shut it off. Done in business hours it bills $50.00, which the
+        payment already covers: the account owes nothing. A later payment orders
+        no second reconnect."""
+        with freeze_time(DISCONNECTED):
+            disconnect = self._disconnect()
+            self._complete(disconnect)
+        self._payment([(self.account, 60.0)])
+        self.assertEqual(disconnect.amount_paid, 60.0)
+        self.assertFalse(self._reconnects(), "the reconnect fee is not paid yet")
+        self._payment([(self.account, 50.0)])
+        reconnect = self._reconnects()
+        self.assertEqual(len(reconnect), 1)
+        self.assertEqual((reconnect.state, reconnect.team_id), ("open", self.crew))
+        self.assertIn(reconnect.name, self.account.message_ids[0].body)
+        with freeze_time(BUSINESS_HOURS):
+            self._complete(reconnect)
+        self.assertEqual(self.water_service.state, "active")
+        self.assertEqual(reconnect.fee_move_id.amount_total, 50.00)
+        self.account.invalidate_recordset(["amount_balance"])
+        self.assertEqual(self.account.amount_balance, 0.0)
+        self._payment([(self.account, 10.0)])
+        self.assertEqual(self._reconnects(), reconnect)
+
+    def test_reconnect_waits_for_the_shutoff_amount_only(self):
+        """A reconnect is refused while the shut-off amount is owed; once it is
+        paid, a newer bill not yet due does not keep the water off."""
+        with freeze_time(DISCONNECTED):
+            self._complete(self._disconnect())
+        reconnect = self.Order._create_for("reconnect", self.account, team_id=self.crew.id)
+        self._payment([(self.account, 59.99)])
+        self.assertEqual(reconnect.state, "hold")
+        with self.assertRaisesRegex(UserError, r"still owes \$\s0.01"):
+            self._complete(reconnect)
+        self._post_bill(self.account, date(2025, 3, 1), {self.water: 45.0})
+        self._payment([(self.account, 0.01)])
+        self.assertEqual(reconnect.state, "open")
+        self.account.invalidate_recordset(["amount_balance"])
+        self.assertEqual(self.account.amount_balance, 45.0)
+        with freeze_time(BUSINESS_HOURS):
+            self._complete(reconnect)
+        self.assertEqual(self.water_service.state, "active")
+
+    def test_low_income_reconnect_fee_cap(self):
+        """California Health and Safety Code 116914 (SB 998): for a household
+        below 200% of the federal poverty line, a reconnection fee of at most
+        $50 during normal operating hours and $150 outside them. A city charging
+        $75 in business hours (Nelsonville, OH's shut-off fee, Code 50.06) bills
+        its low-income account $50.00; Grayville's $100 after hours stays under
+        the $150 cap; an account outside the program pays the full $75.00."""
+        fee_line = self.company.utility_field_fee_schedule_id.version_ids.line_ids.filtered(
+            lambda line: line.fee_code == "reconnect"
+        )
+        fee_line.amount = 75.0
+        self.company.write(
+            {
+                "utility_reconnect_cap_low_income": 50.0,
+                "utility_reconnect_cap_low_income_after_hours": 150.0,
+            }
+        )
+        self.account.discount_program = "low_income"
+        self._payment([(self.account, 60.0)])
+        fees = {}
+        for label, moment, program in (
+            ("business", BUSINESS_HOURS, "low_income"),
+            ("after hours", datetime(2025, 3, 5, 22, 0), "low_income"),  # Wednesday 4 p.m.
+            ("no program", datetime(2025, 3, 6, 16, 30), False),  # Thursday 10:30 a.m.
+        ):
+            self.account.discount_program = program
+            as_action(self.water_service).state = "disconnected"
+            order = self.Order._create_for("reconnect", self.account, team_id=self.crew.id)
+            with freeze_time(moment):
+                self._complete(order)
+            fee = order.fee_move_id
+            income = fee.line_ids.filtered(lambda line: line.display_type == "product")
+            receivable = fee.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            self.assertEqual(fee.state, "posted")
+            self.assertEqual(income.credit, receivable.debit)
+            fees[label] = income.credit
+            self._payment([(self.account, fee.amount_total)])
+        self.assertEqual(fees, {"business": 50.00, "after hours": 100.00, "no program": 75.00})
+        self.assertEqual(
+            self.company._get_utility_reconnect_fee(self.account, date(2025, 3, 4)), 75.0
+        )
+        self.account.discount_program = "low_income"
+        self.assertEqual(
+            self.company._get_utility_reconnect_fee(self.account, date(2025, 3, 4)), 50.0
+        )

@@ -12,10 +12,12 @@ import uuid
 
 import psycopg2
 
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from ..models.utility_locked_fields_mixin import as_action
 from .common_race import TIMEOUT, RaceMixin
 
 
@@ -183,3 +185,232 @@ class TestWorkOrderConcurrency(RaceMixin, TransactionCase):
             with self.assertRaisesRegex(UserError, "already cancelled"):
                 order.action_complete()
             cr.rollback()
+
+
+@tagged("post_install", "-at_install")
+class TestShutoffReleaseConcurrency(RaceMixin, TransactionCase):
+    """A payment races the release of a shut-off list (issue 14).
+
+    The payment side runs what the payments core runs around posting (the
+    shut-off lines' hook, then the work orders'); the release side runs the run's
+    release. Both write the account's line of the list, so whichever commits
+    second fails with a serialization error and is retried (as Odoo retries a
+    request): the paid account is never shut off.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.token = uuid.uuid4().hex[:6].upper()
+        self.data = {}
+        self.addCleanup(self._drop_data)
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            token = self.token
+            journal = env["account.journal"].create(
+                {"name": f"Race shut-offs {token}", "code": f"S{token[:4]}", "type": "sale"}
+            )
+            cycle = env["utility.billing.cycle"].create(
+                {"name": f"Race cycle {token}", "code": f"RC{token}"}
+            )
+            partner = env["res.partner"].create({"name": f"Race customer {token}"})
+            premise = env["utility.service.location"].create(
+                {"street": f"{token} Shut-off St", "city": "Prairie City"}
+            )
+            account = env["utility.account"].create(
+                {"partner_id": partner.id, "location_id": premise.id}
+            )
+            today = fields.Date.context_today(env["utility.account"])
+            run = env["utility.delinquency.run"].create(
+                {
+                    "cycle_id": cycle.id,
+                    "journal_id": journal.id,
+                    "date_due": today,
+                    "date_penalty": today,
+                }
+            )
+            as_action(run).write(
+                {
+                    "state": "posted",
+                    "shutoff_state": "review",
+                    "date_shutoff": env["utility.shutoff.day"]._get_next_shutoff_day(
+                        run.company_id, today
+                    ),
+                }
+            )
+            # The account's final notice went out (the step before the list).
+            as_action(env["utility.collection.notice"]).create(
+                {
+                    "run_id": run.id,
+                    "company_id": run.company_id.id,
+                    "account_id": account.id,
+                    "partner_id": partner.id,
+                    "kind": "final",
+                    "date": today,
+                    "date_shutoff": today,
+                    "state": "sent",
+                }
+            )
+            line = as_action(env["utility.shutoff.line"]).create(
+                {
+                    "run_id": run.id,
+                    "company_id": run.company_id.id,
+                    "account_id": account.id,
+                    "amount_due": 60.0,
+                }
+            )
+            payment = env["utility.payment"].create(
+                {"line_ids": [Command.create({"account_id": account.id, "amount": 60.0})]}
+            )
+            self.data = {
+                "journal": journal.id,
+                "cycle": cycle.id,
+                "partners": partner.ids,
+                "premise": premise.id,
+                "account": account.id,
+                "run": run.id,
+                "line": line.id,
+                "payment": payment.id,
+            }
+
+    def _drop_data(self):
+        data = self.data
+        if not data:
+            return
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT id, fsm_order_id FROM utility_work_order WHERE account_id = %s",
+                [data["account"]],
+            )
+            orders = cr.fetchall()
+            order_ids = [row[0] for row in orders]
+            fsm_ids = [row[1] for row in orders]
+            # The release made the premise's field service location.
+            cr.execute(
+                "SELECT f.id, f.partner_id FROM utility_service_location p "
+                "JOIN fsm_location f ON f.id = p.fsm_location_id WHERE p.id = %s",
+                [data["premise"]],
+            )
+            locations = cr.fetchall()
+            location_ids = [row[0] for row in locations]
+            partner_ids = data["partners"] + [row[1] for row in locations]
+            for model, ids in (
+                ("utility.work.order", order_ids),
+                ("utility.shutoff.line", [data["line"]]),
+                ("utility.delinquency.run", [data["run"]]),
+                ("utility.billing.cycle", [data["cycle"]]),
+                ("utility.account", [data["account"]]),
+                ("utility.service.location", [data["premise"]]),
+                ("utility.payment", [data["payment"]]),
+                ("res.partner", partner_ids),
+            ):
+                cr.execute(
+                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, ids]
+                )
+                cr.execute(
+                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)",
+                    [model, ids],
+                )
+            cr.execute("DELETE FROM utility_payment_line WHERE payment_id = %s", [data["payment"]])
+            cr.execute(
+                "DELETE FROM mail_message WHERE model = 'utility.collection.notice' AND res_id IN "
+                "(SELECT id FROM utility_collection_notice WHERE run_id = %s)",
+                [data["run"]],
+            )
+            cr.execute("DELETE FROM utility_collection_notice WHERE run_id = %s", [data["run"]])
+            for table, ids in (
+                ("utility_payment", [data["payment"]]),
+                ("utility_shutoff_line", [data["line"]]),
+                ("utility_work_order", order_ids),
+                ("fsm_order", fsm_ids),
+                ("utility_delinquency_run", [data["run"]]),
+                ("utility_account", [data["account"]]),
+                ("utility_service_location", [data["premise"]]),
+                ("fsm_location", location_ids),
+                ("utility_billing_cycle", [data["cycle"]]),
+                ("account_journal", [data["journal"]]),
+                ("res_partner", partner_ids),
+            ):
+                cr.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids])  # pylint: disable=sql-injection
+        self.data = {}
+
+    def _pay(self, env, outcome):
+        payment = env["utility.payment"].browse(self.data["payment"])
+        # What utility.payment.poster._post runs around posting, in its order.
+        env["utility.shutoff.line"]._on_payments_posted(payment)
+        outcome["cancelled"] = env["utility.work.order"]._on_payments_posted(payment).ids
+        outcome["paid"].set()
+        assert outcome["go_commit"].wait(TIMEOUT), "never told to commit"
+
+    def _release(self, env, outcome):
+        run = env["utility.delinquency.run"].browse(self.data["run"])
+        outcome["orders"] = run.action_release_shutoffs().ids
+        outcome["released"].set()
+        assert outcome["go_commit"].wait(TIMEOUT), "never told to commit"
+
+    def _line_state(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT l.state, l.amount_paid, o.state FROM utility_shutoff_line l "
+                "LEFT JOIN utility_work_order o ON o.id = l.work_order_id WHERE l.id = %s",
+                [self.data["line"]],
+            )
+            return cr.fetchone()
+
+    def _retry(self, name, work, outcome):
+        outcome.pop("error", None)
+        outcome["go_commit"].set()
+        thread = self._side(name, work, outcome)
+        thread.start()
+        thread.join(TIMEOUT)
+        self.assertNotIn("error", outcome, outcome.get("error"))
+
+    def _race(self, first, second):
+        """``first`` does its work and waits; ``second`` starts and must wait for
+        ``first``'s lock; ``first`` commits. Each is (name, work, outcome, the
+        outcome's key of the event ``work`` sets once done).
+
+        :return: the outcomes (first, second), once both threads ended
+        """
+        (name1, work1, outcome1, key1), (name2, work2, outcome2, _key2) = first, second
+        thread1 = self._side(name1, work1, outcome1)
+        thread2 = self._side(name2, work2, outcome2)
+        with mute_logger("odoo.sql_db"):
+            thread1.start()
+            self.assertTrue(outcome1[key1].wait(TIMEOUT), outcome1.get("error"))
+            thread2.start()
+            blocked = self._wait_until_blocked(outcome2)
+            outcome1["go_commit"].set()
+            thread1.join(TIMEOUT)
+            thread2.join(TIMEOUT)
+        self.assertFalse(thread1.is_alive() or thread2.is_alive(), "a side hangs")
+        self.assertTrue(blocked, f"{name2} never waited for {name1}: {outcome2}")
+        self.assertNotIn("error", outcome1, outcome1.get("error"))
+        self.assertIsInstance(outcome2.get("error"), psycopg2.errors.SerializationFailure)
+        return outcome1, outcome2
+
+    def _payer(self):
+        return (
+            "ub-so-pay",
+            self._pay,
+            {"paid": threading.Event(), "go_commit": threading.Event()},
+            "paid",
+        )
+
+    def _releaser(self):
+        outcome = {"released": threading.Event(), "go_commit": threading.Event()}
+        return ("ub-so-release", self._release, outcome, "released")
+
+    def test_payment_first_the_release_retries_and_leaves_the_account_off(self):
+        _payer, releaser = self._race(self._payer(), self._releaser())
+        self.assertEqual(self._line_state(), ("paid", 60.0, None))
+        self._retry("ub-so-release-again", self._release, releaser)
+        self.assertEqual(releaser["orders"], [], "the retried release orders nothing")
+        self.assertEqual(self._line_state(), ("paid", 60.0, None))
+
+    def test_release_first_the_payment_retries_and_cancels_the_order(self):
+        releaser, payer = self._race(self._releaser(), self._payer())
+        self.assertEqual(len(releaser["orders"]), 1)
+        self.assertEqual(self._line_state(), ("released", 0.0, "open"))
+        self._retry("ub-so-pay-again", self._pay, payer)
+        self.assertEqual(payer["cancelled"], releaser["orders"])
+        self.assertEqual(self._line_state(), ("released", 60.0, "cancelled"))
