@@ -57,6 +57,8 @@ MODEL_ACCESS = {
     "utility.payment.return": _row("-", "-", "crwu", "crwu"),
     # Field work (a crew's own role, Field Crew, is tested in test_work_order.py)
     "utility.work.order": _row("r", "crw", "crw", "crwu"),
+    "utility.work.order.age": _row("r", "r", "r", "r"),
+    "utility.service.cart.change": _row("r", "r", "r", "r"),
     # Collections
     "utility.collection.notice": _row("r", "r", "crw", "crwu"),
     "utility.payment.arrangement": _row("r", "crw", "crw", "crwu"),
