@@ -356,6 +356,9 @@ class UtilityRateWhatif(models.Model):
         if problems:
             raise UserError("\n".join(problems))
         started = time.perf_counter()
+        # Analytic queries over the whole year: compiling them (JIT) costs more
+        # than it saves at these sizes; for this transaction only.
+        self.env.cr.execute("SET LOCAL jit = off")
         self._read_periods()
         keys = self._read_keys()
         if not keys:
@@ -512,10 +515,8 @@ class UtilityRateWhatif(models.Model):
             SELECT account_id, schedule_id, service_type_id, customer_class,
                    date_from, date_to, months, discount_program, is_inside_city,
                    cart_count, cart_size, eru_count, dwelling_units,
-                   CASE WHEN meter_size <> '' THEN meter_size
-                        ELSE COALESCE(MAX(NULLIF(meter_size, '')) FILTER (
-                            WHERE is_metered AND meter_unit <> 'kwh') OVER bill, '')
-                   END AS meter_size,
+                   CASE WHEN periods.meter_size <> '' THEN periods.meter_size
+                        ELSE COALESCE(bill.bill_meter_size, '') END AS meter_size,
                    CASE WHEN is_metered AND meter_unit = 'kwh'
                         THEN COALESCE(quantity, 0) ELSE -1 END AS kwh,
                    CASE WHEN is_metered AND meter_unit <> 'kwh'
@@ -523,9 +524,7 @@ class UtilityRateWhatif(models.Model):
                    -- The bill's water matters to schedules priced on it only:
                    -- without it, equal garbage or water inputs group together.
                    CASE WHEN volume_basis = 'meter' THEN -1
-                        ELSE COALESCE(SUM(gallons) FILTER (
-                            WHERE is_metered AND meter_unit <> 'kwh') OVER bill, -1)
-                   END AS water_gallons,
+                        ELSE COALESCE(bill.water_gallons, -1) END AS water_gallons,
                    COALESCE(demand_kw, -1) AS demand_kw,
                    COALESCE(winter_average, -1) AS winter_average,
                    CASE WHEN is_partial THEN date_to - date_from ELSE -1 END AS service_days,
@@ -542,7 +541,15 @@ class UtilityRateWhatif(models.Model):
                               FROM utility_whatif_period
                            ) with_days
                    ) periods
-            WINDOW bill AS (PARTITION BY move_id)
+              -- What the bill's water meters say (a hash aggregate, no sort).
+              LEFT JOIN (
+                    SELECT move_id AS bill_id,
+                           MAX(NULLIF(meter_size, '')) AS bill_meter_size,
+                           SUM(gallons) AS water_gallons
+                      FROM utility_whatif_period
+                     WHERE is_metered AND meter_unit <> 'kwh'
+                     GROUP BY move_id
+                   ) bill ON bill.bill_id = periods.move_id
             """
         )
         cr.execute(
@@ -557,6 +564,8 @@ class UtilityRateWhatif(models.Model):
                 columns=_key_columns(),
             )
         )
+        # Planner statistics of the work tables: their joins are hash joins.
+        cr.execute("ANALYZE utility_whatif_keyed, utility_whatif_key")
         cr.execute(
             SQL(
                 "SELECT id, %s, bill_count, amount_billed FROM utility_whatif_key",
@@ -942,6 +951,11 @@ class UtilityRateWhatif(models.Model):
             """,
             [ids, [rated[i][0] for i in ids], [rated[i][1] for i in ids]],
         )
+        cr.execute("ANALYZE utility_whatif_rated")
+        # A merge join would sort both sides on every input column (text in the
+        # database's collation): a hash join of the same rows is several times
+        # faster. Back to the session's setting right after.
+        cr.execute("SET LOCAL enable_mergejoin = off")
         join = SQL(" AND ").join(
             SQL("%s = %s", SQL.identifier("k", name), SQL.identifier("kd", name))
             for name in KEY_COLUMNS
@@ -969,4 +983,6 @@ class UtilityRateWhatif(models.Model):
                 limit,
             )
         )
-        return cr.fetchall()
+        totals = cr.fetchall()
+        cr.execute("RESET enable_mergejoin")
+        return totals
