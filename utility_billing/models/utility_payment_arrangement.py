@@ -145,6 +145,17 @@ class UtilityPaymentArrangement(models.Model):
     date_next_due = fields.Date(compute="_compute_progress", string="Next Installment Due")
     amount_next_due = fields.Monetary(compute="_compute_progress", string="Next Installment")
 
+    def init(self):
+        # One live arrangement per account, whatever two clerks confirm at once:
+        # the rules' check reads, this index decides.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS utility_payment_arrangement_account_live_uniq
+                ON utility_payment_arrangement (account_id)
+             WHERE state IN ('to_approve', 'active')
+            """
+        )
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------

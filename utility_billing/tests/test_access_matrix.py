@@ -105,15 +105,18 @@ class TestAccessMatrix(CashierCommon, RpcCase):
             {"partner_id": cls.account.partner_id.id, "location_id": location.id}
         )
         # Payment arrangements above the CSR's limit, waiting for a supervisor.
-        cls._post_bill(cls.account3, date(2025, 1, 15), {cls.water: 90.0})
         waiting = {}
-        for key, user in (("csr", cls.csr), ("supervisor", cls.supervisor)):
+        for key, user, account in (
+            ("csr", cls.csr, cls.account3),
+            ("supervisor", cls.supervisor, cls.account2),
+        ):
+            cls._post_bill(account, date(2025, 1, 15), {cls.water: 90.0})
             arrangement = (
                 cls.env["utility.payment.arrangement"]
                 .with_user(user)
                 .create(
                     {
-                        "account_id": cls.account3.id,
+                        "account_id": account.id,
                         "date_start": date(2025, 3, 1),
                         "installment_count": 6,
                     }

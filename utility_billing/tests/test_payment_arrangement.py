@@ -18,9 +18,12 @@ notice").
 
 from datetime import date
 
+from psycopg2 import IntegrityError
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..models.utility_locked_fields_mixin import as_action
 from .common_bills import pdf_text
@@ -410,3 +413,14 @@ class TestPaymentArrangement(PaymentCommon):
             self.account.action_view_arrangements()["domain"],
             [("account_id", "=", self.account.id)],
         )
+
+    def test_one_live_arrangement_per_account_in_the_database(self):
+        """Two clerks confirming at once both pass the rules' check (each reads
+        before the other commits): the partial unique index keeps one."""
+        first = self._new()
+        first.action_confirm()
+        second = self._new()
+        second.action_compute_schedule()
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            as_action(second).write({"state": "active"})
+            second.flush_recordset()
