@@ -117,6 +117,7 @@
         "views/utility_payment_arrangement_views.xml",
         "views/utility_service_suspension_views.xml",
         "views/utility_shutoff_views.xml",
+        "views/utility_deposit_extra_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

@@ -186,3 +186,7 @@ from . import utility_shutoff_line
 from . import utility_delinquency_run_shutoff
 from . import utility_payment_poster_shutoff
 from . import utility_work_order_reconnect
+from . import utility_deposit_rule_extra
+from . import utility_account_deposit_extra
+from . import utility_work_order_deposit
+from . import utility_demo_town_deposit_extra

@@ -102,6 +102,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_collections()
         self._generate_adjustments()
         self._generate_suspensions()
+        self._generate_extra_deposits()
         self._generate_level_pay()
         self._generate_counter()
         self._generate_records()

@@ -69,6 +69,19 @@ class UtilityDepositRule(models.Model):
                 ("tenancy", "in", (tenancy, "any")),
             ]
         )
+        return rules._pick_rule(location, partner)
+
+    def _pick_rule(self, location, partner):
+        """Among the rules of ``self`` (read once for a batch of accounts), the
+        rule for a customer at a premise: the tenancy's own first, then any."""
+        tenancy = "owner" if partner and partner == location.owner_id else "tenant"
+        rules = self.filtered(
+            lambda r: (
+                r.company_id == location.company_id
+                and r.customer_class == location.customer_class
+                and r.tenancy in (tenancy, "any")
+            )
+        )
         return rules.filtered(lambda r: r.tenancy == tenancy)[:1] or rules[:1]
 
     def _compute_deposit(self, location, service_types, meter=None):

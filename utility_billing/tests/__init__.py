@@ -95,3 +95,4 @@ from . import test_payment_arrangement_rpc
 from . import test_service_suspension
 from . import test_payment_arrangement_collections
 from . import test_shutoff_list
+from . import test_deposit_extra
