@@ -42,7 +42,7 @@ def setup(env, n, start):
         env, route, [{"name": f"Bench customer {i}"} for i in range(n)], "{} Bench St"
     )
     meters = env["utility.meter"].create(
-        [{"name": f"BENCH{i:07d}", "size": "5/8", "unit": "gallon", "dials": 7} for i in range(n)]
+        [{"name": f"BENCH{i:07d}", "unit": "gallon", "dials": 7} for i in range(n)]
     )
     services = env["utility.account.service"].create(
         [

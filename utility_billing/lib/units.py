@@ -1,19 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Meter sizes and units of measure, and exact conversion between volume units."""
+"""Units of measure and exact conversion between volume units.
+
+Meter sizes are the city's configuration (``utility.meter.size``): the rating
+library receives their codes.
+"""
 
 from decimal import Decimal
-
-METER_SIZES = [
-    ("5/8", '5/8"'),
-    ("3/4", '3/4"'),
-    ("1", '1"'),
-    ("1.5", '1-1/2"'),
-    ("2", '2"'),
-    ("3", '3"'),
-    ("4", '4"'),
-    ("6", '6"'),
-    ("8", '8"'),
-]
 
 UNITS = [
     ("gallon", "Gallons"),

@@ -5,6 +5,10 @@ from . import account_move
 from . import utility_locked_fields_mixin
 from . import utility_chunked_run_mixin
 from . import utility_card_number_guard
+from . import utility_coded_mixin
+from . import utility_meter_size
+from . import utility_cart_size
+from . import utility_customer_class
 from . import utility_service_type
 from . import utility_billing_cycle
 from . import utility_route

@@ -33,7 +33,7 @@ class ResCompany(models.Model):
         if not schedule:
             return 0.0
         amount = schedule._fee_amount(
-            work_orders.BUSINESS_HOURS, day, customer_class=account.customer_class or None
+            work_orders.BUSINESS_HOURS, day, customer_class=account.customer_class.code or None
         )
         amount = float(amount or 0.0)
         cap = self.utility_reconnect_cap_low_income

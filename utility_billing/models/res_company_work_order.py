@@ -75,7 +75,7 @@ class ResCompany(models.Model):
         if not schedule:
             return code, 0.0
         on_date = fields.Date.context_today(self, moment)
-        customer_class = account.customer_class or None
+        customer_class = account.customer_class.code or None
         # A city without separate after-hours prices charges the next lower tier.
         fallbacks = {
             work_orders.WEEKEND_HOLIDAY: (

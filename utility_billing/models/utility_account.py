@@ -68,7 +68,7 @@ class UtilityAccount(models.Model):
         tracking=True,
         index=True,
     )
-    customer_class = fields.Selection(related="location_id.customer_class", store=True)
+    customer_class = fields.Many2one(related="location_id.customer_class", store=True, index=True)
     is_inside_city = fields.Boolean(related="location_id.is_inside_city")
     owner_id = fields.Many2one(related="location_id.owner_id")
     cycle_id = fields.Many2one(
@@ -188,7 +188,7 @@ class UtilityAccount(models.Model):
     @api.depends("location_id.customer_class")
     def _compute_is_seasonal_usage(self):
         for account in self:
-            account.is_seasonal_usage = account.location_id.customer_class == "irrigation"
+            account.is_seasonal_usage = account.location_id.customer_class.code == "irrigation"
 
     @api.depends("service_ids.meter_id")
     def _compute_meter_ids(self):

@@ -8,11 +8,6 @@ SERVICE_STATES = [
     ("suspended", "Suspended"),
     ("stopped", "Stopped"),
 ]
-CART_SIZES = [
-    ("35", "35 gal"),
-    ("64", "64 gal"),
-    ("96", "96 gal"),
-]
 
 
 class UtilityAccountService(models.Model):
@@ -58,7 +53,9 @@ class UtilityAccountService(models.Model):
     date_start = fields.Date(default=fields.Date.context_today, required=True, tracking=True)
     date_end = fields.Date(tracking=True)
     cart_count = fields.Integer(string="Carts", default=0, tracking=True)
-    cart_size = fields.Selection(CART_SIZES, tracking=True)
+    cart_size = fields.Many2one(
+        "utility.cart.size", ondelete="restrict", tracking=True, check_company=True
+    )
     eru_count = fields.Float(
         string="ERUs",
         digits=(12, 2),

@@ -12,15 +12,15 @@ class UtilityAccountService(models.Model):
     )
 
     def _change_carts(self, date, cart_count, cart_size=False, work_order=None):
-        """The service has ``cart_count`` carts of ``cart_size`` from ``date`` on:
-        the change is kept (the bill prorates the cart charge by days) and the
-        service's carts are set.
+        """The service has ``cart_count`` carts of ``cart_size`` (a
+        ``utility.cart.size``) from ``date`` on: the change is kept (the bill
+        prorates the cart charge by days) and the service's carts are set.
 
         :raises UserError: a negative count, carts without a size, a date before
             the service started or before its last change (nothing changes)
         """
         self.ensure_one()
-        cart_size = cart_size or (self.cart_size if cart_count else False)
+        cart_size = cart_size or (self.cart_size if cart_count else self.cart_size.browse())
         problems = []
         if cart_count < 0:
             problems.append(self.env._("A cart count cannot be negative."))
@@ -52,12 +52,12 @@ class UtilityAccountService(models.Model):
                     "service_id": self.id,
                     "date": date,
                     "cart_count": cart_count,
-                    "cart_size": cart_size or False,
+                    "cart_size": cart_size.id,
                     "previous_cart_count": self.cart_count,
-                    "previous_cart_size": self.cart_size or False,
+                    "previous_cart_size": self.cart_size.id,
                     "work_order_id": work_order.id if work_order else False,
                 }
             )
         )
-        self.sudo().write({"cart_count": cart_count, "cart_size": cart_size or False})
+        self.sudo().write({"cart_count": cart_count, "cart_size": cart_size.id})
         return change.with_env(self.env)

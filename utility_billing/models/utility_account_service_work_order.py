@@ -23,6 +23,6 @@ class UtilityAccountService(models.Model):
                 "default_service_id": self.id,
                 "default_meter_id": self.meter_id.id,
                 "default_cart_count_done": self.cart_count,
-                "default_cart_size_done": self.cart_size,
+                "default_cart_size_done": self.cart_size.id,
             }
         )

@@ -158,7 +158,7 @@ class ResCompany(models.Model):
         schedule = self.utility_nsf_fee_schedule_id
         if schedule:
             amount = schedule._fee_amount(
-                "nsf", on_date, customer_class=account.customer_class or None
+                "nsf", on_date, customer_class=account.customer_class.code or None
             )
             if amount is not None:
                 return float(amount)

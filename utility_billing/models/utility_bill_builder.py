@@ -208,7 +208,7 @@ class UtilityBillBuilder(models.AbstractModel):
             "partner_id": account.partner_id.id,
             "location_id": account.location_id.id,
             "company_id": account.company_id.id,
-            "customer_class": account.customer_class,
+            "customer_class": account.customer_class.id,
             "date_from": False,
             "date_to": False,
             "amount_total": Decimal(0),
@@ -293,7 +293,7 @@ class UtilityBillBuilder(models.AbstractModel):
                     water_gallons = (water_gallons or Decimal(0)) + found["gallons"]
                 bill["reading_ids"] += found["reading_ids"]
             if service.meter_id.unit != KWH:
-                meter_size = meter_size or service.meter_id.size
+                meter_size = meter_size or service.meter_id.size.code
         # The bill's consumption is its water's, in the first water schedule's unit.
         volume = [s for s in metered if s.meter_id.unit != KWH] or metered
         if volume:
@@ -486,8 +486,8 @@ class UtilityBillBuilder(models.AbstractModel):
         def carts_on(day):
             later = [change for change in changes if change.date > day]
             if later:
-                return later[0].previous_cart_count, later[0].previous_cart_size or None
-            return service.cart_count or 0, service.cart_size or None
+                return later[0].previous_cart_count, later[0].previous_cart_size.code or None
+            return service.cart_count or 0, service.cart_size.code or None
 
         date_from, date_to = period["date_from"], period["date_to"]
         cuts = sorted({c.date for c in changes if date_from < c.date < date_to})
@@ -599,11 +599,13 @@ class UtilityBillBuilder(models.AbstractModel):
                 date_to=period["date_to"],
                 usage=rating.round_fraction(own, rating.QUANTITY_QUANTUM),
                 period_factor=inputs["period_factor"],
-                meter_size=service.meter_id.size or inputs["meter_size"] or None,
-                customer_class=account.customer_class or None,
+                meter_size=service.meter_id.size.code or inputs["meter_size"] or None,
+                customer_class=account.customer_class.code or None,
                 is_inside_city=account.location_id.is_inside_city,
                 cart_count=inputs["carts"][0] if inputs.get("carts") else service.cart_count or 0,
-                cart_size=inputs["carts"][1] if inputs.get("carts") else service.cart_size or None,
+                cart_size=inputs["carts"][1]
+                if inputs.get("carts")
+                else service.cart_size.code or None,
                 eru_count=rating.to_decimal(service.eru_count or 0.0),
                 water_usage=None
                 if water is None

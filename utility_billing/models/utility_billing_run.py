@@ -254,7 +254,6 @@ class UtilityBillingRun(models.Model):
                 if tax_id not in tax_names:
                     tax_names[tax_id] = self.env["account.tax"].browse(tax_id).name
                 rows_tax[run_id].append((tax_names[tax_id], count, -balance))
-        classes = dict(Line._fields["customer_class"]._description_selection(self.env))
         rows_type = defaultdict(list)
         for run, service_type, amount, count in by_type:
             rows_type[run.id].append((service_type.display_name, count, amount))
@@ -262,7 +261,7 @@ class UtilityBillingRun(models.Model):
         for run, customer_class, count, amount, used, used_last in by_class:
             rows_class[run.id].append(
                 (
-                    classes.get(customer_class, self.env._("Undefined")),
+                    customer_class.display_name or self.env._("Undefined"),
                     count,
                     amount,
                     used,

@@ -35,7 +35,7 @@ class UtilityBillingRunLine(models.Model):
     )
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     location_id = fields.Many2one("utility.service.location", string="Premise", readonly=True)
-    customer_class = fields.Selection(
+    customer_class = fields.Many2one(
         related="location_id.customer_class", store=True, string="Class"
     )
     state = fields.Selection(LINE_STATES, required=True, default="ok", index=True, readonly=True)

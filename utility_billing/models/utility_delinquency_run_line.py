@@ -20,7 +20,7 @@ class UtilityDelinquencyRunLine(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     account_id = fields.Many2one("utility.account", required=True, index=True, check_company=True)
     partner_id = fields.Many2one("res.partner", string="Customer")
-    customer_class = fields.Selection(
+    customer_class = fields.Many2one(
         related="account_id.customer_class", store=True, precompute=True
     )
     rule_id = fields.Many2one("utility.late.fee.rule", string="Late Fee Rule")

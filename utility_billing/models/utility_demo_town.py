@@ -161,6 +161,10 @@ class UtilityDemoTown(models.AbstractModel):
         )
         classes += ["residential"] * (premises - len(classes))
         rng.shuffle(classes)
+        class_ids = {
+            code: record.id
+            for code, record in self.env["utility.customer.class"]._get_by_code(classes).items()
+        }
         landlords = self.env["res.partner"].create(
             [
                 {
@@ -189,7 +193,7 @@ class UtilityDemoTown(models.AbstractModel):
                     "state_id": state.id if state else False,
                     "country_id": us.id,
                     "parcel_number": f"{rng.randint(10, 99)}-{rng.randint(100, 999)}-{index:04d}",
-                    "customer_class": customer_class,
+                    "customer_class": class_ids[customer_class],
                     "is_inside_city": rng.random() > 0.08,
                     "route_id": route.id,
                     "read_sequence": index * 10,
@@ -211,10 +215,10 @@ class UtilityDemoTown(models.AbstractModel):
         }
         names = []
         for location in locations:
-            if location.customer_class == "residential":
+            if location.customer_class.code == "residential":
                 names.append((f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", False))
             else:
-                name = next(business[location.customer_class], None)
+                name = next(business[location.customer_class.code], None)
                 names.append((name or f"{location.street} Business", True))
         return names
 
@@ -244,7 +248,7 @@ class UtilityDemoTown(models.AbstractModel):
         today = date.today()
         vals_list = []
         for index, (partner, location) in enumerate(zip(partners, locations, strict=True)):
-            residential = location.customer_class == "residential"
+            residential = location.customer_class.code == "residential"
             vals_list.append(
                 {
                     "partner_id": partner.id,
@@ -311,16 +315,19 @@ class UtilityDemoTown(models.AbstractModel):
             ("Sensus", "iPERL"),
             ("Mueller", "MJ"),
         )
+        sizes = self.env["utility.meter.size"]._get_by_code(
+            {code for _average, codes in PROFILE.values() for code in codes} | {"5/8", "1"}
+        )
         vals_list = []
         for index, account in enumerate(accounts):
-            customer_class = account.location_id.customer_class
+            customer_class = account.location_id.customer_class.code
             make, model = makes[index % len(makes)]
             vals_list.append(
                 {
                     "name": f"{make[:2].upper()}{24000000 + index * 7919:08d}",
                     "make": make,
                     "model": model,
-                    "size": rng.choice(PROFILE[customer_class][1]),
+                    "size": sizes[rng.choice(PROFILE[customer_class][1])].id,
                     "unit": "gallon",
                     "dials": 8 if customer_class in ("industrial", "institutional") else 7,
                     "multiplier": 1.0,
@@ -331,7 +338,7 @@ class UtilityDemoTown(models.AbstractModel):
                 "name": f"SP{25000000 + n:08d}",
                 "make": "Badger",
                 "model": "Recordall",
-                "size": "5/8" if n < 10 else "1",
+                "size": sizes["5/8" if n < 10 else "1"].id,
                 "unit": "gallon",
                 "dials": 7,
                 "multiplier": 1.0,
@@ -347,9 +354,10 @@ class UtilityDemoTown(models.AbstractModel):
             for code in ("water", "sewer", "garbage", "stormwater")
         )
         start = date.today() - relativedelta(months=14)
+        carts = self.env["utility.cart.size"]._get_by_code(("64", "96"))
         vals_list = []
         for account, meter in zip(accounts, meters[: len(accounts)], strict=True):
-            customer_class = account.customer_class
+            customer_class = account.customer_class.code
             common = {
                 "account_id": account.id,
                 "date_start": max(account.date_start, start) if account.date_start else start,
@@ -387,9 +395,9 @@ class UtilityDemoTown(models.AbstractModel):
                         service_type_id=garbage.id,
                         rate_schedule_id=ref("utility_billing.rate_schedule_garbage").id,
                         cart_count=1 if customer_class == "residential" else rng.randint(2, 4),
-                        cart_size=rng.choice(("64", "96"))
-                        if customer_class == "residential"
-                        else "96",
+                        cart_size=carts[
+                            rng.choice(("64", "96")) if customer_class == "residential" else "96"
+                        ].id,
                     )
                 )
             vals_list.append(
@@ -436,7 +444,7 @@ class UtilityDemoTown(models.AbstractModel):
         for service in services:
             meter = service.meter_id
             capacity = 10**meter.dials
-            average = PROFILE[service.account_id.customer_class][0] * rng.uniform(0.6, 1.5)
+            average = PROFILE[service.account_id.customer_class.code][0] * rng.uniform(0.6, 1.5)
             value = rng.randint(0, capacity // 4)
             read_day = 3 if service.account_id.cycle_id.code == "C1" else 17
             rows = [(first + timedelta(days=read_day - 1), value, "initial")]
@@ -444,7 +452,7 @@ class UtilityDemoTown(models.AbstractModel):
                 read_date = first + relativedelta(months=month) + timedelta(days=read_day - 1)
                 read_date = min(read_date, today)
                 use = average * SEASON[read_date.month] * rng.uniform(0.85, 1.15)
-                if service.account_id.customer_class == "irrigation":
+                if service.account_id.customer_class.code == "irrigation":
                     use *= 2.5 if read_date.month in (5, 6, 7, 8, 9) else 0.15
                 value = (value + round(use)) % capacity
                 rows.append((read_date, value, "actual"))
@@ -477,7 +485,7 @@ class UtilityDemoTown(models.AbstractModel):
 
     def _demo_inject_read_cases(self, rng, plan, registers):
         """Give the current month one or more case of each read edit."""
-        residential = [s for s in plan if s.account_id.customer_class == "residential"]
+        residential = [s for s in plan if s.account_id.customer_class.code == "residential"]
         picks = iter(rng.sample(residential, 16))
         last = -1
 
@@ -583,7 +591,7 @@ class UtilityDemoTown(models.AbstractModel):
             [
                 {
                     "name": f"{prefix}-M{account.id}",
-                    "size": "5/8",
+                    "size": self.env.ref("utility_billing.meter_size_5_8").id,
                     "unit": "kgal",
                     "dials": 6,
                     "state": "installed",
@@ -612,7 +620,7 @@ class UtilityDemoTown(models.AbstractModel):
                     service_type_id=schedules["garbage"].service_type_id.id,
                     rate_schedule_id=schedules["garbage"].id,
                     cart_count=1,
-                    cart_size="96",
+                    cart_size=self.env.ref("utility_billing.cart_size_96").id,
                 ),
             ]
         self.env["utility.account.service"].create(service_vals)

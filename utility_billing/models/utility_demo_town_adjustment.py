@@ -101,7 +101,7 @@ class UtilityDemoTown(models.AbstractModel):
             [
                 ("cycle_id", "=", self.env.ref("utility_billing.billing_cycle_north").id),
                 ("state", "=", "active"),
-                ("customer_class", "=", "residential"),
+                ("customer_class.code", "=", "residential"),
                 ("is_landlord_revert", "=", False),
                 ("previous_account_id", "=", False),
                 ("move_ids", "!=", False),

@@ -38,7 +38,9 @@ class UtilityDemoTown(models.AbstractModel):
                 },
                 {
                     "name": "City buildings: no late fee",
-                    "customer_class": "institutional",
+                    "customer_class": self.env.ref(
+                        "utility_billing.customer_class_institutional"
+                    ).id,
                     "is_exempt": True,
                 },
             ]

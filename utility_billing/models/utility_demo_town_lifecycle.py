@@ -39,7 +39,7 @@ class UtilityDemoTown(models.AbstractModel):
                 [
                     ("cycle_id", "=", self.env.ref("utility_billing.billing_cycle_north").id),
                     ("state", "=", "active"),
-                    ("customer_class", "=", "residential"),
+                    ("customer_class.code", "=", "residential"),
                     ("is_autopay", "=", False),
                     ("move_ids", "!=", False),
                 ],
@@ -72,7 +72,7 @@ class UtilityDemoTown(models.AbstractModel):
             [
                 {
                     "name": "Residential renters",
-                    "customer_class": "residential",
+                    "customer_class": self.env.ref("utility_billing.customer_class_residential").id,
                     "tenancy": "tenant",
                     "method": "flat",
                     "amount": 50.0,
@@ -80,7 +80,7 @@ class UtilityDemoTown(models.AbstractModel):
                 },
                 {
                     "name": "Commercial",
-                    "customer_class": "commercial",
+                    "customer_class": self.env.ref("utility_billing.customer_class_commercial").id,
                     "method": "average_bill",
                     "multiplier": 2.0,
                     "amount": 150.0,

@@ -112,13 +112,13 @@ class UtilityDemoTown(models.AbstractModel):
             ],
         )
         services = self.env["utility.account.service"].search(
-            [("state", "=", "active"), ("account_id.customer_class", "=", "residential")],
+            [("state", "=", "active"), ("account_id.customer_class.code", "=", "residential")],
             order="id",
         )
         sewers = services.filtered(lambda s: s.service_type_id == sewer)[:12]
         sewers.write({"rate_schedule_id": winter.id})
         commercial = self.env["utility.account.service"].search(
-            [("state", "=", "active"), ("account_id.customer_class", "=", "commercial")],
+            [("state", "=", "active"), ("account_id.customer_class.code", "=", "commercial")],
             order="id",
         )
         for units, service in zip(
@@ -177,7 +177,7 @@ class UtilityDemoTown(models.AbstractModel):
             [
                 {
                     "name": f"E-{account.name}",
-                    "size": "5/8",
+                    "size": self.env.ref("utility_billing.meter_size_5_8").id,
                     "unit": "kwh",
                     "dials": 7,
                     "state": "installed",

@@ -55,7 +55,7 @@ class UtilityDemoTown(models.AbstractModel):
             }
         )
         city_buildings = self.env["utility.account"].search(
-            [("company_id", "=", company.id), ("customer_class", "=", "institutional")]
+            [("company_id", "=", company.id), ("customer_class.code", "=", "institutional")]
         )
         city_buildings.fiscal_position_id = exempt
         return True

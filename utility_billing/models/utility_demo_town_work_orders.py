@@ -115,7 +115,9 @@ class UtilityDemoTown(models.AbstractModel):
                 {
                     "result": "completed",
                     "cart_count_done": garbage.cart_count + 1,
-                    "cart_size_done": garbage.cart_size or "96",
+                    "cart_size_done": (
+                        garbage.cart_size or self.env.ref("utility_billing.cart_size_96")
+                    ).id,
                     "crew_note": "Second cart left by the garage.",
                 }
             )

@@ -4,8 +4,6 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..lib.deposits import average_bill_deposit, round_cents
-from ..lib.units import METER_SIZES
-from .utility_service_location import CUSTOMER_CLASSES
 
 
 class UtilityDepositRule(models.Model):
@@ -30,7 +28,13 @@ class UtilityDepositRule(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     active = fields.Boolean(default=True)
-    customer_class = fields.Selection(CUSTOMER_CLASSES, required=True, default="residential")
+    customer_class = fields.Many2one(
+        "utility.customer.class",
+        required=True,
+        default=lambda self: self.env["utility.customer.class"]._default_code("residential"),
+        ondelete="restrict",
+        check_company=True,
+    )
     tenancy = fields.Selection(
         [("any", "Owner or Tenant"), ("owner", "Owner"), ("tenant", "Tenant")],
         required=True,
@@ -65,7 +69,7 @@ class UtilityDepositRule(models.Model):
         rules = self.search(
             [
                 *self._check_company_domain(location.company_id),
-                ("customer_class", "=", location.customer_class),
+                ("customer_class", "=", location.customer_class.id),
                 ("tenancy", "in", (tenancy, "any")),
             ]
         )
@@ -90,7 +94,8 @@ class UtilityDepositRule(models.Model):
         if self.method == "flat":
             return round_cents(str(self.amount))
         if self.method == "meter_size":
-            line = self.line_ids.filtered(lambda line: line.meter_size == (meter and meter.size))
+            size = meter.size if meter else self.env["utility.meter.size"]
+            line = self.line_ids.filtered(lambda line: line.meter_size and line.meter_size == size)
             return round_cents(str(line[:1].amount or self.amount))
         if self.method == "per_service":
             by_type = {line.service_type_id: line.amount for line in self.line_ids}
@@ -122,6 +127,6 @@ class UtilityDepositRuleLine(models.Model):
     rule_id = fields.Many2one("utility.deposit.rule", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="rule_id.company_id", store=True)
     currency_id = fields.Many2one(related="rule_id.currency_id")
-    meter_size = fields.Selection(METER_SIZES)
+    meter_size = fields.Many2one("utility.meter.size", ondelete="restrict")
     service_type_id = fields.Many2one("utility.service.type")
     amount = fields.Monetary(required=True)

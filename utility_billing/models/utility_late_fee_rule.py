@@ -5,7 +5,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib import late_fees
-from .utility_service_location import CUSTOMER_CLASSES
 
 BASES = [
     ("current", "Unpaid current charges"),
@@ -56,7 +55,12 @@ class UtilityLateFeeRule(models.Model):
         check_company=True,
         help="Empty: every cycle.",
     )
-    customer_class = fields.Selection(CUSTOMER_CLASSES, help="Empty: every class.")
+    customer_class = fields.Many2one(
+        "utility.customer.class",
+        ondelete="restrict",
+        check_company=True,
+        help="Empty: every class.",
+    )
     is_exempt = fields.Boolean(
         string="No Late Fee",
         tracking=True,

@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..lib.units import METER_SIZES, UNITS
+from ..lib.units import UNITS
 
 METER_STATES = [
     ("stock", "In Stock"),
@@ -36,7 +36,14 @@ class UtilityMeter(models.Model):
     )
     make = fields.Char(tracking=True)
     model = fields.Char(tracking=True)
-    size = fields.Selection(METER_SIZES, default="5/8", required=True, tracking=True)
+    size = fields.Many2one(
+        "utility.meter.size",
+        default=lambda self: self.env["utility.meter.size"]._default_code("5/8"),
+        required=True,
+        ondelete="restrict",
+        tracking=True,
+        check_company=True,
+    )
     unit = fields.Selection(UNITS, default="gallon", required=True, tracking=True)
     dials = fields.Integer(
         default=6,

@@ -7,9 +7,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.rating import UNIT_LABELS
-from ..lib.units import METER_SIZES
-from .utility_account_service import CART_SIZES
-from .utility_service_location import CUSTOMER_CLASSES
 
 COMPONENTS = [
     ("fixed", "Base Charge"),
@@ -118,11 +115,24 @@ class UtilityRateLine(models.Model):
     # ------------------------------------------------------------------
     # Filters and codes
     # ------------------------------------------------------------------
-    customer_class = fields.Selection(CUSTOMER_CLASSES, help="Empty: every class.")
-    meter_size = fields.Selection(
-        METER_SIZES, help="Empty: every size. One base charge per meter size."
+    customer_class = fields.Many2one(
+        "utility.customer.class",
+        ondelete="restrict",
+        check_company=True,
+        help="Empty: every class.",
     )
-    cart_size = fields.Selection(CART_SIZES, help="Empty: every cart size.")
+    meter_size = fields.Many2one(
+        "utility.meter.size",
+        ondelete="restrict",
+        check_company=True,
+        help="Empty: every size. One base charge per meter size.",
+    )
+    cart_size = fields.Many2one(
+        "utility.cart.size",
+        ondelete="restrict",
+        check_company=True,
+        help="Empty: every cart size.",
+    )
     discount_program = fields.Selection(
         DISCOUNT_PROGRAMS, help="Only accounts in this discount program get this line."
     )

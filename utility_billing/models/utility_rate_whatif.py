@@ -461,15 +461,15 @@ class UtilityRateWhatif(models.Model):
                    pr.bill_from, pr.bill_to,
                    s.date_start AS service_start, s.date_end AS service_end,
                    COALESCE(cy.frequency_months, 1) AS months,
-                   COALESCE(loc.customer_class, '') AS customer_class,
+                   COALESCE(cc.code, '') AS customer_class,
                    COALESCE(a.discount_program, '') AS discount_program,
                    COALESCE(loc.is_inside_city, FALSE) AS is_inside_city,
                    COALESCE(s.cart_count, 0) AS cart_count,
-                   COALESCE(s.cart_size, '') AS cart_size,
+                   COALESCE(ck.code, '') AS cart_size,
                    COALESCE(s.eru_count, 0)::numeric AS eru_count,
                    COALESCE(s.dwelling_unit_count, 0) AS dwelling_units,
                    COALESCE(st.is_metered, FALSE) AS is_metered,
-                   COALESCE(mt.size, '') AS meter_size,
+                   COALESCE(ms.code, '') AS meter_size,
                    COALESCE(mt.unit, '') AS meter_unit,
                    sch.volume_basis,
                    CASE WHEN st.is_metered THEN u.quantity END AS quantity,
@@ -483,8 +483,11 @@ class UtilityRateWhatif(models.Model):
               JOIN utility_rate_schedule sch ON sch.id = s.rate_schedule_id
               JOIN utility_account a ON a.id = s.account_id
               JOIN utility_service_location loc ON loc.id = a.location_id
+              LEFT JOIN utility_customer_class cc ON cc.id = loc.customer_class
+              LEFT JOIN utility_cart_size ck ON ck.id = s.cart_size
               LEFT JOIN utility_billing_cycle cy ON cy.id = a.cycle_id
               LEFT JOIN utility_meter mt ON mt.id = s.meter_id
+              LEFT JOIN utility_meter_size ms ON ms.id = mt.size
               LEFT JOIN used u ON u.id = pr.id
               LEFT JOIN billed b ON b.move_id = pr.move_id AND b.service_id = pr.service_id
               LEFT JOIN LATERAL (
@@ -774,6 +777,13 @@ class UtilityRateWhatif(models.Model):
             ],
         }
 
+    @api.model
+    def _get_classes(self, keys):
+        """Customer class id of each class code of ``keys`` (one query)."""
+        codes = {key["customer_class"] for key in keys if key["customer_class"]}
+        found = self.env["utility.customer.class"]._get_by_code(codes)
+        return {code: record.id for code, record in found.items()}
+
     def _prepare_revenue_lines(self, keys, rated):
         """Per service and class: bills, usage, billed, re-rated and proposed."""
         self.env.cr.execute(
@@ -783,6 +793,7 @@ class UtilityRateWhatif(models.Model):
             """
         )
         accounts = {(row[0], row[1]): row[2] for row in self.env.cr.fetchall()}
+        classes = self._get_classes(keys)
         groups = {}
         for key in keys:
             current, proposed, volume = rated[key["id"]]
@@ -791,7 +802,8 @@ class UtilityRateWhatif(models.Model):
                 group_key,
                 {
                     "service_type_id": key["service_type_id"],
-                    "customer_class": key["customer_class"] or False,
+                    "customer_class": classes.get(key["customer_class"], False),
+                    "class_code": key["customer_class"],
                     "account_count": accounts.get(group_key, 0),
                     "bill_count": 0,
                     "usage": Decimal(0),
@@ -811,10 +823,9 @@ class UtilityRateWhatif(models.Model):
             if billed != current * count:
                 group["difference_bills"] += count
         lines = []
-        for group in sorted(
-            groups.values(), key=lambda g: (g["service_type_id"], g["customer_class"] or "")
-        ):
+        for group in sorted(groups.values(), key=lambda g: (g["service_type_id"], g["class_code"])):
             percent = whatif_lib.change_percent(group["amount_billed"], group["amount_proposed"])
+            group.pop("class_code")
             lines.append(
                 dict(
                     group,
@@ -839,6 +850,7 @@ class UtilityRateWhatif(models.Model):
         for key in keys:
             if key["schedule_id"] in proposed_ids:
                 by_group[key["schedule_id"], key["customer_class"]].append(key)
+        classes = self._get_classes(keys)
         lines = []
         for (schedule_id, customer_class), group in sorted(
             by_group.items(), key=lambda item: (item[0][0], item[0][1] or "")
@@ -847,7 +859,7 @@ class UtilityRateWhatif(models.Model):
             common = {
                 "schedule_id": schedule_id,
                 "service_type_id": group[0]["service_type_id"],
-                "customer_class": customer_class or False,
+                "customer_class": classes.get(customer_class, False),
                 "usage_unit": plan.usage_unit,
             }
             distribution = defaultdict(int)

@@ -12,6 +12,6 @@ class UtilityRateWhatifAccount(models.Model):
 
     account_id = fields.Many2one("utility.account", readonly=True, index=True)
     partner_id = fields.Many2one(related="account_id.partner_id", string="Customer")
-    customer_class = fields.Selection(related="account_id.customer_class")
+    customer_class = fields.Many2one(related="account_id.customer_class")
     bill_count = fields.Integer(string="Bills", readonly=True)
     amount_billed = fields.Monetary(string="Billed", readonly=True)

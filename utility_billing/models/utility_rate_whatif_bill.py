@@ -2,7 +2,6 @@
 from odoo import fields, models
 
 from ..lib.units import UNITS
-from .utility_service_location import CUSTOMER_CLASSES
 
 
 class UtilityRateWhatifBill(models.Model):
@@ -22,7 +21,7 @@ class UtilityRateWhatifBill(models.Model):
     )
     schedule_id = fields.Many2one("utility.rate.schedule", string="Rate Schedule", readonly=True)
     service_type_id = fields.Many2one("utility.service.type", string="Service", readonly=True)
-    customer_class = fields.Selection(CUSTOMER_CLASSES, string="Class", readonly=True)
+    customer_class = fields.Many2one("utility.customer.class", string="Class", readonly=True)
     percentile = fields.Integer(
         readonly=True, aggregator=None, help="10: a tenth of the bills used less."
     )

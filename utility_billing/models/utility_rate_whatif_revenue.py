@@ -1,8 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-from .utility_service_location import CUSTOMER_CLASSES
-
 
 class UtilityRateWhatifRevenue(models.Model):
     """A year's revenue of one service and customer class: billed, priced again
@@ -14,7 +12,7 @@ class UtilityRateWhatifRevenue(models.Model):
     _order = "whatif_id, service_type_id, customer_class, id"
 
     service_type_id = fields.Many2one("utility.service.type", string="Service", readonly=True)
-    customer_class = fields.Selection(CUSTOMER_CLASSES, string="Class", readonly=True)
+    customer_class = fields.Many2one("utility.customer.class", string="Class", readonly=True)
     account_count = fields.Integer(string="Accounts", readonly=True, aggregator=None)
     bill_count = fields.Integer(string="Bills", readonly=True)
     usage = fields.Float(

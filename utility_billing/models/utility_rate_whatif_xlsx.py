@@ -17,16 +17,13 @@ class ReportUtilityRateWhatifXlsx(models.AbstractModel):
         percent = workbook.add_format({"num_format": "0.0"})
         for whatif in whatifs:
             whatif._check_computed()
-            classes = dict(
-                self.env["utility.rate.whatif.revenue"]._fields["customer_class"].selection
-            )
             sheets = [
                 (
                     "Revenue",
                     ["Service", "Class", "Accounts", "Bills", "Volume", "Billed",
                      "Priced Again", "Proposed", "Change", "Change %"],
                     [
-                        [line.service_type_id.name, classes.get(line.customer_class, ""),
+                        [line.service_type_id.name, line.customer_class.name or "",
                          line.account_count, line.bill_count, (line.usage, volume),
                          (line.amount_billed, money), (line.amount_rerated, money),
                          (line.amount_proposed, money), (line.amount_change, money),
@@ -40,7 +37,7 @@ class ReportUtilityRateWhatifXlsx(models.AbstractModel):
                      "Rates in Force", "Proposed", "Change", "Change %"],
                     [
                         [dict(line._fields["kind"].selection)[line.kind],
-                         line.schedule_id.display_name, classes.get(line.customer_class, ""),
+                         line.schedule_id.display_name, line.customer_class.name or "",
                          line.percentile or "", (line.usage, volume), line.usage_unit or "",
                          line.meter_size or "", (line.amount_current, money),
                          (line.amount_proposed, money), (line.amount_change, money),
@@ -54,7 +51,7 @@ class ReportUtilityRateWhatifXlsx(models.AbstractModel):
                      "Change %"],
                     [
                         [line.account_id.name, line.partner_id.name or "",
-                         classes.get(line.customer_class, ""), line.bill_count,
+                         line.customer_class.name or "", line.bill_count,
                          (line.amount_billed, money), (line.amount_proposed, money),
                          (line.amount_change, money), (line.change_percent, percent)]
                         for line in whatif.account_line_ids

@@ -1,8 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from .utility_account_service import CART_SIZES
-
 
 class UtilityServiceCartChange(models.Model):
     """The carts of a garbage service from a date on: what a cart delivery,
@@ -35,9 +33,11 @@ class UtilityServiceCartChange(models.Model):
         string="From", required=True, readonly=True, help="First day with these carts."
     )
     cart_count = fields.Integer(string="Carts", readonly=True)
-    cart_size = fields.Selection(CART_SIZES, readonly=True)
+    cart_size = fields.Many2one("utility.cart.size", readonly=True, ondelete="restrict")
     previous_cart_count = fields.Integer(string="Carts Before", readonly=True)
-    previous_cart_size = fields.Selection(CART_SIZES, string="Size Before", readonly=True)
+    previous_cart_size = fields.Many2one(
+        "utility.cart.size", string="Size Before", readonly=True, ondelete="restrict"
+    )
     work_order_id = fields.Many2one(
         "utility.work.order", readonly=True, index="btree_not_null", check_company=True
     )

@@ -1,14 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-CUSTOMER_CLASSES = [
-    ("residential", "Residential"),
-    ("commercial", "Commercial"),
-    ("industrial", "Industrial"),
-    ("irrigation", "Irrigation"),
-    ("institutional", "Institutional"),
-]
-
 
 class UtilityServiceLocation(models.Model):
     """A premise: the place service is delivered.
@@ -51,8 +43,14 @@ class UtilityServiceLocation(models.Model):
     # ------------------------------------------------------------------
     # Classification and reading
     # ------------------------------------------------------------------
-    customer_class = fields.Selection(
-        CUSTOMER_CLASSES, required=True, default="residential", tracking=True
+    customer_class = fields.Many2one(
+        "utility.customer.class",
+        required=True,
+        default=lambda self: self.env["utility.customer.class"]._default_code("residential"),
+        ondelete="restrict",
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     is_inside_city = fields.Boolean(
         string="Inside City Limits",

@@ -46,7 +46,7 @@ class UtilityServiceLocation(models.Model):
                 if service.meter_id.location_id == self and service.meter_id.state == "installed"
                 else False,
                 "cart_count": service.cart_count,
-                "cart_size": service.cart_size,
+                "cart_size": service.cart_size.id,
                 "eru_count": service.eru_count,
             }
             for service in services

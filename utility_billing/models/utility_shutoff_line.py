@@ -42,7 +42,7 @@ class UtilityShutoffLine(models.Model):
         related="account_id.location_id", string="Service Location", store=True
     )
     route_id = fields.Many2one(related="location_id.route_id", string="Route", store=True)
-    customer_class = fields.Selection(related="account_id.customer_class", store=True)
+    customer_class = fields.Many2one(related="account_id.customer_class", store=True)
     state = fields.Selection(
         SHUTOFF_LINE_STATES, required=True, default="listed", index=True, tracking=True
     )

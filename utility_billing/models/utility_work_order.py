@@ -10,7 +10,6 @@ from odoo.tools import format_amount, format_date, format_datetime
 from ..lib import work_orders
 from ..lib.consumption import is_plausible_rollover, to_decimal
 from .fsm_order_type import WORK_KINDS
-from .utility_account_service import CART_SIZES
 from .utility_reading_exception import CHECK_READ_DAYS
 
 WORK_STATES = [
@@ -180,7 +179,9 @@ class UtilityWorkOrder(models.Model):
     )
     meter_installed_value = fields.Float(string="Installed Meter Reading", digits=(16, 3))
     cart_count_done = fields.Integer(string="Carts at the Premise")
-    cart_size_done = fields.Selection(CART_SIZES, string="Cart Size")
+    cart_size_done = fields.Many2one(
+        "utility.cart.size", string="Cart Size", ondelete="restrict", check_company=True
+    )
     accuracy_low = fields.Float(string="Low Flow (%)", digits=(6, 2))
     accuracy_mid = fields.Float(string="Mid Flow (%)", digits=(6, 2))
     accuracy_high = fields.Float(string="High Flow (%)", digits=(6, 2))

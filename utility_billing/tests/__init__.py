@@ -96,3 +96,4 @@ from . import test_service_suspension
 from . import test_payment_arrangement_collections
 from . import test_shutoff_list
 from . import test_deposit_extra
+from . import test_size_class_lists

@@ -37,6 +37,9 @@ MODEL_ACCESS = {
     "utility.rate.schedule": _row("r", "r", "r", "crwu"),
     "utility.service.type": _row("r", "r", "r", "crwu"),
     "utility.billing.cycle": _row("r", "r", "crw", "crwu"),
+    "utility.meter.size": _row("r", "r", "r", "crwu"),
+    "utility.cart.size": _row("r", "r", "r", "crwu"),
+    "utility.customer.class": _row("r", "r", "r", "crwu"),
     "res.config.settings": _row("-", "-", "-", "crw"),
     # Billing
     "utility.billing.run": _row("r", "r", "crw", "crwu"),

@@ -5,6 +5,8 @@ from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
 
+from .config_lists import ConfigListsMixin
+
 ROLE_GROUPS = {
     "cashier": "utility_billing.group_utility_cashier",
     "csr": "utility_billing.group_utility_csr",
@@ -13,7 +15,7 @@ ROLE_GROUPS = {
 }
 
 
-class UtilityCommon(BaseCommon):
+class UtilityCommon(ConfigListsMixin, BaseCommon):
     """A cycle, a route, a premise, a customer with an account, and a rate per service."""
 
     @classmethod
@@ -54,7 +56,7 @@ class UtilityCommon(BaseCommon):
     @classmethod
     def _create_meter(cls, serial="TST-0001", **vals):
         return cls.env["utility.meter"].create(
-            dict({"name": serial, "size": "5/8", "unit": "gallon", "dials": 6}, **vals)
+            dict({"name": serial, "unit": "gallon", "dials": 6}, **vals)
         )
 
     @classmethod

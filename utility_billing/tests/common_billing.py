@@ -26,6 +26,8 @@ if not hasattr(odoo_tests_common, "SETATTR_SOURCES"):
     odoo_tests_common.SETATTR_SOURCES = {}
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from .config_lists import ConfigListsMixin
+
 __all__ = ["BillingCommon", "trap_jobs"]
 
 PREVIOUS_READ = date(2025, 1, 3)
@@ -33,7 +35,7 @@ CURRENT_READ = date(2025, 2, 3)
 CHUNK_SAVEPOINT = "utility_billing_chunk"
 
 
-class BillingCommon(AccountTestInvoicingCommon):
+class BillingCommon(ConfigListsMixin, AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -84,7 +84,11 @@ class RateRulesCommon(BillingCommon):
                 "street": "1 Rules Street",
                 "city": "Prairie City",
                 "route_id": cycle.route_ids[:1].id,
-                **{k: account_vals.pop(k) for k in ("customer_class",) if k in account_vals},
+                **(
+                    {"customer_class": self._customer_class(account_vals.pop("customer_class")).id}
+                    if "customer_class" in account_vals
+                    else {}
+                ),
             }
         )
         account = self.env["utility.account"].create(
@@ -99,7 +103,7 @@ class RateRulesCommon(BillingCommon):
         meter = self.env["utility.meter"].create(
             {
                 "name": f"RR-M{account.id}",
-                "size": meter_size,
+                "size": self._meter_size(meter_size).id,
                 "unit": meter_unit,
                 "dials": 7,
                 "state": "installed",

@@ -24,7 +24,7 @@ class TestUtilityAccount(UtilityCommon):
 
     def test_irrigation_accounts_compare_usage_by_season(self):
         orchard = self.env["utility.service.location"].create(
-            {"street": "1 Orchard Rd", "customer_class": "irrigation"}
+            {"street": "1 Orchard Rd", "customer_class": self._customer_class("irrigation").id}
         )
         sprinklers = self.env["utility.account"].create(
             {"partner_id": self.customer.id, "location_id": orchard.id}
@@ -60,7 +60,9 @@ class TestUtilityAccount(UtilityCommon):
         with self.assertRaisesRegex(ValidationError, "put a meter on it"), self.cr.savepoint():
             self.account.action_activate()
         self.account.service_ids.meter_id = self._create_meter()
-        self._add_service(self.account, self.garbage, cart_count=1, cart_size="96")
+        self._add_service(
+            self.account, self.garbage, cart_count=1, cart_size=self._cart_size("96").id
+        )
         self.account.action_activate()
         self.assertEqual(self.account.state, "active")
         self.assertEqual(set(self.account.service_ids.mapped("state")), {"active"})
@@ -89,7 +91,9 @@ class TestUtilityAccount(UtilityCommon):
             self._add_service(self.account, self.garbage, cart_count=-1)
 
     def test_service_suspend_resume_stop(self):
-        garbage = self._add_service(self.account, self.garbage, cart_count=1, cart_size="64")
+        garbage = self._add_service(
+            self.account, self.garbage, cart_count=1, cart_size=self._cart_size("64").id
+        )
         self._add_service(self.account, self.stormwater, eru_count=1.0)
         self.account.action_activate()
         garbage.action_suspend()

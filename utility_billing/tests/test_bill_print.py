@@ -81,7 +81,7 @@ class TestBillPrint(AccountTestInvoicingCommon):
             {"partner_id": partner.id, "location_id": location.id, "is_paperless": paperless}
         )
         meter = env["utility.meter"].create(
-            {"name": f"BPM-{index:04d}", "size": "5/8", "unit": "kgal", "dials": 6}
+            {"name": f"BPM-{index:04d}", "unit": "kgal", "dials": 6}
         )
         services = {
             service_type: env["utility.account.service"].create(

@@ -420,7 +420,7 @@ class TestBillingRun(BillingCommon):
                 date_to=CURRENT_READ,
                 usage=Decimal(7),
                 meter_size="5/8",
-                customer_class=accounts.customer_class,
+                customer_class=accounts.customer_class.code,
             ),
         )
         self.assertEqual(len(expected.segments), 2)

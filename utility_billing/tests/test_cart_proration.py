@@ -45,7 +45,13 @@ class TestCartProration(BillingCommon):
         )
         with freeze_time(moment):
             order = order.with_user(self.crew_user)
-            order.write({"result": "completed", "cart_count_done": count, "cart_size_done": size})
+            order.write(
+                {
+                    "result": "completed",
+                    "cart_count_done": count,
+                    "cart_size_done": self._cart_size(size).id,
+                }
+            )
             order.action_complete()
         return order
 
@@ -62,7 +68,7 @@ class TestCartProration(BillingCommon):
         self.assertEqual(self.garbage_service.cart_count, 1)
         order = self._cart_order("cart_delivery", "2025-02-20 15:00:00", 2)
         self.assertEqual(
-            (self.garbage_service.cart_count, self.garbage_service.cart_size), (2, "96")
+            (self.garbage_service.cart_count, self.garbage_service.cart_size.code), (2, "96")
         )
         change = self.garbage_service.cart_change_ids
         self.assertEqual(
@@ -111,7 +117,13 @@ class TestCartProration(BillingCommon):
             "cart_pickup", service, team_id=self.crew.id
         )
         order = order.with_user(self.crew_user)
-        order.write({"result": "completed", "cart_count_done": 3, "cart_size_done": "96"})
+        order.write(
+            {
+                "result": "completed",
+                "cart_count_done": 3,
+                "cart_size_done": self._cart_size("96").id,
+            }
+        )
         with freeze_time("2025-02-19 15:00:00"), self.assertRaisesRegex(UserError, "last changed"):
             order.action_complete()
         self.assertEqual(order.state, "open")

@@ -84,7 +84,13 @@ class TestCustomerDeposit(BillingCommon):
 
     def _rule(self, **vals):
         return self.env["utility.deposit.rule"].create(
-            dict({"name": "Residential renters", "customer_class": "residential"}, **vals)
+            dict(
+                {
+                    "name": "Residential renters",
+                    "customer_class": self._customer_class("residential").id,
+                },
+                **vals,
+            )
         )
 
     # ------------------------------------------------------------------

@@ -39,9 +39,7 @@ class TestDemoTownRecords(AutopayCommon):
         self.assertEqual(second.reading_ids.meter_id, self.meters - readings.meter_id)
 
     def test_bench_tests_pass_and_fail_by_the_accuracy_limits(self):
-        spare = self.env["utility.meter"].create(
-            {"name": "SPARE-1", "size": "5/8", "unit": "gallon", "dials": 7}
-        )
+        spare = self.env["utility.meter"].create({"name": "SPARE-1", "unit": "gallon", "dials": 7})
         tests = self.Town._demo_bench_tests()
         self.assertEqual(tests.mapped("result"), ["pass", "fail"])
         self.assertEqual(tests[1].meter_id, spare)

@@ -169,9 +169,10 @@ class TestLateFees(PaymentCommon):
         self._run(date(2025, 1, 4), date(2025, 1, 9), date(2025, 1, 10))
         self._bill(self.account, [50.00])
         self._bill(self.account2, [50.00])
-        once = self.rule.copy({"name": "Once", "customer_class": "commercial"})
+        commercial = self._customer_class("commercial")
+        once = self.rule.copy({"name": "Once", "customer_class": commercial.id})
         once.compounding = "once"
-        self.account2.location_id.customer_class = "commercial"
+        self.account2.location_id.customer_class = commercial
         february = self._run()
         self._assert_fee_entry(february, self.account, 1.50)
         self._assert_fee_entry(february, self.account2, 1.59)
@@ -194,9 +195,13 @@ class TestLateFees(PaymentCommon):
         """A rule marked No Late Fee for a class, an exempt account and a
         bankrupt account get no fee; the others do."""
         self.env["utility.late.fee.rule"].create(
-            {"name": "City buildings", "customer_class": "institutional", "is_exempt": True}
+            {
+                "name": "City buildings",
+                "customer_class": self._customer_class("institutional").id,
+                "is_exempt": True,
+            }
         )
-        self.account.location_id.customer_class = "institutional"
+        self.account.location_id.customer_class = self._customer_class("institutional")
         self.rule.exempt_account_ids = self.account2
         for account in self.accounts:
             self._bill(account, [80.00])

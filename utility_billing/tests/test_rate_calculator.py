@@ -35,13 +35,13 @@ class TestRateCalculator(UtilityCommon):
                             {
                                 "name": 'Base 5/8"',
                                 "component": "fixed",
-                                "meter_size": "5/8",
+                                "meter_size": cls._meter_size("5/8").id,
                                 "amount": 18.50,
                             },
                             {
                                 "name": 'Base 3/4"',
                                 "component": "fixed",
-                                "meter_size": "3/4",
+                                "meter_size": cls._meter_size("3/4").id,
                                 "amount": 22.75,
                             },
                             {
@@ -95,7 +95,7 @@ class TestRateCalculator(UtilityCommon):
                             {
                                 "name": f"Garbage {size} gal cart",
                                 "component": "cart",
-                                "cart_size": size,
+                                "cart_size": cls._cart_size(size).id,
                                 "price_unit": price,
                             }
                             for size, price in (("35", 14.25), ("64", 18.75), ("96", 23.40))
@@ -117,9 +117,11 @@ class TestRateCalculator(UtilityCommon):
             }
         )
         cls.account.discount_program = "senior"
-        cls._add_service(cls.account, cls.water, meter_id=cls._create_meter(size="3/4").id)
+        cls._add_service(
+            cls.account, cls.water, meter_id=cls._create_meter(size=cls._meter_size("3/4").id).id
+        )
         cls._add_service(cls.account, cls.sewer)
-        cls._add_service(cls.account, cls.garbage, cart_count=1, cart_size="96")
+        cls._add_service(cls.account, cls.garbage, cart_count=1, cart_size=cls._cart_size("96").id)
         cls._add_service(cls.account, cls.stormwater, eru_count=1.5)
         cls.september = {"date_from": "2025-09-05", "date_to": "2025-10-05"}
 
@@ -136,11 +138,11 @@ class TestRateCalculator(UtilityCommon):
         self.assertEqual(calculator.schedule_ids, self.account.service_ids.rate_schedule_id)
         self.assertEqual(
             (
-                calculator.customer_class,
+                calculator.customer_class.code,
                 calculator.is_inside_city,
-                calculator.meter_size,
+                calculator.meter_size.code,
                 calculator.cart_count,
-                calculator.cart_size,
+                calculator.cart_size.code,
                 calculator.eru_count,
                 calculator.discount_program,
                 calculator.usage_unit,
@@ -181,11 +183,11 @@ class TestRateCalculator(UtilityCommon):
                     Command.set([self.schedules[self.water].id, self.schedules[self.sewer].id])
                 ],
                 is_inside_city=False,
-                meter_size="5/8",
+                meter_size=self._meter_size("5/8").id,
                 usage=10.0,
             )
         )
-        self.assertEqual(calculator.customer_class, "residential")
+        self.assertEqual(calculator.customer_class.code, "residential")
         calculator.action_compute()
         self.assertEqual(
             [line.amount for line in calculator.line_ids],
@@ -220,11 +222,14 @@ class TestRateCalculator(UtilityCommon):
         with self.assertRaisesRegex(UserError, "Pick at least one rate schedule"):
             calculator.action_compute()
         calculator.write(
-            {"schedule_ids": [Command.set(self.schedules[self.water].ids)], "meter_size": "1"}
+            {
+                "schedule_ids": [Command.set(self.schedules[self.water].ids)],
+                "meter_size": self._meter_size("1").id,
+            }
         )
         with self.assertRaisesRegex(UserError, "no base charge for meter size 1"):
             calculator.action_compute()
-        calculator.write({"meter_size": "5/8", "date_from": "2025-06-01"})
+        calculator.write({"meter_size": self._meter_size("5/8").id, "date_from": "2025-06-01"})
         with self.assertRaisesRegex(UserError, "no version in force on 06/01/2025"):
             calculator.action_compute()
         self.assertFalse(calculator.line_ids)

@@ -125,7 +125,7 @@ class TestPricesPerPeriod(RateRulesCommon):
                     "component": "minimum",
                     "amount": 30.89 if bimonthly else 15.44,
                     "allowance": 7 if bimonthly else 3,
-                    "meter_size": "5/8",
+                    "meter_size": self.env.ref("utility_billing.meter_size_5_8").id,
                 },
                 {
                     "name": "Water",
@@ -614,7 +614,7 @@ class TestElectric(RateRulesCommon):
         meter = self.env["utility.meter"].create(
             {
                 "name": f"RR-W{account.id}",
-                "size": "5/8",
+                "size": self.env.ref("utility_billing.meter_size_5_8").id,
                 "unit": "kgal",
                 "dials": 7,
                 "state": "installed",

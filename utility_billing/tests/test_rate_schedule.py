@@ -20,6 +20,7 @@ D = Decimal
 
 def water_schedule_vals(code, service_type, tax_ids=()):
     """A water schedule with a rate change on 2026-07-01 (all values in one create)."""
+    size_5_8 = service_type.env.ref("utility_billing.meter_size_5_8").id
 
     def lines(base, prices):
         return [
@@ -28,7 +29,7 @@ def water_schedule_vals(code, service_type, tax_ids=()):
                     "name": 'Base 5/8"',
                     "sequence": 10,
                     "component": "fixed",
-                    "meter_size": "5/8",
+                    "meter_size": size_5_8,
                     "amount": base,
                     "tax_ids": [Command.set(list(tax_ids))],
                 }

@@ -149,7 +149,7 @@ class TestRateWhatif(RateRulesCommon):
         self.assertEqual(whatif.difference_bill_count, 0)
         (revenue,) = whatif.revenue_line_ids
         self.assertEqual(revenue.service_type_id, self.water)
-        self.assertEqual(revenue.customer_class, "residential")
+        self.assertEqual(revenue.customer_class.code, "residential")
         self.assertEqual((revenue.bill_count, revenue.account_count), (3, 3))
         self.assertAlmostEqual(revenue.usage, 53.0)
         self.assertTrue(revenue.is_reproduced)
@@ -236,7 +236,10 @@ class TestRateWhatif(RateRulesCommon):
             "MOD-G", self.garbage, [{"name": "Cart", "component": "cart", "price_unit": 15.0}]
         )
         account = self._account(
-            [(self.modesto, {}), (garbage, {"cart_count": 1, "cart_size": "96"})],
+            [
+                (self.modesto, {}),
+                (garbage, {"cart_count": 1, "cart_size": self._cart_size("96").id}),
+            ],
             meter_unit="ccf",
             meter_size="1",
         )

@@ -250,12 +250,19 @@ class TestWorkOrder(MeterCommon):
     # Carts, connect
     # ------------------------------------------------------------------
     def test_cart_delivery_updates_the_service(self):
-        garbage = self._add_service(self.account, self.garbage, cart_count=1, cart_size="64")
+        garbage = self._add_service(
+            self.account, self.garbage, cart_count=1, cart_size=self._cart_size("64").id
+        )
         action = garbage.with_user(self.users["csr"]).action_new_work_order()
         self.assertEqual(action["context"]["default_service_id"], garbage.id)
         order = self.Order._create_for("cart_delivery", garbage, team_id=self.south.id)
-        self._finish(order, user=self.other_crew_user, cart_count_done=2, cart_size_done="96")
-        self.assertEqual((garbage.cart_count, garbage.cart_size), (2, "96"))
+        self._finish(
+            order,
+            user=self.other_crew_user,
+            cart_count_done=2,
+            cart_size_done=self._cart_size("96").id,
+        )
+        self.assertEqual((garbage.cart_count, garbage.cart_size.code), (2, "96"))
 
     def test_connect_activates_the_pending_services(self):
         service = self._add_service(self.account, self.sewer)

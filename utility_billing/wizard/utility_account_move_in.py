@@ -3,8 +3,6 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
-from ..models.utility_account_service import CART_SIZES
-
 
 class UtilityAccountMoveIn(models.TransientModel):
     """Move-in: a customer starts service at a premise, in one screen.
@@ -333,7 +331,7 @@ class UtilityAccountMoveInLine(models.TransientModel):
         "Not used when the meter was read that day (the last customer's final reading).",
     )
     cart_count = fields.Integer(string="Carts")
-    cart_size = fields.Selection(CART_SIZES)
+    cart_size = fields.Many2one("utility.cart.size")
     eru_count = fields.Float(string="ERUs", digits=(12, 2))
 
     def _prepare_service_vals(self):
@@ -343,6 +341,6 @@ class UtilityAccountMoveInLine(models.TransientModel):
             "rate_schedule_id": self.rate_schedule_id.id,
             "meter_id": self.meter_id.id,
             "cart_count": self.cart_count,
-            "cart_size": self.cart_size,
+            "cart_size": self.cart_size.id,
             "eru_count": self.eru_count,
         }

@@ -7,10 +7,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib import rating, units
-from ..lib.units import METER_SIZES, UNITS
-from ..models.utility_account_service import CART_SIZES
+from ..lib.units import UNITS
 from ..models.utility_rate_line import COMPONENTS, DISCOUNT_PROGRAMS
-from ..models.utility_service_location import CUSTOMER_CLASSES
 
 # Services billed on billing runs; suspended and stopped ones are not.
 BILLED_SERVICE_STATES = ("pending", "active")
@@ -45,11 +43,18 @@ class UtilityRateCalculator(models.TransientModel):
     # ------------------------------------------------------------------
     # The customer
     # ------------------------------------------------------------------
-    customer_class = fields.Selection(CUSTOMER_CLASSES, default="residential", required=True)
+    customer_class = fields.Many2one(
+        "utility.customer.class",
+        default=lambda self: self.env["utility.customer.class"]._default_code("residential"),
+        required=True,
+    )
     is_inside_city = fields.Boolean(string="Inside City Limits", default=True)
-    meter_size = fields.Selection(METER_SIZES, default="5/8")
+    meter_size = fields.Many2one(
+        "utility.meter.size",
+        default=lambda self: self.env["utility.meter.size"]._default_code("5/8"),
+    )
     cart_count = fields.Integer(string="Carts")
-    cart_size = fields.Selection(CART_SIZES)
+    cart_size = fields.Many2one("utility.cart.size")
     eru_count = fields.Float(string="ERUs", digits=(12, 2))
     dwelling_units = fields.Integer(default=1)
     demand_kw = fields.Float(string="Demand (kW)", digits=(16, 3))
@@ -131,7 +136,7 @@ class UtilityRateCalculator(models.TransientModel):
             "schedule_ids": [Command.set(services.rate_schedule_id.ids)],
             "is_inside_city": account.is_inside_city,
             "cart_count": carts.cart_count,
-            "cart_size": carts.cart_size,
+            "cart_size": carts.cart_size.id,
             "eru_count": sum(
                 services.filtered(lambda s: s.billing_basis == "eru").mapped("eru_count")
             ),
@@ -140,9 +145,9 @@ class UtilityRateCalculator(models.TransientModel):
             "winter_average": services.winter_average_id[:1].volume,
         }
         if account.customer_class:
-            values["customer_class"] = account.customer_class
+            values["customer_class"] = account.customer_class.id
         if meter.size:
-            values["meter_size"] = meter.size
+            values["meter_size"] = meter.size.id
         return values
 
     @api.model_create_multi
@@ -266,11 +271,11 @@ class UtilityRateCalculator(models.TransientModel):
             date_to=self.date_to,
             usage=usage,
             period_factor=rating.to_decimal(self.period_factor),
-            meter_size=self.meter_size or None,
-            customer_class=self.customer_class or None,
+            meter_size=self.meter_size.code or None,
+            customer_class=self.customer_class.code or None,
             is_inside_city=self.is_inside_city,
             cart_count=self.cart_count,
-            cart_size=self.cart_size or None,
+            cart_size=self.cart_size.code or None,
             eru_count=rating.to_decimal(self.eru_count),
             water_usage=usage,
             winter_average=(
