@@ -194,3 +194,4 @@ from . import utility_deposit_rule_extra
 from . import utility_account_deposit_extra
 from . import utility_work_order_deposit
 from . import utility_demo_town_deposit_extra
+from . import utility_demo_town_winter

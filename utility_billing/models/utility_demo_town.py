@@ -92,6 +92,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._demo_services(rng, accounts, meters)
         self._demo_readings(rng, accounts, months)
         self._generate_rates()
+        self._generate_winter_averages()
         self._generate_taxes()
         self._demo_billing_runs()
         self._generate_cashiering()

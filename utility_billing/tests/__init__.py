@@ -97,3 +97,4 @@ from . import test_payment_arrangement_collections
 from . import test_shutoff_list
 from . import test_deposit_extra
 from . import test_size_class_lists
+from . import test_demo_town_winter
