@@ -3,7 +3,7 @@
 edits, an order on an account that is closed."""
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class UtilityWorkOrder(models.Model):
@@ -81,6 +81,8 @@ class UtilityWorkOrder(models.Model):
         others keep what the crew entered, are marked *In Error* with why, and
         the crew is told at once (the office finds them in Orders in Error)."""
         self.check_access("write")
+        if not self.env.user.has_group("utility_billing.group_utility_field"):
+            raise AccessError(self.env._("Only field crews and the office complete orders."))
         refused = {}
         for order in self:
             problems = order._get_completion_problems()

@@ -87,6 +87,15 @@ class TestWorkOrderError(MeterCommon):
         order.reading_id.action_accept_exceptions()
         self.assertFalse(order.is_in_error, "the clerk accepted the reading")
 
+    def test_only_crews_and_the_office_try_to_complete(self):
+        order = self.Order._create_for("repair", self.account, team_id=self.crew.id)
+        order.write({"result": "completed"})
+        for role in ("cashier", "csr"):
+            with self.subTest(role=role), self.assertRaises(AccessError):
+                order.with_user(self.users[role]).action_try_complete()
+        self.assertFalse(order.error_note)
+        self.assertEqual(order.state, "open")
+
     def test_order_on_a_closed_account_is_refused_then_cancelled(self):
         order = self.Order._create_for("repair", self.account, team_id=self.crew.id)
         as_action(self.account).state = "closed"
