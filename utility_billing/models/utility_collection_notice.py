@@ -163,10 +163,12 @@ class UtilityCollectionNotice(models.Model):
             """,
             [accounts.ids, day],
         )
+        # Read the rows before anything else: a cold cache queries the cursor.
+        rows = self.env.cr.fetchall()
         currency = self.env.company.currency_id
         return {
             account_id: currency.round(amount)
-            for account_id, amount in self.env.cr.fetchall()
+            for account_id, amount in rows
             if currency.compare_amounts(amount, 0) > 0
         }
 
@@ -319,6 +321,12 @@ class UtilityCollectionNotice(models.Model):
     # ------------------------------------------------------------------
     # What the printed notice and the e-mail say
     # ------------------------------------------------------------------
+    def _get_print_action(self):
+        """The PDF of ``self``, one notice a page, for the mail room."""
+        return self.env.ref(
+            "utility_billing.action_report_utility_collection_notice"
+        ).report_action(self)
+
     def _get_letter_values(self):
         """Amounts and dates of each notice as the customer reads them.
 

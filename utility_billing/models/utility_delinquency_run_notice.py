@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
 from collections import defaultdict
 from datetime import timedelta
 
@@ -10,7 +9,6 @@ from odoo.tools import format_amount, format_date
 from ..lib import notices as notice_dates
 from .utility_collection_notice import HOLD_STEPS, NOTICE_KINDS
 
-NOTICE_REPORT = "utility_billing.action_report_utility_collection_notice"
 NOTICE_TEMPLATE = "utility_billing.mail_template_utility_collection_notice"
 # The step before each kind: its notices must all be sent first.
 PREVIOUS_KIND = {"final": "past_due", "door_hanger": "final"}
@@ -154,9 +152,10 @@ class UtilityDelinquencyRun(models.Model):
         shutoff_dates = {}
         if kind == "door_hanger":
             # A door hanger repeats the shut-off date of the final notice.
-            for notice in self.notice_ids.filtered(lambda n: n.kind == "final"):
-                shutoff_dates[notice.account_id.id] = max(
-                    notice.date_shutoff, shutoff_dates.get(notice.account_id.id, notice.date)
+            for notice in self.notice_ids.filtered(lambda n: n.kind == "final" and n.date_shutoff):
+                account_id = notice.account_id.id
+                shutoff_dates[account_id] = max(
+                    notice.date_shutoff, shutoff_dates.get(account_id, notice.date_shutoff)
                 )
         vals_list = []
         for account in accounts:
@@ -218,9 +217,10 @@ class UtilityDelinquencyRun(models.Model):
         return True
 
     def action_send_notices(self):
-        """Send the notices waiting: one printed batch (a PDF kept on the run)
-        for the mailed ones, the mail template for the paperless accounts; each
-        notice goes in its account's history."""
+        """Send the notices waiting: the paperless accounts' by e-mail (mail
+        template, through the mail queue), the others printed in one PDF batch
+        (the report opens for the mail room, and *Print Notices* prints it
+        again); each notice goes in its account's history."""
         self.ensure_one()
         self.check_access("write")
         notices = self._lock_notices(self.notice_ids.filtered(lambda n: n.kind != "door_hanger"))
@@ -228,13 +228,28 @@ class UtilityDelinquencyRun(models.Model):
             raise UserError(self.env._("No notice of %(run)s waits to be sent.", run=self.name))
         emailed = notices.filtered("is_email")
         printed = notices - emailed
-        if printed:
-            self._attach_notice_batch(printed)
         if emailed:
             self.env.ref(NOTICE_TEMPLATE).send_mail_batch(emailed.ids, force_send=False)
         notices._as_action().write({"state": "sent", "date_sent": fields.Datetime.now()})
         notices._log_on_accounts(self._get_sent_message)
-        return True
+        self._message_post_by_user(
+            body=self.env._(
+                "%(printed)s notices printed for mailing, %(emailed)s e-mailed.",
+                printed=len(printed),
+                emailed=len(emailed),
+            )
+        )
+        return printed._get_print_action() if printed else True
+
+    def action_print_notices(self):
+        """Print the run's notices sent by mail again, in one PDF batch."""
+        self.ensure_one()
+        printed = self.notice_ids.filtered(
+            lambda n: n.kind != "door_hanger" and n.state == "sent" and not n.is_email
+        )
+        if not printed:
+            raise UserError(self.env._("%(run)s has no notice sent by mail.", run=self.name))
+        return printed._get_print_action()
 
     def _get_sent_message(self, notice):
         how = (
@@ -274,35 +289,6 @@ class UtilityDelinquencyRun(models.Model):
         notices.invalidate_recordset(["state"])
         return notices.browse(ids)
 
-    def _attach_notice_batch(self, notices):
-        """Render the printed notices in one file, kept on the run's chatter."""
-        content, file_type = self.env["ir.actions.report"]._render_qweb_pdf(
-            NOTICE_REPORT, notices.ids
-        )
-        name = self.env._(
-            "Notices %(run)s %(date)s.%(ext)s",
-            run=self.name.replace("/", "-"),
-            date=fields.Date.to_string(self.date_notice),
-            ext=file_type,
-        )
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": name,
-                    "datas": base64.b64encode(content),
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
-        )
-        self._message_post_by_user(
-            body=self.env._("%(count)s notices printed for mailing.", count=len(notices)),
-            attachment_ids=attachment.ids,
-        )
-        return attachment
-
     # ------------------------------------------------------------------
     # Door hangers
     # ------------------------------------------------------------------
@@ -321,7 +307,7 @@ class UtilityDelinquencyRun(models.Model):
             hangers._check_door_hanger_fee_setup()
         orders = self.env["utility.work.order"]._create_for(
             "door_hanger",
-            self.env["utility.account"].concat(*hangers.mapped(lambda n: n.account_id)),
+            hangers.account_id,  # one door hanger per account: the orders align
             date_scheduled=self.date_notice,
             description=self.env._("Door hanger of %(run)s.", run=self.name),
         )
