@@ -101,6 +101,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_lifecycle()
         self._generate_work_orders()
         self._generate_collections()
+        self._generate_notices()
         self._generate_adjustments()
         self._generate_suspensions()
         self._generate_extra_deposits()

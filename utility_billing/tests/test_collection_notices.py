@@ -422,3 +422,18 @@ class TestCollectionNotices(CollectionNoticeCommon):
             run.action_release_door_hangers()
         self.assertFalse(self._notices(run, "door_hanger").work_order_id)
         self.assertEqual(set(self._notices(run, "door_hanger").mapped("state")), {"to_send"})
+
+    def test_demo_town_notices(self):
+        """The demo's generator goes through every step on a released run: the
+        notices sent, the first paid and withdrawn, the door hangers released."""
+        run = self._run()
+        self.assertEqual(self.env["utility.demo.town"]._generate_notices(), run)
+        past_due = self._notices(run, "past_due")
+        self.assertEqual(set(past_due.mapped("state")), {"sent", "held", "withdrawn"})
+        self.assertEqual(
+            past_due.filtered(lambda n: n.state == "withdrawn").account_id, self.account
+        )
+        self.assertEqual(self._notices(run, "final").account_id, self.account2)
+        hanger = self._notices(run, "door_hanger")
+        self.assertEqual((hanger.account_id, hanger.state), (self.account2, "sent"))
+        self.assertAlmostEqual(hanger.fee_move_id.amount_total, 15.00)

@@ -356,7 +356,7 @@ class TestLateFees(PaymentCommon):
         self.assertEqual(str(data.amount_after_penalty), "99.72")
 
     def test_demo_town_rules(self):
-        """The demo town's rules pass the rule checks; without its North Side
+        """The demo town's rules pass the rule checks; without its South Side
         cycle no run is started."""
         self.assertFalse(self.env["utility.demo.town"]._generate_collections())
         rules = self.env["utility.late.fee.rule"].search([("name", "like", "City buildings")])
