@@ -91,6 +91,7 @@
         "data/utility_work_order_type_data.xml",
         "views/utility_work_order_views.xml",
         "views/utility_work_order_report_views.xml",
+        "views/res_config_settings_cart_proration_views.xml",
         "report/utility_route_sheet_report.xml",
         "data/utility_adjustment_kind_data.xml",
         "data/utility_level_pay_cron.xml",

@@ -149,6 +149,8 @@ from . import utility_demo_town_records
 from . import utility_work_order_payment
 from . import utility_work_order_error
 from . import utility_work_order_age
+from . import res_company_cart_proration
+from . import res_config_settings_cart_proration
 from . import utility_payment_work_order
 from . import utility_rate_whatif_line_mixin
 from . import utility_rate_whatif

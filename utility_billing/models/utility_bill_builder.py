@@ -473,8 +473,9 @@ class UtilityBillBuilder(models.AbstractModel):
         pays "the pro rata share of days of service received during the billing
         period"). The carts of a day are those of the last change on or before
         it, else those before the first change after it, else the service's.
-        A service delivered on part of the period (``partial``) is not split: it
-        is rated with the carts of its last day.
+        A service delivered on part of the period (``partial``), or a company that
+        does not prorate cart changes (``utility_cart_proration`` off), is not
+        split: the period is rated with the carts of its last day.
 
         :return: [(period dict, factor, (cart count, cart size) or None)]; None
             keeps the service's own carts (no change recorded)
@@ -491,7 +492,8 @@ class UtilityBillBuilder(models.AbstractModel):
 
         date_from, date_to = period["date_from"], period["date_to"]
         cuts = sorted({c.date for c in changes if date_from < c.date < date_to})
-        if partial or not cuts:
+        company = service.company_id or self.env.company
+        if partial or not cuts or not company.utility_cart_proration:
             return [(period, factor, carts_on(date_to - relativedelta(days=1)))]
         days = (date_to - date_from).days
         bounds = [date_from, *cuts, date_to]

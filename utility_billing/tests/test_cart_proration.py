@@ -96,6 +96,17 @@ class TestCartProration(BillingCommon):
         self.assertEqual(self._garbage_lines(march).mapped("price_subtotal"), [3.75, 15.0, 3.75])
         self.assertAlmostEqual(march.amount_total, 77.0 + 101.0 + 22.50)
 
+    def test_a_city_that_does_not_prorate_bills_the_carts_at_the_period_end(self):
+        """Rocky Mount, VA (https://www.rockymountva.org/FormCenter/Solid-Waste-Collection-4/
+        Request-Additional-Carts-Exchange-Carts-46): "Fees are not pro-rated or
+        adjusted": two carts on March 3, 2 x 15.00 = 30.00 for the whole period."""
+        self.company.utility_cart_proration = False
+        self._cart_order("cart_delivery", "2025-02-20 15:00:00", 2)
+        february, march = self._bill_february_and_march(self.meter)
+        self.assertEqual(self._garbage_lines(february).mapped("price_subtotal"), [15.0])
+        self.assertEqual(self._garbage_lines(march).mapped("price_subtotal"), [30.0])
+        self.assertAlmostEqual(march.amount_total, 77.0 + 101.0 + 30.0)
+
     def test_bad_cart_changes_change_nothing(self):
         self._cart_order("cart_delivery", "2025-02-20 15:00:00", 2)
         service = self.garbage_service
