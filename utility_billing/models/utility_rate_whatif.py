@@ -265,11 +265,14 @@ class UtilityRateWhatif(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_compute(self):
+        # Supervisors only, before a year of bills is read for nothing.
+        self.check_access("write")
         for whatif in self:
             whatif._compute_whatif()
         return True
 
     def action_reset_to_draft(self):
+        self.check_access("write")
         for whatif in self:
             whatif._as_action().write(
                 {

@@ -45,6 +45,8 @@ MODEL_ACCESS = {
     "utility.billing.run": _row("r", "r", "crw", "crwu"),
     "utility.rate.whatif": _row("-", "-", "r", "crwu"),
     "utility.rate.whatif.revenue": _row("-", "-", "r", "crwu"),
+    "utility.rate.whatif.bill": _row("-", "-", "r", "crwu"),
+    "utility.rate.whatif.account": _row("-", "-", "r", "crwu"),
     "account.move": _row("r", "r", "crwu", "crwu", "-", "r"),
     # Cashiering
     "utility.cashier.session": _row("crw", "crw", "crw", "crwu"),
@@ -168,6 +170,13 @@ ACTIONS = [
         "action_cancel",
         "draft_run",
         _row(ACCESS, ACCESS, OK, OK, ACCESS, ACCESS),
+    ),
+    (
+        "compute a rate what-if (this one names no proposed rates)",
+        "utility.rate.whatif",
+        "action_compute",
+        "whatif_without_rates",
+        _row(ACCESS, ACCESS, ACCESS, USER, ACCESS, ACCESS),
     ),
     (
         "read a bill",

@@ -141,6 +141,7 @@ class TestAccessMatrix(CashierCommon, RpcCase):
             "arrangement_by_csr": waiting["csr"],
             "arrangement_by_supervisor": waiting["supervisor"],
             "draft_run": cls._new_run(cls),
+            "whatif_without_rates": cls.env["utility.rate.whatif"].create({"name": "Hearing"}),
             "bill": cls.new_bill,
             "settings_wizard": {"utility_over_short_tolerance": 7.5},
             "settings_wizard_other_app": {
