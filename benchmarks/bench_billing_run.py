@@ -166,15 +166,7 @@ def setup_commit(args):
     a city: the set-up of 100,000 accounts takes minutes instead of an hour.
     """
     cr, env = _env(args)
-    env = env(
-        context=dict(
-            env.context,
-            tracking_disable=True,
-            mail_create_nolog=True,
-            mail_create_nosubscribe=True,
-            mail_notrack=True,
-        )
-    )
+    env = bench_common.quiet(env)
     with cr:  # commits at the end (none when it fails), then closes
         started = time.perf_counter()
         schedules = _schedules(env, tax=args.tax)

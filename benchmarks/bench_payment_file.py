@@ -106,7 +106,7 @@ def _start_cold(env):
     return bank
 
 
-def _lockbox_file(env, bills):
+def lockbox_file(env, bills, deposit_date=DEPOSIT_DATE, due_date=DUE_DATE):
     """The lockbox CSV of the bills: every customer pays the bill in full; half the
     stubs are keyed with their account number, half come with the scan line only."""
     from odoo.addons.utility_billing.lib.scan_line import build_scan_line
@@ -124,11 +124,11 @@ def _lockbox_file(env, bills):
         by_stub = index % 2
         writer.writerow(
             [
-                DEPOSIT_DATE.strftime("%m/%d/%Y"),
+                deposit_date.strftime("%m/%d/%Y"),
                 index // 100 + 1,
                 index % 100 + 1,
                 "" if by_stub else account.name,
-                build_scan_line(account.name, amount, DUE_DATE) if by_stub else "",
+                build_scan_line(account.name, amount, due_date) if by_stub else "",
                 f"{amount:.2f}",
                 f"{100000 + index}",
                 bill.partner_id.name,
@@ -137,10 +137,25 @@ def _lockbox_file(env, bills):
     return out.getvalue().encode()
 
 
-def _run_file(env, bills, args):
+def lockbox_import_wizard(env, data, bank, deposit_date, layout=None):
+    """The import wizard of the lockbox CSV ``data`` deposited in ``bank`` on
+    ``deposit_date`` (also what ``bench_clerk_screens.py`` pays its history with)."""
     import base64
 
-    data = _lockbox_file(env, bills)
+    layout = layout or env.ref("utility_billing.payment_file_layout_lockbox_csv")
+    return env["utility.payment.file.import"].create(
+        {
+            "file_data": base64.b64encode(data),
+            "file_name": f"lockbox-{deposit_date}.csv",
+            "layout_id": layout.id,
+            "journal_id": bank.id,
+            "date": deposit_date,
+        }
+    )
+
+
+def _run_file(env, bills, args):
+    data = lockbox_file(env, bills)
     layout = env.ref("utility_billing.payment_file_layout_lockbox_csv")
     bank = _start_cold(env)
     profiler = None
@@ -150,15 +165,7 @@ def _run_file(env, bills, args):
         profiler = cProfile.Profile()
         profiler.enable()
     cpu0, t0 = time.process_time(), time.perf_counter()
-    wizard = env["utility.payment.file.import"].create(
-        {
-            "file_data": base64.b64encode(data),
-            "file_name": "lockbox-bench.csv",
-            "layout_id": layout.id,
-            "journal_id": bank.id,
-            "date": DEPOSIT_DATE,
-        }
-    )
+    wizard = lockbox_import_wizard(env, data, bank, DEPOSIT_DATE, layout)
     wizard.action_check()
     t_check = time.perf_counter() - t0
     action = wizard.action_import()

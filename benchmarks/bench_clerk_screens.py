@@ -1,0 +1,508 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Clerk screens over HTTP in a city of 100,000 accounts, beside Odoo's own screens.
+
+    # 1. the city, built once and kept (an hour and more on the busy shared machine)
+    .venv/bin/python benchmarks/bench_clerk_screens.py build --template <db> [--db ub_bench_screens]
+    # 2. serve it as a city would (another shell)
+    .venv/bin/python /opt/odoo/odoo-bin -c var/hx.conf -d ub_bench_screens \\
+        --db-filter='^ub_bench_screens$' --http-interface=127.0.0.1 --http-port=8111 \\
+        --workers=2 --max-cron-threads=1 --load=web,queue_job
+    # 3. the requests of each screen, captured once from the web client (chromium)
+    node benchmarks/clerk_screens_capture.mjs --url http://127.0.0.1:8111 \\
+        --out benchmarks/clerk_screens_requests.json --account <number>
+    # 4. p50 / p95 of each screen, one clerk at a time
+    .venv/bin/python benchmarks/bench_clerk_screens.py measure --url http://127.0.0.1:8111
+    # 5. 20 clerks for 5 minutes (locust, headless, localhost only)
+    .venv/bin/locust -f benchmarks/locust_clerks.py --headless -u 20 -r 2 -t 5m \\
+        --host http://127.0.0.1:8111 --only-summary
+
+**The city** (``build``): a copy of ``--template`` (utility_billing installed,
+no demo data) filled through the product's own builders, each stage
+committed and skipped when already done, so one build serves every
+measurement:
+
+1. 100,000 billable accounts with their readings: ``bench_billing_run``'s
+   set-up (``utility.demo.town._create_billable_accounts``);
+2. the customers' mailing addresses (their premise's: one UPDATE);
+3. the long-standing customers (``--long-accounts``, spread over the city):
+   ``--long-months`` monthly bills each (several years), each account rated
+   once by ``utility.bill.builder._build_bills`` and billed through
+   ``utility.bill.builder._create_posted_moves`` (the invoice writer): their
+   forms and statements are the heaviest the counter opens;
+4. their payments: lockbox files (``utility.payment.file.import``, as
+   ``bench_payment_file`` does), most customers paying each bill in full by
+   its due date, some never (those bills stay open); the last
+   ``--open-months`` bills of every account are still open;
+5. read exceptions for the queue: a later reading on some meters that the
+   read edits hold (negative and zero usage), through ``utility.meter.reading``;
+6. the demo role users (``utility.demo.town._demo_role_users``) and an open
+   cashier session of the demo CSR, so the take-payment dialog opens;
+7. every other account's last ``--months`` bills, the same way: the longest
+   stage (stopped, it goes on where it stopped at the next ``build``).
+
+**The requests**: ``clerk_screens_capture.mjs`` drives chromium through each
+screen as a clerk does and records every JSON-RPC request the web client
+sends (``/web/dataset/call_kw``, ``call_button``, ``/mail/...``) and the
+report download. ``measure`` replays them, logged in as the demo CSR, for
+``--samples`` different accounts each (the captured account's id, number,
+name and street replaced by another's), one screen after the other: a
+screen's time is the time of its requests one after the other (the browser
+sends some of them at the same time: an upper bound). It prints p50 / p95 per
+screen and per request, and ``uptime`` (the machine is shared).
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+
+import bench_billing_run
+import bench_common
+import bench_payment_file
+import clerk_screens_replay
+
+DEFAULT_DB = "ub_bench_screens"
+# The read window of bench_billing_run's readings: each account is rated on it once.
+READ_FROM = dt.date(2025, 2, 1)
+READ_TO = dt.date(2025, 2, 10)
+# The last bill: the 15th of last month, so the account's statement (the last 12
+# months by default) and its open bills are today's.
+LAST_BILL = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=15)
+EXCEPTION_READ = dt.date.today() - dt.timedelta(days=3)
+CHUNK = 2000
+LOCKBOX_ROWS = 10000
+STAGE_PARAM = "bench_clerk_screens.stage"
+STAGES = ("accounts", "addresses", "history", "payments", "exceptions", "users", "bills")
+DEFAULT_REQUESTS = os.path.join(os.path.dirname(__file__), "clerk_screens_requests.json")
+
+
+# ----------------------------------------------------------------------
+# The city
+# ----------------------------------------------------------------------
+def _quiet_env(args):
+    """Admin environment without chatter (``bench_common.quiet``)."""
+    cr, env = bench_common.admin_env(args.config, args.db)
+    return cr, bench_common.quiet(env)
+
+
+def _stage_done(env, stage):
+    done = env["ir.config_parameter"].sudo().get_param(STAGE_PARAM, "")
+    return stage in done.split(",")
+
+
+def _mark_done(env, stage):
+    params = env["ir.config_parameter"].sudo()
+    done = [s for s in params.get_param(STAGE_PARAM, "").split(",") if s]
+    params.set_param(STAGE_PARAM, ",".join([*done, stage]))
+    env.cr.commit()
+
+
+def _commit(env, progress, started):
+    """Commit a chunk of a stage (a stopped build keeps it) and say how far it is."""
+    env.cr.commit()
+    env.invalidate_all()
+    print(f"  {progress}, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+def _bench_accounts(env):
+    return env["utility.account"].search([("cycle_id.code", "=", "BENCH")], order="id")
+
+
+def _long_ids(account_ids, count):
+    """``count`` accounts spread evenly over the city."""
+    step = max(len(account_ids) // max(count, 1), 1)
+    return set(account_ids[::step][:count])
+
+
+def _bill_dates(months_back):
+    """Bill date, due date, penalty date and period of the bill ``months_back``
+    months before the last one."""
+    from dateutil.relativedelta import relativedelta
+
+    invoice_date = LAST_BILL - relativedelta(months=months_back)
+    return {
+        "invoice_date": invoice_date,
+        "invoice_date_due": invoice_date + relativedelta(days=20),
+        "utility_date_penalty": invoice_date + relativedelta(days=25),
+        # from the rated window (February 2025) to the bill's
+        "shift": relativedelta(
+            months=(invoice_date.year - READ_TO.year) * 12 + invoice_date.month - READ_TO.month
+        ),
+    }
+
+
+def _invoice_vals(builder, journal, bill, months_back):
+    """The writer's invoice dict of ``bill`` (``_build_bills``) moved
+    ``months_back`` months earlier: same charges, earlier dates."""
+    dates = _bill_dates(months_back)
+    shift = dates["shift"]
+    charges = [
+        dict(c, date_from=c["date_from"] + shift, date_to=c["date_to"] + shift)
+        for c in bill["charges"]
+    ]
+    header = {
+        "partner_id": bill["partner_id"],
+        "journal_id": journal.id,
+        "invoice_date": dates["invoice_date"],
+        "invoice_date_due": dates["invoice_date_due"],
+        "date": dates["invoice_date"],
+        "invoice_origin": f"BENCH/{dates['invoice_date']:%Y-%m}",
+        "utility_account_id": bill["account_id"],
+        "utility_location_id": bill["location_id"],
+        "utility_period_start": bill["date_from"] + shift,
+        "utility_period_end": bill["date_to"] + shift,
+        "utility_date_penalty": dates["utility_date_penalty"],
+        "utility_bill_kind": "cycle",
+    }
+    return builder._prepare_invoice_vals(header, charges)
+
+
+def build_addresses(args, env):
+    """The customers' mailing address: their premise's (the account builder gives
+    a customer a name only). One UPDATE: Odoo's Contacts search by street then
+    has as many addresses to look through as the accounts' search."""
+    env.cr.execute(
+        """
+        UPDATE res_partner p
+           SET street = l.street, city = l.city, zip = '50211'
+          FROM utility_account a
+          JOIN utility_service_location l ON l.id = a.location_id
+         WHERE a.partner_id = p.id AND p.street IS NULL
+        """
+    )
+
+
+def _bill(env, account_ids, months):
+    """Bill ``account_ids`` for ``months`` months up to LAST_BILL, by chunks
+    (rated once, committed by chunk); accounts billed on LAST_BILL already are
+    skipped: a build stopped half-way goes on where it stopped."""
+    builder = env["utility.bill.builder"]
+    journal = env["utility.billing.run"]._default_journal()
+    env.cr.execute(
+        "SELECT DISTINCT utility_account_id FROM account_move WHERE journal_id = %s "
+        "AND invoice_date = %s AND move_type = 'out_invoice'",
+        [journal.id, LAST_BILL],
+    )
+    billed = {row[0] for row in env.cr.fetchall()}
+    account_ids = [a for a in account_ids if a not in billed]
+    started = time.perf_counter()
+    count = 0
+    for start in range(0, len(account_ids), CHUNK):
+        accounts = env["utility.account"].browse(account_ids[start : start + CHUNK])
+        vals_list = [
+            _invoice_vals(builder, journal, bill, back)
+            for bill in builder._build_bills(accounts, READ_FROM, READ_TO)
+            if bill["state"] == "ok"
+            for back in range(months - 1, -1, -1)
+        ]
+        builder._create_posted_moves(vals_list)
+        count += len(vals_list)
+        _commit(env, f"bills: {start + len(accounts)} accounts, {count} bills", started)
+
+
+def build_history(args, env):
+    """The long-standing customers: ``--long-months`` monthly bills each."""
+    account_ids = _bench_accounts(env).ids
+    _bill(env, sorted(_long_ids(account_ids, args.long_accounts)), args.long_months)
+
+
+def build_bills(args, env):
+    """Every other account: its last ``--months`` bills (last: the slowest stage)."""
+    account_ids = _bench_accounts(env).ids
+    long_ids = _long_ids(account_ids, args.long_accounts)
+    _bill(env, [a for a in account_ids if a not in long_ids], args.months)
+
+
+def build_payments(args, env):
+    """Lockbox files: each bill paid in full a few days before it is due by
+    most customers (``--paid``); the last ``--open-months`` bills of every
+    account are still open (one not due yet, one past due)."""
+    rng = random.Random(11)
+    bank = bench_payment_file._bank(env)
+    journal = env["utility.billing.run"]._default_journal()
+    Move = env["account.move"]
+    started = time.perf_counter()
+    paid = 0
+    for back in range(args.long_months - 1, args.open_months - 1, -1):
+        dates = _bill_dates(back)
+        bills = Move.search(
+            [
+                ("journal_id", "=", journal.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("invoice_date", "=", dates["invoice_date"]),
+            ],
+            order="id",
+        )
+        payers = bills.filtered(lambda _b: rng.random() < args.paid)
+        deposit = dates["invoice_date_due"] - dt.timedelta(days=3)
+        for start in range(0, len(payers), LOCKBOX_ROWS):
+            chunk = payers[start : start + LOCKBOX_ROWS]
+            data = bench_payment_file.lockbox_file(env, chunk, deposit, dates["invoice_date_due"])
+            wizard = bench_payment_file.lockbox_import_wizard(env, data, bank, deposit)
+            wizard.action_check()
+            wizard.action_import()
+            paid += len(chunk)
+            what = f"bills of {dates['invoice_date']}: {start + len(chunk)} paid, {paid} in all"
+            _commit(env, f"payments: {what}", started)
+
+
+def build_exceptions(args, env):
+    """A later reading on every ``--exception-every``-th meter, lower than the
+    one before (negative usage) or equal to it (zero usage): the read edits
+    hold them in the review queue."""
+    Reading = env["utility.meter.reading"]
+    meters = env["utility.meter"].search([("name", "=like", "B%-M%")], order="id")
+    picked = meters[:: args.exception_every]
+    for start in range(0, len(picked), CHUNK):
+        chunk = picked[start : start + CHUNK]
+        last = {
+            r.meter_id.id: r.value
+            for r in Reading.search([("meter_id", "in", chunk.ids)], order="date, id")
+        }
+        Reading.create(
+            [
+                {
+                    "meter_id": m.id,
+                    "date": EXCEPTION_READ,
+                    "value": last[m.id] - 2.0 if index % 2 else last[m.id],
+                }
+                for index, m in enumerate(chunk)
+            ]
+        )
+        env.cr.commit()
+    opened = env["utility.reading.exception"].search_count([("state", "=", "open")])
+    print(f"  exceptions: {opened} open", file=sys.stderr)
+
+
+def build_users(args, env):
+    town = env["utility.demo.town"]
+    town._demo_role_users()
+    csr = env["res.users"].search([("login", "=", "demo_csr")])
+    Session = env["utility.cashier.session"].with_user(csr)
+    if not Session._get_open_session():
+        Session.create({"amount_opening": 100.0})
+    env.cr.commit()
+
+
+def build(args):
+    env_vars = bench_common.pg_env()
+    if not bench_common.database_exists(args.db, env_vars):
+        bench_common.createdb(args.db, args.template, env_vars)
+    cr, env = _quiet_env(args)
+    with cr:
+        for stage in STAGES:
+            if _stage_done(env, stage):
+                continue
+            started = time.perf_counter()
+            print(f"{args.db}: {stage} ...", flush=True)
+            if stage == "accounts":
+                if not env["utility.billing.cycle"].search_count([("code", "=", "BENCH")]):
+                    # bench_billing_run's own set-up, in its own process (it
+                    # commits by batches); then a new snapshot here.
+                    cr.commit()
+                    subprocess.run(
+                        [sys.executable, bench_billing_run.__file__, "--db", args.db,
+                         "--config", args.config, "-n", str(args.n), "--child", "setup",
+                         "--out", os.devnull],
+                        check=True,
+                    )  # fmt: skip
+                    cr.commit()
+            else:
+                globals()[f"build_{stage}"](args, env)
+            _mark_done(env, stage)
+            env.invalidate_all()
+            print(f"{args.db}: {stage} done in {time.perf_counter() - started:.0f} s", flush=True)
+        subprocess.run(
+            ["psql", "-q", "-d", args.db, "-c", "VACUUM ANALYZE"],
+            check=True,
+            env=env_vars,
+            stderr=subprocess.DEVNULL,
+        )
+        print(city_facts(env.cr))
+
+
+def city_facts(cr):
+    facts = {}
+    for label, query in (
+        ("accounts", "SELECT count(*) FROM utility_account"),
+        ("bills", "SELECT count(*) FROM account_move WHERE move_type = 'out_invoice'"),
+        ("journal items", "SELECT count(*) FROM account_move_line"),
+        ("payments", "SELECT count(*) FROM utility_payment"),
+        ("open read exceptions", "SELECT count(*) FROM utility_reading_exception "
+                                 "WHERE state = 'open'"),
+        ("partners", "SELECT count(*) FROM res_partner"),
+    ):  # fmt: skip
+        cr.execute(query)
+        facts[label] = cr.fetchone()[0]
+    return ", ".join(f"{n:,} {label}" for label, n in facts.items())
+
+
+# ----------------------------------------------------------------------
+# Command line
+# ----------------------------------------------------------------------
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build (or finish building) the city")
+    b.add_argument("--template", required=True, help="database with utility_billing installed")
+    b.add_argument("--db", default=DEFAULT_DB)
+    b.add_argument("--config", default=bench_common.DEFAULT_CONFIG)
+    b.add_argument("-n", type=int, default=100000, help="accounts")
+    b.add_argument("--months", type=int, default=3, help="months billed for every account")
+    b.add_argument("--long-months", type=int, default=36, help="months of the long histories")
+    b.add_argument("--long-accounts", type=int, default=1000, help="accounts with a long history")
+    b.add_argument("--paid", type=float, default=0.85, help="share of the bills paid")
+    b.add_argument("--open-months", type=int, default=2, help="last bills left unpaid")
+    b.add_argument("--exception-every", type=int, default=40, help="one meter in N held")
+    m = sub.add_parser("measure", help="p50 / p95 of each screen over HTTP")
+    m.add_argument("--url", required=True)
+    m.add_argument("--db", default=DEFAULT_DB)
+    m.add_argument("--config", default=bench_common.DEFAULT_CONFIG)
+    m.add_argument("--requests", default=DEFAULT_REQUESTS)
+    m.add_argument("--samples", type=int, default=40, help="accounts per screen")
+    m.add_argument("--login", default="demo_csr")
+    m.add_argument("--only", help="screens whose name contains this")
+    m.add_argument("--json", help="write the timings here too")
+    args = parser.parse_args()
+    if args.command == "build":
+        return build(args)
+    return measure(args)
+
+
+# ----------------------------------------------------------------------
+# Measure: one clerk at a time, over HTTP
+# ----------------------------------------------------------------------
+def sample_accounts(cr, count, seed=0.42):
+    """``count`` accounts at random, half of them among the long histories
+    (the heaviest forms and statements), the order shuffled the same way each
+    run."""
+    cr.execute("SELECT setseed(%s)", [seed])
+    long_history = clerk_screens_replay.account_facts(
+        cr,
+        "a.id IN (SELECT utility_account_id FROM account_move "
+        "WHERE move_type = 'out_invoice' GROUP BY 1 HAVING count(*) > 12)",
+        limit=count // 2,
+        order="random()",
+    )
+    others = clerk_screens_replay.account_facts(cr, limit=count - len(long_history),
+                                                order="random()")  # fmt: skip
+    accounts = long_history + others
+    random.Random(seed).shuffle(accounts)
+    return accounts
+
+
+class Clerk:
+    """A logged-in browser session of ``login`` (password = login, as the demo
+    users have), sending the captured requests."""
+
+    def __init__(self, url, db, login, password=None):
+        import requests
+
+        self.url = url.rstrip("/")
+        self.http = requests.Session()
+        answer = self.http.post(
+            f"{self.url}/web/session/authenticate",
+            json={"jsonrpc": "2.0", "params": {"db": db, "login": login,
+                                               "password": password or login}},
+        ).json()  # fmt: skip
+        if answer.get("error") or not answer.get("result", {}).get("uid"):
+            raise SystemExit(f"{login} cannot log in: {answer.get('error')}")
+        page = self.http.get(f"{self.url}/odoo").text
+        self.csrf = re.search(r'csrf_token: "([^"]+)"', page).group(1)
+
+    def send(self, request):
+        body, headers = request["body"], {}
+        if isinstance(body, dict):  # a form post (the report download)
+            data = {k: (self.csrf if v == clerk_screens_replay.CSRF else v)
+                    for k, v in body.items()}  # fmt: skip
+            started = time.perf_counter()
+            response = self.http.post(self.url + request["path"], data=data)
+            seconds = time.perf_counter() - started
+            return response.status_code, None, seconds
+        headers["Content-Type"] = request["content_type"] or "application/json"
+        started = time.perf_counter()
+        response = self.http.request(
+            request["method"], self.url + request["path"], data=body, headers=headers
+        )
+        seconds = time.perf_counter() - started
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        return response.status_code, data, seconds
+
+
+def _percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _uptime():
+    return subprocess.run(["uptime"], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def measure(args):
+    capture = clerk_screens_replay.Capture(args.requests)
+    cr, _env = bench_common.admin_env(args.config, args.db)
+    with cr:
+        captured = clerk_screens_replay.account_facts(
+            cr, "a.name = %s", [capture.captured["name"]], limit=1
+        )
+        capture.captured.update(captured[0])
+        accounts = sample_accounts(cr, args.samples + 1)
+        facts = city_facts(cr)
+    warm, accounts = accounts[0], accounts[1:]
+    clerk = Clerk(args.url, args.db, args.login)
+    screens = [s for s in capture.order if not args.only or args.only in s]
+    print(f"{args.db}: {facts}")
+    print(f"{len(accounts)} accounts per screen, logged in as {args.login}, {args.url}")
+    print(f"before: {_uptime()}")
+    for screen in screens:  # warm-up: every worker's caches, not counted
+        for _worker in range(2):
+            clerk_screens_replay.run_screen(capture, screen, warm, clerk.send)
+    results = {}
+    for screen in screens:
+        totals, per_request, errors = [], {}, []
+        for account in accounts:
+            timings = clerk_screens_replay.run_screen(capture, screen, account, clerk.send)
+            totals.append(sum(seconds for _name, seconds, _error in timings))
+            for name, seconds, error in timings:
+                per_request.setdefault(name, []).append(seconds)
+                if error:
+                    errors.append(f"{account['name']}: {name}: {error}")
+        results[screen] = {
+            "p50": _percentile(totals, 0.5) * 1000,
+            "p95": _percentile(totals, 0.95) * 1000,
+            "max": max(totals) * 1000,
+            "n": len(totals),
+            "errors": errors,
+            "requests": {
+                name: [_percentile(v, 0.5) * 1000, _percentile(v, 0.95) * 1000]
+                for name, v in per_request.items()
+            },
+        }
+    print(f"after:  {_uptime()}")
+    print(f"{'screen':48} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'n':>4} errors")
+    for screen, r in results.items():
+        print(f"{screen:48} {r['p50']:8.0f} {r['p95']:8.0f} {r['max']:8.0f} {r['n']:4} "
+              f"{len(r['errors'])}")  # fmt: skip
+        for name, (p50, p95) in r["requests"].items():
+            print(f"    {name:44} {p50:8.0f} {p95:8.0f}")
+        for error in r["errors"][:3]:
+            print(f"    ERROR {error}")
+    if args.json:
+        with open(args.json, "w") as file:
+            json.dump({"uptime": _uptime(), "results": results}, file, indent=1)
+    return 1 if any(r["errors"] for r in results.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
