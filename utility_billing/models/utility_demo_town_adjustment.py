@@ -118,7 +118,13 @@ class UtilityDemoTown(models.AbstractModel):
         average = sum(history.mapped("consumption")) / (len(history) or 1)
         day = meter.last_reading_date + timedelta(days=2)
         reading = self.env["utility.meter.reading"].create(
-            {"meter_id": meter.id, "date": day, "value": meter.last_reading_value + 4 * average}
+            # Whole gallons: an average of several bills has more decimals than a
+            # register shows (a reading holds at most 3).
+            {
+                "meter_id": meter.id,
+                "date": day,
+                "value": round(meter.last_reading_value + 4 * average),
+            }
         )
         reading.action_accept_exceptions()
         try:
