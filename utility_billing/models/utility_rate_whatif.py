@@ -750,8 +750,24 @@ class UtilityRateWhatif(models.Model):
         # None: no proposed rates for this schedule, its bills stay as billed.
         proposed = None
         if proposed_plan:
-            proposed = rating.rate(proposed_plan, self._undated(rating_input)).amount_total
+            proposed = self._rate_total(proposed_plan, self._undated(rating_input), True)
         return result.amount_total, proposed, result.billed_volume
+
+    def _rate_total(self, plan, rating_input, is_proposed):
+        """The total of one input under a plan of one re-dated version; its
+        problems name the proposed version or the one in force, never the day
+        it was re-dated to."""
+        try:
+            return rating.rate(plan, rating_input).amount_total
+        except ValueError as error:
+            which = (
+                self.env._("the proposed version")
+                if is_proposed
+                else self.env._("the version in force")
+            )
+            raise ValueError(
+                str(error).replace(f"version of {ALWAYS.isoformat()}", which)
+            ) from error
 
     def _prepare_result_vals(self, keys, rated, plans):
         revenue = self._prepare_revenue_lines(keys, rated)
@@ -919,7 +935,8 @@ class UtilityRateWhatif(models.Model):
         """``line`` completed with the bill at the rates in force and at the
         proposed rates (``plans``: both plans)."""
         try:
-            current, new = (rating.rate(plan, rating_input).amount_total for plan in plans)
+            current = self._rate_total(plans[0], rating_input, False)
+            new = self._rate_total(plans[1], rating_input, True)
         except ValueError as error:
             raise UserError(str(error)) from error
         percent = whatif_lib.change_percent(current, new)

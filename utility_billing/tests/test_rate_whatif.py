@@ -311,6 +311,18 @@ class TestRateWhatif(RateRulesCommon):
         whatif.write({"version_ids": [Command.set(self.proposed.ids)], "usage_list": "5, ten"})
         with self.assertRaisesRegex(UserError, "'ten' is not a number"):
             whatif.action_compute()
+        # Proposed rates without a base charge for the accounts' 1-inch meters.
+        self.proposed.line_ids.filtered(
+            lambda line: line.component == "fixed"
+        ).meter_size = self.env["utility.meter.size"].search([("code", "=", "5/8")], limit=1)
+        whatif.usage_list = "5"
+        with self.assertRaisesRegex(
+            UserError,
+            r"(?s)Some bills cannot be priced.*"
+            r"the proposed version has no base charge for meter size 1",
+        ):
+            whatif.action_compute()
+        self.assertEqual(whatif.state, "draft")
         empty = self._whatif(date_from=date(2023, 1, 1), date_to=date(2023, 12, 31))
         with self.assertRaisesRegex(UserError, "No cycle bill was posted .* nothing to compare"):
             empty.action_compute()
