@@ -19,7 +19,9 @@ set-up (each commits as it goes; the copy is dropped afterwards):
 1. **run**: a delinquency run of the cycle: Compute (aging of every account
    by bucket from the ledger, its late fee by the rule) and Release (the fee
    invoices posted through the product's writer), its queue jobs run in this
-   process, each chunk committing, timed end to end;
+   process, each chunk committing, timed end to end; then its lists, timed
+   step by step (no baseline: Odoo has none): past-due notices listed and
+   sent, final notices listed and sent, the shut-off list;
 2. **baseline**: Odoo's own way: aging read through the ORM
    (``account.move.line._read_group`` of the open receivable, one call per
    aging bucket: Odoo Community ships no aged-receivable report engine, its
@@ -155,7 +157,8 @@ def _import_payments(env, rows):
             ["Deposit Date", "Batch", "Item", "Account Number", "Scan Line", "Amount",
              "Check Number", "Remitter"]
         )  # fmt: skip
-        for index, (account, amount) in enumerate(rows[start : start + 20000]):
+        # Batch and item number a transaction of the day: unique across the files.
+        for index, (account, amount) in enumerate(rows[start : start + 20000], start):
             writer.writerow(
                 [PAID_ON.strftime("%m/%d/%Y"), index // 100 + 1, index % 100 + 1, account, "",
                  f"{amount:.2f}", 100000 + index, ""]
@@ -218,6 +221,7 @@ def child_run(args):
         "rss_before_kb": rss_before,
         "rss_peak_kb": bench_common.memory_kb("VmHWM"),
     }
+    result["lists"] = _measure_lists(env, run)
     env.flush_all()
     cr.execute(
         f"""
@@ -235,6 +239,38 @@ def child_run(args):
     result.update(_facts(env, "m.utility_delinquency_run_id = %(run)s", {"run": run.id}))
     cr.close()
     return result
+
+
+def _measure_lists(env, run):
+    """The run's lists after the fees (timed, not compared: Odoo has none):
+    past-due notices listed and sent (printed: no paperless account here),
+    final notices listed and sent, the shut-off list. Each step commits, as a
+    clerk's click does. A step that fails is reported, the fees' figures stay."""
+    run.date_notice = FEE_DATE + dt.timedelta(days=1)
+    env.cr.commit()
+    steps = [
+        ("past-due notices listed", run.action_notices_past_due),
+        ("past-due notices sent", run.action_send_notices),
+        ("final notices listed", run.action_notices_final),
+        ("final notices sent", run.action_send_notices),
+        ("shut-off list", run.action_compute_shutoff_list),
+    ]
+    timings = []
+    for label, action in steps:
+        try:
+            _none, seconds, _cpu = bench_common.timed(_committed, env, action)
+        except Exception as error:  # reported; the fees' figures stand
+            env.cr.rollback()
+            timings.append([label, None, f"{type(error).__name__}: {error}"[:300]])
+            break
+        timings.append([label, seconds, None])
+    env.invalidate_all()
+    counts = {
+        "notices": len(run.notice_ids),
+        "shut-off lines": len(run.shutoff_line_ids),
+        "listed": len(run.shutoff_line_ids.filtered(lambda line: line.state == "listed")),
+    }
+    return {"steps": timings, "counts": counts}
 
 
 def _orm_aging(env):
@@ -515,6 +551,10 @@ def _report(run, base):
         f"{run['cpu_seconds']:.1f} CPU s), peak RSS +"
         f"{(run['rss_peak_kb'] - run['rss_before_kb']) / 1024:.0f} MB"
     )
+    lists = run["lists"]
+    for label, seconds, error in lists["steps"]:
+        print(f"          {label}: " + (f"{seconds:.1f} s" if error is None else f"FAILED {error}"))
+    print("          " + ", ".join(f"{k} {v}" for k, v in lists["counts"].items()))
     print(
         f"baseline  aging of {base['aged']} accounts in {base['aging_seconds']:.1f} s, "
         f"{base['fees']} fees in {base['seconds'] - base['aging_seconds']:.1f} s = "
