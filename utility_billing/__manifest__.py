@@ -121,6 +121,7 @@
         "views/utility_service_suspension_views.xml",
         "views/utility_shutoff_views.xml",
         "views/utility_deposit_extra_views.xml",
+        "views/account_move_utility_bill_list_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

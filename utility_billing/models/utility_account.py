@@ -361,4 +361,5 @@ class UtilityAccount(models.Model):
         )
         action["domain"] = [("utility_account_id", "=", self.id)]
         action["context"] = {"default_move_type": "out_invoice", "create": False}
+        action.update(self._bill_list_views())
         return action

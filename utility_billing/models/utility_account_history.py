@@ -62,8 +62,21 @@ class UtilityAccount(models.Model):
             name=name,
             domain=[("utility_account_id", "=", self.id), ("state", "=", "posted"), *domain],
             context={"create": False},
+            **self._bill_list_views(),
         )
         return action
+
+    def _bill_list_views(self):
+        """The views of the account's bills lists: the counter's light list
+        (stored columns only) instead of Odoo's invoice list, whose computed
+        columns (duplicated references above all) cost half of each request."""
+        return {
+            "view_mode": "list,form",
+            "views": [
+                (self.env.ref("utility_billing.account_move_view_list_utility_bills").id, "list"),
+                (self.env.ref("account.view_move_form").id, "form"),
+            ],
+        }
 
     def action_view_open_bills(self):
         return self._action_moves(
