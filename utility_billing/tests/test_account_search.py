@@ -10,6 +10,7 @@ those columns, and PostgreSQL can answer that search from the indexes alone.
 
 from lxml import etree
 
+from odoo import Command
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -82,4 +83,36 @@ class TestAccountSearch(UtilityCommon):
             self.assertIn(f"utility_account__{column}_index", plan)
         self.assertNotIn("Seq Scan", plan)
         self.assertNotIn("res_partner", plan)
+        self.assertNotIn("utility_service_location", plan)
+
+    def _payment_search_domain(self, text, string):
+        """The domain the Payments search box gives for ``text`` in ``string``."""
+        arch = self.env.ref("utility_billing.utility_payment_view_search").arch
+        field = etree.fromstring(arch).xpath(f"//field[@string='{string}']")[0]
+        return safe_eval(field.get("filter_domain"), {"self": text})
+
+    def test_payments_search_by_service_address_uses_the_indexes(self):
+        """Payments > search "Service Address": the premise's name and street
+        stored on the account, answered by their trigram indexes (the plan reads
+        no premise), and it finds the payment by premise name or street."""
+        payment = self.env["utility.payment"].create(
+            {"line_ids": [Command.create({"account_id": self.other.id, "amount": 12.5})]}
+        )
+        self.other.location_id.name = "Elm Street Laundromat"
+        Payment = self.env["utility.payment"]
+        for text in ("1520 elm", "laundromat"):
+            found = Payment.search(self._payment_search_domain(text, "Service Address"))
+            self.assertEqual(found, payment, text)
+        self.assertFalse(
+            Payment.search(self._payment_search_domain("Oak Avenue", "Service Address"))
+        )
+        sql = Payment._search(self._payment_search_domain("1520 elm", "Service Address")).select()
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("SET LOCAL enable_seqscan = off")
+        cr.execute("SET LOCAL enable_indexscan = off")
+        cr.execute(f"EXPLAIN {sql.code}", sql.params)  # pylint: disable=sql-injection
+        plan = "\n".join(row[0] for row in cr.fetchall())
+        for column in ("location_name", "location_street"):
+            self.assertIn(f"utility_account__{column}_index", plan)
         self.assertNotIn("utility_service_location", plan)
