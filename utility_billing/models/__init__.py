@@ -198,3 +198,4 @@ from . import utility_work_order_deposit
 from . import utility_demo_town_deposit_extra
 from . import utility_demo_town_winter
 from . import utility_demo_town_notices
+from . import utility_demo_town_shutoff

@@ -110,6 +110,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_records()
         self._generate_whatif()
         self._generate_arrangements()
+        self._generate_shutoff()
         return True
 
     # ------------------------------------------------------------------

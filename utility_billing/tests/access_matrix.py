@@ -179,6 +179,20 @@ ACTIONS = [
         _row(ACCESS, ACCESS, ACCESS, USER, ACCESS, ACCESS),
     ),
     (
+        "release a shut-off list into disconnect orders",
+        "utility.delinquency.run",
+        "action_release_shutoffs",
+        "shutoff_run",
+        _row(ACCESS, ACCESS, OK, OK, ACCESS, ACCESS),
+    ),
+    (
+        "leave an account off the shut-off list",
+        "utility.shutoff.line",
+        "action_skip",
+        "shutoff_line",
+        _row(ACCESS, ACCESS, OK, OK, ACCESS, ACCESS),
+    ),
+    (
         "read a bill",
         "account.move",
         "read",

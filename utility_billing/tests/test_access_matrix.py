@@ -7,7 +7,7 @@ called as each role through ``/web/dataset/call_kw`` and rolled back after.
 
 from datetime import date
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
 from ..models.utility_locked_fields_mixin import as_action
@@ -125,7 +125,10 @@ class TestAccessMatrix(CashierCommon, RpcCase):
             arrangement.action_compute_schedule()
             as_action(arrangement).write({"state": "to_approve", "requested_by_id": user.id})
             waiting[key] = arrangement
+        shutoff_run, shutoff_line = cls._make_shutoff_list(pending)
         return {
+            "shutoff_run": shutoff_run,
+            "shutoff_line": shutoff_line,
             "void_wizard": {"payment_ids": [Command.set(carla_payment.ids)], "reason": "Typo"},
             "void_wizard_other_cashier": {
                 "payment_ids": [Command.set(cody_payment.ids)],
@@ -149,6 +152,44 @@ class TestAccessMatrix(CashierCommon, RpcCase):
                 "group_multi_currency": not cls.env.user.has_group("base.group_multi_currency"),
             },
         }
+
+    @classmethod
+    def _make_shutoff_list(cls, account):
+        """A delinquency run whose shut-off list waits in review: one account to
+        shut off, its final notice sent."""
+        today = fields.Date.context_today(cls.env.user)
+        run = cls.env["utility.delinquency.run"].create(
+            {
+                "cycle_id": cls.cycle.id,
+                "journal_id": cls.journal.id,
+                "date_due": date(2024, 1, 5),
+                "date_penalty": date(2024, 1, 10),
+            }
+        )
+        day = cls.env["utility.shutoff.day"]._get_next_shutoff_day(cls.company, today)
+        as_action(run).write({"state": "posted", "shutoff_state": "review", "date_shutoff": day})
+        as_action(cls.env["utility.collection.notice"]).create(
+            {
+                "run_id": run.id,
+                "company_id": cls.company.id,
+                "account_id": account.id,
+                "partner_id": account.partner_id.id,
+                "kind": "final",
+                "date": today,
+                "date_shutoff": today,
+                "state": "sent",
+            }
+        )
+        line = as_action(cls.env["utility.shutoff.line"]).create(
+            {
+                "run_id": run.id,
+                "company_id": cls.company.id,
+                "account_id": account.id,
+                "amount_due": 80.0,
+                "skip_reason": "Landlord pays",
+            }
+        )
+        return run, line
 
     # ------------------------------------------------------------------
     # Helpers
@@ -208,6 +249,8 @@ class TestAccessMatrix(CashierCommon, RpcCase):
         self.assertEqual(fixtures["deposit_prepared_by_csr"].state, "prepared")
         self.assertTrue(fixtures["void_requested_by_cashier"].is_void_requested)
         self.assertEqual(fixtures["pending_account"].state, "pending")
+        self.assertEqual(fixtures["shutoff_run"].shutoff_state, "review")
+        self.assertEqual(fixtures["shutoff_line"].state, "listed")
         self.assertEqual(fixtures["arrangement_by_csr"].state, "to_approve")
         self.assertEqual(self.company.utility_over_short_tolerance, 5.0)
         # A supervisor's save does reach the company (and is refused outside utility).
