@@ -95,6 +95,57 @@ class UtilityShutoffDay(models.Model):
                 or (day.temperature_low and day.temperature_low <= company.utility_shutoff_temp_low)
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        days = super().create(vals_list)
+        days._reschedule_disconnects()
+        return days
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._reschedule_disconnects()
+        return result
+
+    def _reschedule_disconnects(self):
+        """Disconnect orders already out for a day the calendar now forbids (a
+        heat advisory marked the day before, a holiday and its eve) move to the
+        next day it allows, with a note on each order (one search)."""
+        days = self.filtered("is_blocking")
+        if not days:
+            return self.env["utility.work.order"]
+        orders = (
+            self.env["utility.work.order"]
+            .sudo()
+            .search(
+                [
+                    ("kind", "=", "disconnect"),
+                    ("state", "in", ("open", "hold")),
+                    ("company_id", "in", days.company_id.ids),
+                    ("date_scheduled", ">=", min(days.mapped("date_start")) - timedelta(days=1)),
+                    ("date_scheduled", "<=", max(days.mapped("date_end"))),
+                ]
+            )
+        )
+        moved = self.env["utility.work.order"].sudo()
+        for (company, day), group in orders.grouped(
+            lambda o: (o.company_id, o.date_scheduled)
+        ).items():
+            problem = self._get_date_problem(company, day)
+            following = problem and self._get_next_shutoff_day(company, day)
+            if not following:
+                continue
+            group.with_context(utility_work_order_action=True).write({"date_scheduled": following})
+            for order in group:
+                order.message_post(
+                    body=self.env._(
+                        "Moved to %(date)s: %(problem)s",
+                        date=format_date(self.env, following),
+                        problem=problem,
+                    )
+                )
+            moved |= group
+        return moved
+
     # ------------------------------------------------------------------
     # The rule
     # ------------------------------------------------------------------

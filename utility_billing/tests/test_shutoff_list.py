@@ -421,6 +421,19 @@ class TestShutoffList(PaymentCommon):
         self.assertEqual(orders.cancel_reason, "The account paid the shut-off amount.")
         self.assertEqual(self._line(run, partial).amount_paid, 100.00)
 
+    def test_a_day_marked_after_release_moves_its_orders(self):
+        """The crews were to go out on Tuesday 04/08; the clerk marks it too hot
+        (Maryland: 95°F): the orders move to Wednesday 04/09, with a note."""
+        self._bill(self.account, 100.00)
+        order = self._run().action_release_shutoffs()
+        self.Day.create(
+            {"name": "Forecast", "kind": "forecast", "date_start": SHUTOFF, "temperature_high": 96}
+        )
+        self.assertEqual(order.date_scheduled, date(2025, 4, 9))
+        self.assertIn("Moved to 04/09/2025", order.message_ids[0].body)
+        self.Day.create({"name": "Cool day", "kind": "forecast", "date_start": date(2025, 4, 9)})
+        self.assertEqual(order.date_scheduled, date(2025, 4, 9), "a mild forecast moves nothing")
+
     def test_arrangement_cancels_a_released_order(self):
         self._bill(self.account, 100.00)
         run = self._run()
