@@ -145,3 +145,18 @@ def explain_adjustment(kind, date_adjusted_bill, amount, symbol="$", date_printe
     """
     label = adjustment_label(kind, date_adjusted_bill, date_printed)
     return f"{label}: {format_money(amount, symbol)}"
+
+
+def explain_level_pay(installment, current, deferred, symbol="$"):
+    """The level-pay line of a bill: the installment, the bill's actual charges
+    and the deferred balance the plan carries (what the ledger holds beyond the
+    installments):
+
+    "Level pay: your installment is $60.11. Actual charges this bill: $90.00;
+    deferred balance: $54.78."
+    """
+    return (
+        f"Level pay: your installment is {format_money(installment, symbol)}. "
+        f"Actual charges this bill: {format_money(current, symbol)}; "
+        f"deferred balance: {format_money(deferred, symbol)}."
+    )

@@ -199,3 +199,7 @@ from . import utility_demo_town_deposit_extra
 from . import utility_demo_town_winter
 from . import utility_demo_town_notices
 from . import utility_demo_town_shutoff
+from . import res_company_level_pay_review
+from . import res_config_settings_level_pay_review
+from . import utility_account_level_pay_review
+from . import account_move_bill_level_pay

@@ -128,6 +128,10 @@ class AccountMove(models.Model):
             amount_adjustments = amounts.get("amount_adjustments", ZERO)
             # Derived, so the summary always adds up to the amount the ledger says is due.
             amount_previous = amount_due - amount_current - amount_adjustments + amount_payments
+            amount_deferred, level_pay_message = move._get_bill_level_pay(
+                amount_due, amount_current
+            )
+            amount_due += amount_deferred
             amount_past_due = min(amounts.get("amount_past_due", ZERO), max(amount_due, ZERO))
             account = move.utility_account_id
             mail_partner = account.mailing_partner_id or account.partner_id
@@ -147,6 +151,8 @@ class AccountMove(models.Model):
                     )
                 )
             bill_messages += adjustment_messages.get(move.id, [])
+            if level_pay_message:
+                bill_messages.append(level_pay_message)
             bill_messages += arrangement_messages.get(move.id, [])
             if move.id in explanations:
                 bill_messages.append(explanations[move.id])
@@ -175,6 +181,7 @@ class AccountMove(models.Model):
                     amount_previous_balance=amount_previous,
                     amount_payments=amount_payments,
                     amount_adjustments=amount_adjustments,
+                    amount_deferred=amount_deferred,
                     amount_past_due=amount_past_due,
                     amount_current=amount_current,
                     amount_due=amount_due,

@@ -91,19 +91,20 @@ class UtilityAccount(models.Model):
     # ------------------------------------------------------------------
     # Rules
     # ------------------------------------------------------------------
-    def _compute_level_pay_installment(self, date, carry=0.0):
+    def _compute_level_pay_installment(self, date, carry=0.0, check_history=True):
         """The installment from the last 12 months of bills at the premise (Decimal).
 
         /12, /11 (11 budget months and a recalculation month: Central Point, OR),
         or /12 + N % (Brentwood, TN: 5 %); a carried deferred balance is spread
-        over 12 more. Rounded to cents half-up.
+        over 12 more. Rounded to cents half-up. The minimum history is checked
+        at enrollment and true-up (``check_history``), not at a review.
         """
         self.ensure_one()
         company = self.company_id
         count, total = self._get_bill_totals(date - relativedelta(months=12), date).get(
             self.id, (0, 0.0)
         )
-        if count < (company.utility_level_pay_min_bills or 0):
+        if check_history and count < (company.utility_level_pay_min_bills or 0):
             raise UserError(
                 self.env._(
                     "%(account)s has %(count)s bills in the last 12 months; level pay needs "
@@ -224,32 +225,21 @@ class UtilityAccount(models.Model):
 
     @api.model
     def _cron_level_pay(self, today=None):
-        """Daily: true-up the plans at their anniversary; take off the plan any account
-        with a bill unpaid 30 days past due (the removal trigger)."""
+        """Daily: true-up the plans at their anniversary, review the installments
+        due for it, and take off the plan the accounts a removal trigger names
+        (see ``utility_account_level_pay_review.py``)."""
         today = today or fields.Date.context_today(self)
         plans = self.search([("is_level_pay", "=", True), ("state", "=", "active")])
         plans.filtered(
             lambda a: a.level_pay_date_true_up and a.level_pay_date_true_up <= today
         )._level_pay_true_up(today)
-        late = (
-            self.env["account.move"]
-            .sudo()
-            ._read_group(
-                [
-                    ("utility_account_id", "in", plans.ids),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("amount_residual", ">", 0),
-                    ("invoice_date_due", "<", today - relativedelta(days=30)),
-                ],
-                ["utility_account_id"],
-                ["__count"],
+        plans.filtered(
+            lambda a: (
+                a.is_level_pay and a.level_pay_date_review and a.level_pay_date_review <= today
             )
-        )
-        removed = self.browse([account.id for account, _count in late])
-        # Installments kept current are never late: only what is due counts.
-        removed = removed.filtered(
-            lambda a: a.currency_id.compare_amounts(a.amount_current_due, 0) > 0
-        )
-        removed._level_pay_remove(self.env._("paid more than 30 days late"))
+        )._level_pay_review(today)
+        removed = self.browse()
+        for account, reason in plans._get_level_pay_removals(today).items():
+            account._level_pay_remove(reason)
+            removed |= account
         return removed

@@ -1,7 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Level pay in the demo town: the households on level pay have their plans as
 they stood before the town's history was converted; on the North Side, billed
-this month, the true-up is due today."""
+this month, the true-up is due today; elsewhere the mid-year review is due
+today (SMUD's 4th month)."""
 
 from dateutil.relativedelta import relativedelta
 
@@ -45,6 +46,7 @@ class UtilityDemoTown(models.AbstractModel):
                     "level_pay_date_true_up": today
                     if account.cycle_id == north
                     else today + relativedelta(months=6),
+                    "level_pay_date_review": False if account.cycle_id == north else today,
                 }
             )
         return accounts
