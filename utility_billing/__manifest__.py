@@ -122,6 +122,8 @@
         "views/utility_shutoff_views.xml",
         "views/utility_deposit_extra_views.xml",
         "views/account_move_utility_bill_list_views.xml",
+        "report/utility_adjustment_letter_report.xml",
+        "data/mail_template_adjustment_data.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

@@ -102,3 +102,4 @@ from . import test_collection_notices_rpc
 from . import test_account_form_queries
 from . import test_account_bill_list
 from . import test_level_pay_review
+from . import test_adjustment_letters
