@@ -124,6 +124,8 @@
         "views/account_move_utility_bill_list_views.xml",
         "report/utility_adjustment_letter_report.xml",
         "data/mail_template_adjustment_data.xml",
+        "report/utility_level_pay_letter_report.xml",
+        "data/mail_template_level_pay_data.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

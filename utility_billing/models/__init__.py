@@ -204,3 +204,4 @@ from . import res_config_settings_level_pay_review
 from . import utility_account_level_pay_review
 from . import account_move_bill_level_pay
 from . import utility_adjustment_letter
+from . import utility_account_level_pay_letter
