@@ -1,8 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Level pay in the demo town: the households on level pay have their plans as
 they stood before the town's history was converted; on the North Side, billed
-this month, the true-up is due today; elsewhere the mid-year review is due
-today (SMUD's 4th month)."""
+this month, the true-up of every other plan is due today; the others are
+mid-year, their review due today (SMUD's 4th and 8th months)."""
 
 from dateutil.relativedelta import relativedelta
 
@@ -34,7 +34,7 @@ class UtilityDemoTown(models.AbstractModel):
         last = {}
         for bill in bills:
             last.setdefault(bill.utility_account_id.id, bill)
-        for account in accounts:
+        for index, account in enumerate(accounts):
             bill = last.get(account.id)
             if not bill:
                 account.sudo().write({"is_level_pay": False})
@@ -43,10 +43,13 @@ class UtilityDemoTown(models.AbstractModel):
                 {
                     "level_pay_amount": account.currency_id.round(bill.amount_total * 0.85),
                     "level_pay_date_start": bill.invoice_date,
+                    # Every other North Side plan is mid-year: its review is due.
                     "level_pay_date_true_up": today
-                    if account.cycle_id == north
+                    if account.cycle_id == north and not index % 2
                     else today + relativedelta(months=6),
-                    "level_pay_date_review": False if account.cycle_id == north else today,
+                    "level_pay_date_review": False
+                    if account.cycle_id == north and not index % 2
+                    else today,
                 }
             )
         return accounts
