@@ -126,6 +126,9 @@
         "data/mail_template_adjustment_data.xml",
         "report/utility_level_pay_letter_report.xml",
         "data/mail_template_level_pay_data.xml",
+        "report/utility_final_bill_letter_report.xml",
+        "data/mail_template_final_bill_data.xml",
+        "views/utility_account_final_bill_letter_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

@@ -205,3 +205,4 @@ from . import utility_account_level_pay_review
 from . import account_move_bill_level_pay
 from . import utility_adjustment_letter
 from . import utility_account_level_pay_letter
+from . import utility_account_final_bill_letter

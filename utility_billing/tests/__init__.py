@@ -104,3 +104,4 @@ from . import test_account_bill_list
 from . import test_level_pay_review
 from . import test_adjustment_letters
 from . import test_level_pay_letters
+from . import test_final_bill_letter

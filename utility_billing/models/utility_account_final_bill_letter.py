@@ -1,0 +1,94 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_amount, format_date
+
+FINAL_BILL_TEMPLATE = "utility_billing.mail_template_utility_final_bill_letter"
+
+
+class UtilityAccount(models.Model):
+    """The final-bill letter after a move-out (El Reno, OK: the deposit applied
+    to the final bill, the rest refunded "to the forwarding address you
+    provided"): the final bill, what paid it, what was refunded, what is left."""
+
+    _inherit = "utility.account"  # pylint: disable=consider-merging-classes-inherited
+
+    def _get_final_bill_letter_values(self):
+        """:return: {account id: dict} of what the final-bill letter says, formatted."""
+        self.check_access("read")
+        accounts = self.sudo()
+        finals = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("utility_account_id", "in", accounts.ids),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("utility_bill_kind", "=", "final"),
+                ],
+                order="invoice_date desc, id desc",
+            )
+        )
+        final_by_account = {}
+        for bill in finals:
+            final_by_account.setdefault(bill.utility_account_id.id, bill)
+        today = fields.Date.context_today(self)
+        values = {}
+        for account in accounts:
+            currency = account.currency_id
+            bill = final_by_account.get(account.id)
+
+            def money(amount, currency=currency):
+                return format_amount(self.env, amount, currency)
+
+            deposits = account.deposit_ids.filtered(lambda d: d.state in ("applied", "refunded"))
+            refunds = account.refund_payment_ids.filtered(lambda p: p.state != "canceled")
+            values[account.id] = {
+                "account": account,
+                "company": account.company_id,
+                "date": format_date(self.env, today),
+                "bill": bill,
+                "bill_date": format_date(self.env, bill.invoice_date) if bill else "",
+                "period": (
+                    f"{format_date(self.env, bill.utility_period_start)} - "
+                    f"{format_date(self.env, bill.utility_period_end)}"
+                )
+                if bill and bill.utility_period_start
+                else "",
+                "bill_amount": money(bill.amount_total) if bill else "",
+                "bill_paid": money(bill.amount_total - bill.amount_residual) if bill else "",
+                "deposit": money(
+                    sum(deposits.mapped("amount")) + sum(deposits.mapped("amount_interest"))
+                )
+                if deposits
+                else "",
+                "refunded": money(sum(refunds.mapped("amount"))) if refunds else "",
+                "balance": money(account.amount_balance),
+                "owes": currency.compare_amounts(account.amount_balance, 0) > 0,
+                "mail_to": account.mailing_partner_id or account.partner_id,
+            }
+        return values
+
+    def action_send_final_bill_letter(self):
+        """Post the final-bill letter, its PDF attached: e-mailed when the
+        customer has an e-mail, else kept on the chatter to print (to the
+        forwarding address)."""
+        if not self.env.user.has_group("utility_billing.group_utility_csr"):
+            raise AccessError(self.env._("Only customer service staff send final-bill letters."))
+        not_final = self.filtered(lambda a: a.state not in ("final_billed", "closed"))
+        if not_final:
+            raise UserError(
+                self.env._(
+                    "A final-bill letter is for an account final billed or closed:\n%(accounts)s",
+                    accounts="\n".join(f"- {name}" for name in not_final.mapped("display_name")),
+                )
+            )
+        self.check_access("read")
+        template = self.env.ref(FINAL_BILL_TEMPLATE)
+        for account in self.sudo():
+            account.message_post_with_source(
+                template,
+                subtype_xmlid=("mail.mt_comment" if account.partner_id.email else "mail.mt_note"),
+            )
+        return True
