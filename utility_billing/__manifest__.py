@@ -129,6 +129,9 @@
         "report/utility_final_bill_letter_report.xml",
         "data/mail_template_final_bill_data.xml",
         "views/utility_account_final_bill_letter_views.xml",
+        "data/utility_write_off_data.xml",
+        "security/utility_write_off_security.xml",
+        "views/utility_write_off_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

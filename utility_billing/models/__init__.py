@@ -206,3 +206,9 @@ from . import account_move_bill_level_pay
 from . import utility_adjustment_letter
 from . import utility_account_level_pay_letter
 from . import utility_account_final_bill_letter
+from . import res_company_write_off
+from . import res_config_settings_write_off
+from . import utility_write_off
+from . import utility_write_off_line
+from . import utility_write_off_recovery
+from . import utility_demo_town_liens

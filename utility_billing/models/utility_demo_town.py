@@ -111,6 +111,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_whatif()
         self._generate_arrangements()
         self._generate_shutoff()
+        self._generate_liens()
         return True
 
     # ------------------------------------------------------------------

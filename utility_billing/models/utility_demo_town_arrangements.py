@@ -22,6 +22,22 @@ class UtilityDemoTown(models.AbstractModel):
         """Tiers, then a plan paid in full (kept) and one whose second installment
         was missed (broken by the daily check), both set up by the CSR."""
         self._demo_arrangement_tiers()
+        billing, accounts = self._demo_plain_north_accounts(2)
+        if len(accounts) < 2:
+            return False  # nothing billed (no chart of accounts)
+        return self._demo_arrangements(
+            accounts[0], accounts[1], billing.journal_id, fields.Date.context_today(self)
+        )
+
+    def _demo_plain_north_accounts(self, limit, domain=(), order="name desc"):
+        """The North Side's latest posted billing run and ``limit`` of its active
+        residential accounts without level pay, autopay or life support (the
+        collections demos' households), narrowed by ``domain``.
+
+        :return: (utility.billing.run, utility.account); both empty when nothing
+                 was billed (no chart of accounts)
+        """
+        Account = self.env["utility.account"]
         north = self.env.ref("utility_billing.billing_cycle_north", raise_if_not_found=False)
         billing = self.env["utility.billing.run"].search(
             [("cycle_id", "=", north.id if north else False), ("state", "=", "posted")],
@@ -29,8 +45,8 @@ class UtilityDemoTown(models.AbstractModel):
             limit=1,
         )
         if not billing:
-            return False  # nothing billed (no chart of accounts)
-        accounts = self.env["utility.account"].search(
+            return billing, Account
+        accounts = Account.search(
             [
                 ("cycle_id", "=", north.id),
                 ("state", "=", "active"),
@@ -38,15 +54,12 @@ class UtilityDemoTown(models.AbstractModel):
                 ("is_level_pay", "=", False),
                 ("is_autopay", "=", False),
                 ("is_life_support", "=", False),
+                *domain,
             ],
-            order="name desc",
-            limit=2,
+            order=order,
+            limit=limit,
         )
-        if len(accounts) < 2:
-            return False
-        return self._demo_arrangements(
-            accounts[0], accounts[1], billing.journal_id, fields.Date.context_today(self)
-        )
+        return billing, accounts
 
     def _demo_arrangements(self, kept_account, broken_account, journal, today):
         """The two arrangements on their old balances, run through the daily check."""

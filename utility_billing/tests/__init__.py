@@ -105,3 +105,4 @@ from . import test_level_pay_review
 from . import test_adjustment_letters
 from . import test_level_pay_letters
 from . import test_final_bill_letter
+from . import test_write_off

@@ -72,6 +72,10 @@ MODEL_ACCESS = {
     "utility.shutoff.line": _row("r", "r", "crwu", "crwu"),
     "utility.shutoff.day": _row("r", "r", "crw", "crwu"),
     "utility.medical.certificate": _row("r", "crw", "crw", "crwu"),
+    # Collections: bad debt write-offs and recoveries
+    "utility.write.off": _row("-", "r", "crw", "crwu"),
+    "utility.write.off.line": _row("-", "r", "crwu", "crwu"),
+    "utility.write.off.recovery": _row("-", "r", "crw", "crwu"),
 }
 
 OK, ACCESS, USER = "ok", "AccessError", "UserError"
@@ -155,6 +159,20 @@ ACTIONS = [
         "utility.payment.arrangement",
         "action_approve",
         "arrangement_by_supervisor",
+        _row(ACCESS, ACCESS, ACCESS, USER, ACCESS, ACCESS),
+    ),
+    (
+        "approve a write-off another clerk prepared",
+        "utility.write.off",
+        "action_approve",
+        "write_off_by_specialist",
+        _row(ACCESS, ACCESS, ACCESS, OK, ACCESS, ACCESS),
+    ),
+    (
+        "approve a write-off one prepared oneself",
+        "utility.write.off",
+        "action_approve",
+        "write_off_by_supervisor",
         _row(ACCESS, ACCESS, ACCESS, USER, ACCESS, ACCESS),
     ),
     (

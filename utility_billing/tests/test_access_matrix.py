@@ -126,9 +126,32 @@ class TestAccessMatrix(CashierCommon, RpcCase):
             as_action(arrangement).write({"state": "to_approve", "requested_by_id": user.id})
             waiting[key] = arrangement
         shutoff_run, shutoff_line = cls._make_shutoff_list(pending)
+        # Write-offs waiting for a supervisor, the bills of 01/15/2025 above past due
+        # more than 90 days on 06/01/2025.
+        cls.company.utility_bad_debt_account_id = cls.company_data["default_account_expense"]
+        write_offs = {}
+        for key, user, account in (
+            ("specialist", cls.specialist, cls.account3),
+            ("supervisor", cls.supervisor, cls.account2),
+        ):
+            write_off = (
+                cls.env["utility.write.off"]
+                .with_user(user)
+                .create(
+                    {
+                        "date": date(2025, 6, 1),
+                        "approval_reference": "Council Resolution 2025-14",
+                        "line_ids": [Command.create({"account_id": account.id})],
+                    }
+                )
+            )
+            write_off.action_submit()
+            write_offs[key] = write_off
         return {
             "shutoff_run": shutoff_run,
             "shutoff_line": shutoff_line,
+            "write_off_by_specialist": write_offs["specialist"],
+            "write_off_by_supervisor": write_offs["supervisor"],
             "void_wizard": {"payment_ids": [Command.set(carla_payment.ids)], "reason": "Typo"},
             "void_wizard_other_cashier": {
                 "payment_ids": [Command.set(cody_payment.ids)],
