@@ -132,6 +132,8 @@
         "data/utility_write_off_data.xml",
         "security/utility_write_off_security.xml",
         "views/utility_write_off_views.xml",
+        "views/res_config_settings_remit_to_views.xml",
+        "report/utility_remit_to_templates.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

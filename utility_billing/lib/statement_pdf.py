@@ -69,6 +69,8 @@ class StatementData:
     credits: str
     closing: str
     rows: tuple = field(default_factory=tuple)
+    # Where payments are mailed: payee, then address lines (empty: not printed).
+    remit_to: tuple = field(default_factory=tuple)
 
 
 def _styles():
@@ -181,6 +183,10 @@ def render_statements(statements):
                 styles["base"],
             )
         )
+        if data.remit_to:
+            story.append(Spacer(1, 0.1 * inch))
+            story.append(_p("Please mail payments to:", styles["label"]))
+            story.append(_p(_lines(data.remit_to), styles["base"]))
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,

@@ -212,3 +212,5 @@ from . import utility_write_off
 from . import utility_write_off_line
 from . import utility_write_off_recovery
 from . import utility_demo_town_liens
+from . import res_company_remit_to
+from . import res_config_settings_remit_to

@@ -247,7 +247,7 @@ class AccountMove(models.Model):
         return {
             "utility_name": company.name,
             "utility_address": address,
-            "remit_to": (company.name, *address),
+            "remit_to": company._get_utility_remit_to(),
             "utility_phone": company.phone or "",
             "utility_website": (company.website or "")
             .removeprefix("https://")

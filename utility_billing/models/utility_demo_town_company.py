@@ -49,6 +49,9 @@ class UtilityDemoTown(models.AbstractModel):
                 # pop up at the first receipt or bill printed.
                 "external_report_layout_id": self.env.ref("web.external_layout_standard").id,
                 "paperformat_id": self.env.ref("base.paperformat_us").id,
+                # Payments by mail go to the city's P.O. Box, not to City Hall.
+                "utility_remit_to_name": "Prairie City Utility Billing",
+                "utility_remit_to_address": "P.O. Box 310\nPrairie City, IA 50228-0310",
             }
         )
         self._demo_role_users()

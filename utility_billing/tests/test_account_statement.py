@@ -248,3 +248,41 @@ class TestAccountStatement(PaymentCommon):
         )
         self.assertEqual((result.charges, result.credits), (Decimal("100.12"), Decimal("0.01")))
         self.assertEqual(result.closing, Decimal("95.11"))
+
+    def test_statement_and_receipt_print_the_remit_to_address(self):
+        """The printed statement and the counter's receipt say where to mail
+        payments: the remit-to address of the settings."""
+        self.company.write(
+            {
+                "utility_remit_to_name": "Prairie City Utility Billing",
+                "utility_remit_to_address": "P.O. Box 310\nPrairie City, IA 50228-0310",
+            }
+        )
+        self._life()
+        statement = self.env["utility.account.statement"].create(
+            {"account_id": self.account.id, "date_from": date(2025, 2, 1)}
+        )
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "utility_billing.action_report_utility_account_statement", statement.ids
+            )
+        )
+        reader = PdfFileReader(io.BytesIO(pdf))
+        text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        self.assertIn(
+            "Please mail payments to: Prairie City Utility Billing P.O. Box 310 "
+            "Prairie City, IA 50228-0310",
+            text,
+        )
+        payment = self._payment([(self.account, 5.0)], date=date(2025, 3, 25), tender="cash")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "utility_billing.action_report_utility_payment_receipt", payment.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn("Mail future payments to:", html)
+        self.assertIn("P.O. Box 310", html)

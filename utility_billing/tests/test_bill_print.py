@@ -316,6 +316,31 @@ class TestBillPrint(AccountTestInvoicingCommon):
         self.assertIn("BPM-0000", text)
         self.assertIn("City of Prairie City Utilities", text)
 
+    def test_bill_prints_the_remit_to_address(self):
+        """Payments by mail go to the remit-to address of the settings (a P.O.
+        Box), printed on the stub; left empty, the company's name and address."""
+        info = self.accounts[0]
+        move = self._bill(info)
+        self.assertEqual(
+            move._prepare_bill_data()[0].remit_to,
+            ("City of Prairie City Utilities", "100 Civic Plaza", "Prairie City, 66000"),
+        )
+        self.company.write(
+            {
+                "utility_remit_to_name": "Prairie City Utility Billing",
+                "utility_remit_to_address": "P.O. Box 310\n\nPrairie City, IA 50228-0310\n",
+            }
+        )
+        self.assertEqual(
+            move._prepare_bill_data()[0].remit_to,
+            ("Prairie City Utility Billing", "P.O. Box 310", "Prairie City, IA 50228-0310"),
+        )
+        text = pdf_text(move._render_utility_bills_pdf())
+        for line in ("Prairie City Utility Billing", "P.O. Box 310", "Prairie City, IA 50228-0310"):
+            self.assertIn(line, text)
+        # The letterhead stays the office's address.
+        self.assertIn("100 Civic Plaza", text)
+
     def test_print_button_prints_the_utility_bill(self):
         """The invoice form's Print button prints the utility bill of a utility
         invoice; Odoo's invoice stays in the Print menu and for other invoices."""

@@ -227,6 +227,7 @@ class UtilityAccountStatement(models.TransientModel):
                     charges=values["charges"],
                     credits=values["credits"],
                     closing=values["closing"],
+                    remit_to=company._get_utility_remit_to(),
                     rows=tuple(
                         StatementRow(**{k: row[k] or "" for k in StatementRow.__dataclass_fields__})
                         for row in values["rows"]
