@@ -34,22 +34,23 @@ class UtilityDemoTown(models.AbstractModel):
         last = {}
         for bill in bills:
             last.setdefault(bill.utility_account_id.id, bill)
-        for index, account in enumerate(accounts):
+        north_plans = 0
+        for account in accounts:
             bill = last.get(account.id)
             if not bill:
                 account.sudo().write({"is_level_pay": False})
                 continue
+            # Every other North Side plan is mid-year: its review is due today.
+            true_up_today = account.cycle_id == north and not north_plans % 2
+            north_plans += account.cycle_id == north
             account.sudo().write(
                 {
                     "level_pay_amount": account.currency_id.round(bill.amount_total * 0.85),
                     "level_pay_date_start": bill.invoice_date,
-                    # Every other North Side plan is mid-year: its review is due.
                     "level_pay_date_true_up": today
-                    if account.cycle_id == north and not index % 2
+                    if true_up_today
                     else today + relativedelta(months=6),
-                    "level_pay_date_review": False
-                    if account.cycle_id == north and not index % 2
-                    else today,
+                    "level_pay_date_review": False if true_up_today else today,
                 }
             )
         return accounts
