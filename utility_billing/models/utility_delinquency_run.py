@@ -421,6 +421,10 @@ class UtilityDelinquencyRun(models.Model):
             | {bill[0] for bill in bills.values()}
         )
         rules = self.env["utility.late.fee.rule"]._get_rules(accounts, self.cycle_id)
+        dates_charged = {
+            rule: rule._get_date_charged(self.date_penalty)
+            for rule in {rule for rule, _exempt in rules.values() if rule}
+        }
         holds = accounts._get_collection_holds(self.date_fee, "late_fee")
         currency = self.currency_id
         vals_list = []
@@ -444,7 +448,12 @@ class UtilityDelinquencyRun(models.Model):
                 **{f"amount_{b}": float(buckets[b]) for b in late_fees.AGING_BUCKETS},
             }
             vals["message"] = self._get_no_fee_reason(
-                account, (rule, exempt), bill, charged, holds.get(account.id)
+                account,
+                (rule, exempt),
+                bill,
+                charged,
+                holds.get(account.id),
+                date_charged=dates_charged.get(rule),
             )
             base_items = [] if vals["message"] else self._get_fee_base(rule, bill, rows, charged)
             if not vals["message"] and not base_items:
@@ -471,12 +480,16 @@ class UtilityDelinquencyRun(models.Model):
             vals_list.append(vals)
         return vals_list
 
-    def _get_no_fee_reason(self, account, rule_exempt, bill, charged, hold=False):
+    def _get_no_fee_reason(
+        self, account, rule_exempt, bill, charged, hold=False, *, date_charged=None
+    ):
         """Why the account gets no late fee before its base is looked at, or False.
 
         :param rule_exempt: (rule, is_exempt) of ``utility.late.fee.rule._get_rules``
         :param hold: the account's collection hold, if any
                      (``utility.account._get_collection_holds``)
+        :param date_charged: the rule's first day of charging
+                             (``utility.late.fee.rule._get_date_charged``), read once per run
         """
         rule, exempt = rule_exempt
         reason = False
@@ -488,10 +501,12 @@ class UtilityDelinquencyRun(models.Model):
             reason = self.env._("Exempt: %(hold)s.", hold=hold)
         elif exempt:
             reason = self.env._("Exempt under %(rule)s.", rule=rule.name)
-        elif self.date_fee < rule._get_date_charged(self.date_penalty):
+        elif self.date_fee < (
+            date_charged := date_charged or rule._get_date_charged(self.date_penalty)
+        ):
             reason = self.env._(
                 "In its grace period: no fee before %(date)s.",
-                date=format_date(self.env, rule._get_date_charged(self.date_penalty)),
+                date=format_date(self.env, date_charged),
             )
         elif bill[0] in charged:
             reason = self.env._("The bill of this period already bears a late fee.")

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -156,9 +157,20 @@ class UtilityLateFeeRule(models.Model):
     def _get_date_charged(self, date_penalty):
         """The first day this rule charges a bill whose penalty date is ``date_penalty``."""
         self.ensure_one()
-        return late_fees.add_grace_days(
-            date_penalty, self.grace_days, working_days=self.grace_day_kind == "working"
-        )
+        if self.grace_day_kind != "working":
+            return late_fees.add_grace_days(date_penalty, self.grace_days)
+        # Working days skip the company's public holidays: read them over a
+        # window wide enough for the grace days, widened if they run past it.
+        span = self.grace_days * 2 + 14
+        while True:
+            date_to = date_penalty + timedelta(days=span)
+            holidays = self.company_id._get_utility_holidays(date_penalty, date_to)
+            day = late_fees.add_grace_days(
+                date_penalty, self.grace_days, working_days=True, holidays=holidays
+            )
+            if day <= date_to:
+                return day
+            span *= 2
 
     @api.model
     def _get_rules(self, accounts, cycle=None):

@@ -2,7 +2,7 @@
 """Delinquency runs: late fees by the city's rule, checked on the posted fee
 invoices' journal entries, exactly once, with exemptions and bad input."""
 
-from datetime import date
+from datetime import date, datetime
 
 from psycopg2 import IntegrityError
 
@@ -190,6 +190,37 @@ class TestLateFees(PaymentCommon):
         self.assertEqual(line.state, "none")
         self.assertIn("grace", line.message)
         self.assertFalse(tuesday.move_ids)
+
+    def test_grace_working_days_skip_holiday(self):
+        """Working days of grace skip the company's public holidays.
+
+        Penalty date Friday 14 February 2025, three working days of grace:
+        Presidents' Day (Monday 17th) does not count, so the fee starts on
+        Thursday the 20th, not Wednesday the 19th. A run on the 19th charges
+        nothing; the run on the 20th posts 10 % of 90.00 = 9.00.
+        """
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Presidents' Day",
+                "calendar_id": self.env.company.resource_calendar_id.id,
+                "company_id": self.env.company.id,
+                "date_from": datetime(2025, 2, 17, 12, 0),
+                "date_to": datetime(2025, 2, 17, 20, 0),
+            }
+        )
+        self.rule.write({"grace_days": 3, "grace_day_kind": "working"})
+        self.assertEqual(self.rule._get_date_charged(date(2025, 2, 14)), date(2025, 2, 20))
+        self._bill(self.account, [90.00])
+        wednesday = self._run(
+            date_penalty=date(2025, 2, 14), date_fee=date(2025, 2, 19), release=False
+        )
+        line = self._line(wednesday, self.account)
+        self.assertEqual(line.state, "none")
+        self.assertIn("grace", line.message)
+        self.assertIn("02/20/2025", line.message)
+        wednesday.unlink()  # one run per penalty date: the clerk deletes it and runs again
+        thursday = self._run(date_penalty=date(2025, 2, 14), date_fee=date(2025, 2, 20))
+        self._assert_fee_entry(thursday, self.account, 9.00)
 
     def test_exempt_class_account_and_bankruptcy(self):
         """A rule marked No Late Fee for a class, an exempt account and a
