@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date
 
 from ..lib import arrangements
+from .utility_shutoff_day import SEARCH_DAYS
 
 CSR_GROUP = "utility_billing.group_utility_csr"
 BILLING_GROUP = "utility_billing.group_utility_billing"
@@ -752,31 +753,47 @@ class UtilityPaymentArrangement(models.Model):
             immediate._order_disconnects(today)
 
     def _order_disconnects(self, today):
-        """Disconnect orders for the broken arrangements' accounts, except those
-        another hold keeps from shut-off or with a disconnect already open."""
-        accounts = self.account_id
-        holds = accounts._get_collection_holds(today, "shutoff")
+        """Disconnect orders for the broken arrangements' accounts, scheduled on
+        the first day the shut-off calendar allows from ``today`` (a Friday, a
+        holiday or its eve, a weather day move it), except the accounts a hold
+        keeps from shut-off on that day or with a disconnect already open."""
         Order = self.env["utility.work.order"].sudo()
         open_orders = Order.search(
             [
-                ("account_id", "in", accounts.ids),
+                ("account_id", "in", self.account_id.ids),
                 ("kind", "=", "disconnect"),
                 ("state", "in", ("open", "hold")),
             ]
         )
-        todo = accounts.filtered(lambda a: a.id not in holds and a not in open_orders.account_id)
-        if not todo:
-            return Order
         overdue = self._get_overdue(today)
-        orders = Order._create_for(
-            "disconnect",
-            todo,
-            date_scheduled=today,
-            description=self.env._("Broken payment arrangement."),
-        )
-        # The shut-off amount of each order: what its account has past due.
-        for order in orders:
-            order.amount_due = float(overdue.get(order.account_id.id, Decimal(0)))
+        orders = Order
+        for company, group in self.grouped("company_id").items():
+            day = self.env["utility.shutoff.day"]._get_next_shutoff_day(company, today)
+            if not day:
+                for arrangement in group:
+                    arrangement.message_post(
+                        body=self.env._(
+                            "No disconnect order: the shut-off calendar allows no day "
+                            "in the next %(days)s days. Put the account on the next "
+                            "shut-off list.",
+                            days=SEARCH_DAYS,
+                        )
+                    )
+                continue
+            accounts = group.account_id
+            holds = accounts._get_collection_holds(day, "shutoff")
+            todo = accounts.filtered(
+                lambda a, holds=holds: a.id not in holds and a not in open_orders.account_id
+            )
+            if not todo:
+                continue
+            orders |= Order._create_for(
+                "disconnect",
+                todo,
+                [{"amount_due": float(overdue.get(a.id, Decimal(0)))} for a in todo],
+                date_scheduled=day,
+                description=self.env._("Broken payment arrangement."),
+            )
         return orders
 
     @api.model

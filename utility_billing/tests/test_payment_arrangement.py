@@ -254,6 +254,54 @@ class TestPaymentArrangement(PaymentCommon):
         # and the $60.00 bill due March 11: 159.98.
         self.assertEqual(order.amount_due, 159.98)
 
+    def _break_on_march_26(self):
+        """The plan above, broken by the daily check of Wednesday 26 March 2025."""
+        self.company.utility_arrangement_broken_action = "shutoff"
+        arrangement = self._new()
+        arrangement.action_confirm()
+        self._payment([(self.account, 37.49)], date=START)
+        self._post_bill(self.account, date(2025, 2, 25), {self.water: 60.0}, due_days=14)
+        self._payment([(self.account, 49.98)], date=date(2025, 3, 19))
+        Arrangement = self.env["utility.payment.arrangement"]
+        _kept, broken = Arrangement._cron_monitor(today=date(2025, 3, 26))
+        self.assertEqual(broken, arrangement)
+        return self.env["utility.work.order"].search(
+            [("account_id", "=", self.account.id), ("kind", "=", "disconnect")]
+        )
+
+    def test_immediate_shutoff_waits_for_the_shutoff_calendar(self):
+        """A heat advisory on Wednesday 26 and Thursday 27 March, no shut-offs on
+        Fridays or weekends: the order is for Monday 31 March."""
+        self.env["utility.shutoff.day"].create(
+            {
+                "name": "Heat advisory",
+                "kind": "too_hot",
+                "date_start": date(2025, 3, 26),
+                "date_end": date(2025, 3, 27),
+            }
+        )
+        order = self._break_on_march_26()
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.date_scheduled, date(2025, 3, 31))
+        self.assertEqual(order.amount_due, 159.98)
+
+    def test_immediate_shutoff_respects_holds_on_its_day(self):
+        """A medical certificate from Thursday 27 March (the day the calendar
+        allows) holds the account from shut-off: no order."""
+        self.env["utility.medical.certificate"].create(
+            {
+                "account_id": self.account.id,
+                "resident_name": "Resident",
+                "certified_by": "Dr. Okafor",
+                "date_start": date(2025, 3, 27),
+                "date_end": date(2025, 5, 31),
+            }
+        )
+        self.env["utility.shutoff.day"].create(
+            {"name": "Heat advisory", "kind": "too_hot", "date_start": date(2025, 3, 26)}
+        )
+        self.assertFalse(self._break_on_march_26())
+
     # ------------------------------------------------------------------
     # Who may set up what
     # ------------------------------------------------------------------
