@@ -134,6 +134,7 @@
         "views/utility_write_off_views.xml",
         "views/res_config_settings_remit_to_views.xml",
         "report/utility_remit_to_templates.xml",
+        "views/utility_agency_referral_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

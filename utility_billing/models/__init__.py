@@ -214,3 +214,6 @@ from . import utility_write_off_recovery
 from . import utility_demo_town_liens
 from . import res_company_remit_to
 from . import res_config_settings_remit_to
+from . import res_company_agency
+from . import utility_agency_referral
+from . import utility_account_agency

@@ -14,3 +14,12 @@ class ResConfigSettings(models.TransientModel):
     utility_write_off_days = fields.Integer(
         related="company_id.utility_write_off_days", readonly=False
     )
+    utility_agency_partner_id = fields.Many2one(
+        related="company_id.utility_agency_partner_id", readonly=False
+    )
+    utility_agency_fee_percent = fields.Float(
+        related="company_id.utility_agency_fee_percent", readonly=False
+    )
+    utility_agency_fee_account_id = fields.Many2one(
+        related="company_id.utility_agency_fee_account_id", readonly=False
+    )

@@ -11,7 +11,8 @@ class UtilityDemoTown(models.AbstractModel):
 
     @api.model
     def _generate_liens(self):
-        """The bad-debt expense account, a posted write-off and one recovery."""
+        """The bad-debt expense account, a posted write-off, one recovery and the
+        accounts referred to the collection agency."""
         billing, accounts = self._demo_plain_north_accounts(
             2, [("arrangement_ids", "=", False)], order="name"
         )
@@ -82,4 +83,6 @@ class UtilityDemoTown(models.AbstractModel):
             )
         )
         recovery.action_post()
+        # What is still written off goes to the collection agency.
+        write_off.with_user(preparer).action_refer_to_agency()
         return write_off

@@ -293,6 +293,19 @@ class UtilityWriteOff(models.Model):
                 )
         return True
 
+    def action_refer_to_agency(self):
+        """Refer the posted batch's accounts still written off to the agency."""
+        for write_off in self:
+            if write_off.state != "posted":
+                raise UserError(self.env._("Only a posted write-off is referred to the agency."))
+            lines = write_off.line_ids.filtered(
+                lambda line: not line.currency_id.is_zero(line.amount_remaining)
+            )
+            self.env["utility.agency.referral"]._refer(
+                lines.account_id, fields.Date.context_today(self), lines
+            )
+        return True
+
     def action_reject(self, reason=None):
         self._check_approver()
         self._as_action().write(

@@ -3,6 +3,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
 
+from ..lib.rating import round_cents, to_decimal
+
 BILLING_GROUP = "utility_billing.group_utility_billing"
 
 
@@ -44,6 +46,12 @@ class UtilityWriteOffRecovery(models.Model):
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     amount = fields.Monetary(string="Amount Recovered", required=True, tracking=True)
     amount_remaining = fields.Monetary(related="line_id.amount_remaining")
+    is_agency = fields.Boolean(
+        string="Collected by the Agency",
+        help="The collection agency collected it and remits it less its fee: the fee "
+        "goes to the agency fee expense account.",
+    )
+    amount_agency_fee = fields.Monetary(string="Agency Fee", readonly=True, tracking=True)
     note = fields.Char(help="Where the money came from (the customer, a lien, the agency).")
     state = fields.Selection(
         [("draft", "Draft"), ("posted", "Posted")],
@@ -67,7 +75,7 @@ class UtilityWriteOffRecovery(models.Model):
             )
 
     def _get_action_fields(self):
-        return {"state", "move_id", "posted_by_id"}
+        return {"state", "move_id", "posted_by_id", "amount_agency_fee"}
 
     def _get_locked_records(self):
         return self.filtered(lambda r: r.state == "posted")
@@ -97,12 +105,24 @@ class UtilityWriteOffRecovery(models.Model):
                         ),
                     )
                 )
+            if recovery.is_agency and not recovery.company_id.utility_agency_fee_account_id:
+                problems.append(
+                    self.env._(
+                        "Set the agency fee expense account in the Utility Billing settings."
+                    )
+                )
         if problems:
             raise UserError("\n".join(problems))
         for recovery in self:
-            move = recovery._post_entry()
+            fee = recovery._get_agency_fee()
+            move = recovery._post_entry(fee)
             recovery._as_action().write(
-                {"state": "posted", "move_id": move.id, "posted_by_id": self.env.uid}
+                {
+                    "state": "posted",
+                    "move_id": move.id,
+                    "posted_by_id": self.env.uid,
+                    "amount_agency_fee": float(fee),
+                }
             )
             recovery.account_id.message_post(
                 body=self.env._(
@@ -116,8 +136,19 @@ class UtilityWriteOffRecovery(models.Model):
         self.env["utility.account"].invalidate_model(["amount_balance"])
         return True
 
-    def _post_entry(self):
-        """Debit the receivable the write-off credited, credit bad-debt expense."""
+    def _get_agency_fee(self):
+        """The agency's contingency fee on what it collected, to the cent (half up):
+        Big Spring, TX's 30% of $65.50 is $19.65."""
+        self.ensure_one()
+        if not self.is_agency:
+            return to_decimal(0)
+        percent = to_decimal(self.company_id.utility_agency_fee_percent)
+        return round_cents(to_decimal(self.amount) * percent / 100)
+
+    def _post_entry(self, fee):
+        """Debit the receivable the write-off credited, credit bad-debt expense;
+        the agency's ``fee`` (Decimal) goes from the receivable to its expense, so
+        the payment the agency remits (net) settles the rest."""
         self.ensure_one()
         company = self.company_id
         written = self.line_id.move_line_ids[:1]
@@ -138,6 +169,26 @@ class UtilityWriteOffRecovery(models.Model):
                     "utility_account_id": account.id,
                     "debit": self.amount,
                     "date_maturity": self.date,
-                }
+                },
+                *self._get_agency_fee_lines(written.account_id, label, fee),
             ],
         )
+
+    def _get_agency_fee_lines(self, receivable, label, fee):
+        if not fee:
+            return []
+        account = self.account_id
+        return [
+            {
+                "name": self.env._("%(label)s: agency fee", label=label),
+                "account_id": receivable.id,
+                "partner_id": account.partner_id.id,
+                "utility_account_id": account.id,
+                "credit": float(fee),
+            },
+            {
+                "name": self.env._("%(label)s: agency fee", label=label),
+                "account_id": self.company_id.utility_agency_fee_account_id.id,
+                "debit": float(fee),
+            },
+        ]

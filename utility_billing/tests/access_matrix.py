@@ -76,6 +76,7 @@ MODEL_ACCESS = {
     "utility.write.off": _row("-", "r", "crw", "crwu"),
     "utility.write.off.line": _row("-", "r", "crwu", "crwu"),
     "utility.write.off.recovery": _row("-", "r", "crw", "crwu"),
+    "utility.agency.referral": _row("-", "r", "crw", "crwu"),
 }
 
 OK, ACCESS, USER = "ok", "AccessError", "UserError"

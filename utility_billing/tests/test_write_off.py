@@ -11,8 +11,7 @@ BILLING = "base.group_user,utility_billing.group_utility_billing"
 SUPERVISOR = "base.group_user,utility_billing.group_utility_supervisor"
 
 
-@tagged("post_install", "-at_install")
-class TestWriteOff(PaymentCommon):
+class WriteOffCommon(PaymentCommon):
     """Bad debt write-off and recovery, cents by hand on the posted entries.
 
     Rule: Union City, IN, Code of Ordinances § 40.03 (Ord. 2008-06)
@@ -89,6 +88,11 @@ class TestWriteOff(PaymentCommon):
         write_off.action_submit()
         write_off.with_user(self.approver).action_approve()
         return write_off
+
+
+@tagged("post_install", "-at_install")
+class TestWriteOff(WriteOffCommon):
+    """Write-off and recovery entries (rule and cents: ``WriteOffCommon``)."""
 
     def test_write_off_posts_expense_and_clears_receivables(self):
         write_off = self._write_off_1_and_2()
@@ -247,3 +251,5 @@ class TestWriteOff(PaymentCommon):
         self.assertEqual(sum(write_off.line_ids.mapped("amount_remaining")), 233.55)
         self.assertEqual(self._expense_movement(), (283.55, 50.0))
         self.assertEqual((fresh[0].amount_balance, fresh[1].amount_balance), (0.0, 0.0))
+        referrals = self.env["utility.agency.referral"].search([("account_id", "in", fresh.ids)])
+        self.assertEqual(sorted(referrals.mapped("amount_referred")), [96.15, 137.40])

@@ -1,0 +1,200 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import io
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
+
+from ..lib import csv_cells
+
+BILLING_GROUP = "utility_billing.group_utility_billing"
+# The agency file's columns, in order (README: "Collection agency").
+AGENCY_FILE_COLUMNS = (
+    "Account Number",
+    "Customer Name",
+    "Mailing Street",
+    "Mailing City",
+    "Mailing State",
+    "Mailing ZIP",
+    "Phone",
+    "Email",
+    "Service Address",
+    "Date Referred",
+    "Amount Referred",
+    "Written Off",
+)
+
+
+class UtilityAgencyReferral(models.Model):
+    """An account placed with the city's collection agency.
+
+    Union City, IN, Code § 40.03 (B): accounts 90 days past due may be referred
+    to a collection agency; League City, TX turns accounts over at 90 days past
+    due and keeps collecting after the write-off. While an account is at the
+    agency it gets no notice, late fee, door hanger or shut-off from the
+    delinquency run (``_get_collection_holds``); the agency's file lists each
+    referral once.
+    """
+
+    _name = "utility.agency.referral"
+    _description = "Collection Agency Referral"
+    _inherit = ["mail.thread", "utility.locked.fields.mixin"]
+    _order = "date_referred desc, id desc"
+    _check_company_auto = True
+    _rec_name = "account_id"
+
+    account_id = fields.Many2one(
+        "utility.account", required=True, index=True, check_company=True, readonly=True
+    )
+    company_id = fields.Many2one(
+        related="account_id.company_id", store=True, precompute=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(related="account_id.partner_id", string="Customer")
+    write_off_line_id = fields.Many2one(
+        "utility.write.off.line", string="Write-off", readonly=True, check_company=True
+    )
+    date_referred = fields.Date(readonly=True, required=True)
+    amount_referred = fields.Monetary(readonly=True, tracking=True)
+    state = fields.Selection(
+        [("referred", "Referred"), ("exported", "Sent to Agency"), ("recalled", "Recalled")],
+        default="referred",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    date_exported = fields.Date(string="Sent On", readonly=True)
+
+    def init(self):
+        # One live referral per account: a second one would be sent twice.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS utility_agency_referral_one_live
+                ON utility_agency_referral (account_id) WHERE state != 'recalled'
+            """
+        )
+
+    def _get_action_fields(self):
+        return {
+            "state",
+            "date_exported",
+            "amount_referred",
+            "date_referred",
+            "account_id",
+            "write_off_line_id",
+        }
+
+    def _get_locked_records(self):
+        return self.filtered(lambda r: r.state != "referred")
+
+    @api.model
+    def _refer(self, accounts, day, write_off_lines=None):
+        """Refer ``accounts`` on ``day``: what is still written off for those of
+        ``write_off_lines``, else the open balance. Accounts already at the agency
+        or owing nothing are refused, all at once.
+
+        :return: the new referrals
+        """
+        if not self.env.user.has_group(BILLING_GROUP):
+            raise AccessError(self.env._("Only billing staff refer accounts to the agency."))
+        lines = {line.account_id: line for line in (write_off_lines or [])}
+        live = self.search([("account_id", "in", accounts.ids), ("state", "!=", "recalled")])
+        problems = [
+            self.env._("%(account)s is already at the agency.", account=a.display_name)
+            for a in live.account_id
+        ]
+        vals_list = []
+        for account in accounts - live.account_id:
+            line = lines.get(account)
+            amount = line.amount_remaining if line else account.amount_balance
+            if account.currency_id.compare_amounts(amount, 0) <= 0:
+                problems.append(
+                    self.env._("%(account)s owes nothing.", account=account.display_name)
+                )
+                continue
+            vals_list.append(
+                {
+                    "account_id": account.id,
+                    "write_off_line_id": line.id if line else False,
+                    "date_referred": day,
+                    "amount_referred": amount,
+                }
+            )
+        if problems:
+            raise UserError(
+                self.env._(
+                    "No account was referred:\n%(problems)s",
+                    problems="\n".join(f"- {p}" for p in problems),
+                )
+            )
+        referrals = self._as_action().create(vals_list)
+        for referral in referrals:
+            referral.account_id.message_post(
+                body=self.env._(
+                    "Referred to the collection agency on %(date)s.",
+                    date=format_date(self.env, day),
+                )
+            )
+        return referrals
+
+    def action_recall(self):
+        """The agency returns the account (paid, or given up): it is no longer held."""
+        if not self.env.user.has_group(BILLING_GROUP):
+            raise AccessError(self.env._("Only billing staff recall accounts from the agency."))
+        self._as_action().write({"state": "recalled"})
+        return True
+
+    def _get_agency_rows(self):
+        """The agency file's rows of ``self``, in ``AGENCY_FILE_COLUMNS`` order."""
+        rows = []
+        for referral in self:
+            account = referral.account_id
+            mail = account.mailing_partner_id or account.partner_id
+            rows.append(
+                [
+                    account.name,
+                    account.partner_id.name,
+                    ", ".join(filter(None, [mail.street, mail.street2])),
+                    mail.city or "",
+                    mail.state_id.code or "",
+                    mail.zip or "",
+                    mail.phone or "",
+                    mail.email or "",
+                    account.location_id.display_name or "",
+                    referral.date_referred.strftime("%m/%d/%Y"),
+                    f"{referral.amount_referred:.2f}",
+                    "Y" if referral.write_off_line_id else "N",
+                ]
+            )
+        return rows
+
+    def action_export(self):
+        """The agency's file of the referrals of ``self`` not sent yet; they are
+        then marked sent, so a second export sends none of them again."""
+        if not self.env.user.has_group(BILLING_GROUP):
+            raise AccessError(self.env._("Only billing staff send the agency file."))
+        new = self.filtered(lambda r: r.state == "referred")
+        if not new:
+            raise UserError(self.env._("Every referral selected was already sent to the agency."))
+        out = io.StringIO()
+        writer = csv_cells.writer(out, lineterminator="\r\n")
+        writer.writerow(AGENCY_FILE_COLUMNS)
+        writer.writerows(new._get_agency_rows())
+        today = fields.Date.context_today(self)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"agency_referrals_{today.strftime('%Y%m%d')}.csv",
+                "datas": base64.b64encode(out.getvalue().encode()),
+                "mimetype": "text/csv",
+                "res_model": self._name,
+                "res_id": new[:1].id,
+            }
+        )
+        new._as_action().write({"state": "exported", "date_exported": today})
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
