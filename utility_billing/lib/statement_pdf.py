@@ -20,6 +20,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import PageBreak
 
@@ -36,6 +37,7 @@ COLUMNS = (
 )
 WIDTHS = (0.75, 1.05, 1.4, 1.55, 0.9, 0.9, 0.9)  # inches: 7.45 of the 7.5 between margins
 MONEY_COLUMNS = (4, 5, 6)
+PADDING = 6  # points, reportlab's default left and right padding of a cell
 NOTHING = "Nothing was billed, paid or credited in these dates."
 
 
@@ -99,6 +101,21 @@ def _p(text, style):
     return Paragraph(escaped.replace("\n", "<br/>"), style)
 
 
+def _cell(text, style, width):
+    """A movement's cell: plain text (drawn by the table, no paragraph to lay
+    out: most cells) when it fits the column on one line in the standard font,
+    else a paragraph that wraps. A page of movements is 150 cells: paragraphs
+    were most of the statement's drawing time."""
+    text = text or ""
+    if (
+        "\n" not in text
+        and text_font(text, style.fontName) == style.fontName
+        and stringWidth(text, style.fontName, style.fontSize) <= width - 2 * PADDING
+    ):
+        return text
+    return _p(text, style)
+
+
 def _lines(parts):
     return "\n".join(part for part in parts if part)
 
@@ -135,13 +152,22 @@ def _movements(data, styles):
     rows = [[_p(title, bold) for title in COLUMNS]]
     rows.append([_p(data.date_from, cell), _p("Opening balance", bold), "", "", "", "",
                  _p(data.opening, bold)])  # fmt: skip
+    widths = [w * inch for w in WIDTHS]
     for row in data.rows:
-        rows.append([_p(getattr(row, name), cell) for name in StatementRow.__dataclass_fields__])
+        rows.append(
+            [
+                _cell(getattr(row, name), cell, widths[column])
+                for column, name in enumerate(StatementRow.__dataclass_fields__)
+            ]
+        )
     if not data.rows:
         rows.append([_p(NOTHING, cell), "", "", "", "", "", ""])
     closing = [_p(data.charges, bold), _p(data.credits, bold), _p(data.closing, bold)]
     rows.append([_p(data.date_to, cell), _p("Closing balance", bold), "", "", *closing])
     style = [
+        # The plain-text cells: the paragraphs' font, size and line height.
+        ("FONT", (0, 0), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
+        ("ALIGN", (MONEY_COLUMNS[0], 0), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
@@ -159,7 +185,7 @@ def _movements(data, styles):
         style.append(("SPAN", (0, 2), (-1, 2)))
     return Table(
         rows,
-        colWidths=[w * inch for w in WIDTHS],
+        colWidths=widths,
         repeatRows=1,  # the column titles again on every page
         style=TableStyle(style),
     )

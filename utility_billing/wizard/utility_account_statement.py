@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -10,6 +11,20 @@ from odoo.tools import format_amount, format_date
 from ..lib.bill_explain import adjustment_label
 from ..lib.statement import Entry, build_statement
 from ..lib.statement_pdf import StatementData, StatementRow, render_statements
+
+# The fields of an entry that a statement's row prints (``_describe``).
+MOVE_FIELDS = [
+    "name",
+    "date",
+    "invoice_date",
+    "move_type",
+    "ref",
+    "utility_bill_kind",
+    "utility_period_start",
+    "utility_period_end",
+    "utility_adjustment_id",
+    "reversed_entry_id",
+]
 
 
 def _address_lines(partner):
@@ -42,23 +57,36 @@ class UtilityAccountStatement(models.TransientModel):
         default=lambda self: fields.Date.context_today(self) - relativedelta(months=12, day=1),
     )
     date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
-    amount_opening = fields.Monetary(string="Opening Balance", compute="_compute_statement")
-    amount_charges = fields.Monetary(string="Charges", compute="_compute_statement")
-    amount_credits = fields.Monetary(string="Payments and Credits", compute="_compute_statement")
-    amount_closing = fields.Monetary(string="Closing Balance", compute="_compute_statement")
-    statement_html = fields.Html(compute="_compute_statement", sanitize=False)
+    amount_opening = fields.Monetary(
+        string="Opening Balance", compute="_compute_statement", store=True
+    )
+    amount_charges = fields.Monetary(string="Charges", compute="_compute_statement", store=True)
+    amount_credits = fields.Monetary(
+        string="Payments and Credits", compute="_compute_statement", store=True
+    )
+    amount_closing = fields.Monetary(
+        string="Closing Balance", compute="_compute_statement", store=True
+    )
+    # Stored (computed when the dialog opens or its dates change): the dialog read
+    # again after Print reads them instead of computing the statement again.
+    statement_html = fields.Html(compute="_compute_statement", sanitize=False, store=True)
 
     @api.depends("account_id", "date_from", "date_to")
     def _compute_statement(self):
         for wizard in self:
-            if not wizard.account_id or not wizard.date_from or not wizard.date_to:
+            bad_range = wizard.date_from and wizard.date_to and wizard.date_from > wizard.date_to
+            if not wizard.account_id or not wizard.date_from or not wizard.date_to or bad_range:
                 wizard.update(
                     {
                         "amount_opening": 0.0,
                         "amount_charges": 0.0,
                         "amount_credits": 0.0,
                         "amount_closing": 0.0,
-                        "statement_html": False,
+                        # Print refuses it with the same words.
+                        "statement_html": Markup("<p>%s</p>")
+                        % self.env._("The statement's first day is after its last day.")
+                        if bad_range
+                        else False,
                     }
                 )
                 continue
@@ -89,8 +117,7 @@ class UtilityAccountStatement(models.TransientModel):
         query for the opening balance, one for the movements (per entry and
         payment), then the entries' labels read in batch."""
         self.ensure_one()
-        if self.date_from > self.date_to:
-            raise UserError(self.env._("The statement's first day is after its last day."))
+        self._check_range()
         self.account_id.check_access("read")
         Line = self.env["account.move.line"].sudo()
         domain = self._get_ledger_domain()
@@ -101,6 +128,13 @@ class UtilityAccountStatement(models.TransientModel):
             [*domain, ("date", ">=", self.date_from), ("date", "<=", self.date_to)],
             ["move_id", "utility_payment_id", "date:day"],
             ["balance:sum"],
+        )
+        # What the rows print, in two reads (not every column of every entry).
+        moves = Line.move_id.browse({move.id for move, _p, _d, _b in groups})
+        moves.fetch(MOVE_FIELDS)
+        (moves.reversed_entry_id | moves.utility_adjustment_id.move_id).fetch(MOVE_FIELDS)
+        Line.utility_payment_id.browse({p.id for _m, p, _d, _b in groups if p}).fetch(
+            ["name", "tender", "reference"]
         )
         currency = self.currency_id
         entries = [
@@ -114,6 +148,11 @@ class UtilityAccountStatement(models.TransientModel):
             if not currency.is_zero(balance)
         ]
         return build_statement(self._to_decimal(opening, currency), entries)
+
+    def _check_range(self):
+        for wizard in self:
+            if wizard.date_from > wizard.date_to:
+                raise UserError(self.env._("The statement's first day is after its last day."))
 
     @staticmethod
     def _to_decimal(amount, currency):
@@ -241,7 +280,7 @@ class UtilityAccountStatement(models.TransientModel):
     # ------------------------------------------------------------------
     def action_print(self):
         self.ensure_one()
-        self._get_statement()  # a bad range is refused before the PDF
+        self._check_range()  # a bad range is refused before the PDF
         report = self.env.ref("utility_billing.action_report_utility_account_statement")
         # The statement has its own letterhead (basic layout): no layout designer.
         return report.report_action(self, config=False)
