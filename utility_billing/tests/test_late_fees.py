@@ -292,6 +292,32 @@ class TestLateFees(PaymentCommon):
         )
         self.assertEqual(self._line(run, self.account2).state, "fee")
 
+    def test_register_lines_stored_as_the_orm_stores_them(self):
+        """The run stores its register with one COPY per chunk: every stored
+        field of each line (the class, the aging sums, the invoices charged)
+        reads back exactly as an ORM create of the same values stores it."""
+        self.account2.is_estate = True
+        for account in self.accounts:
+            self._bill(account, [80.00, 20.00])
+        self._bill(self.account3, [40.00], invoice_date=date(2024, 12, 15))
+        run = self._run(release=False)
+        Line = self.env["utility.delinquency.run.line"]
+        orm = Line.create(run._prepare_line_vals_list(run.line_ids.account_id))
+        names = [
+            name
+            for name, field in Line._fields.items()
+            if field.store and name not in ("id", "create_date", "write_date")
+        ]
+        fast = {line.account_id.id: line for line in run.line_ids}
+        self.assertEqual(len(orm), 3)
+        for line in orm:
+            self.assertEqual(
+                fast[line.account_id.id].read(names)[0] | {"id": 0},
+                line.read(names)[0] | {"id": 0},
+            )
+        self.assertEqual(fast[self.account3.id].amount_past_due, 140.0)  # 100.00 + 40.00
+        self.assertEqual(len(fast[self.account3.id].base_move_ids), 1)
+
     def test_paid_bill_gets_no_fee(self):
         self._bill(self.account, [90.00])
         self._bill(self.account2, [90.00])
