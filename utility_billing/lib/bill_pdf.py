@@ -491,6 +491,8 @@ CONT_BOTTOM = 54.0
 ROW_SERVICE = 13.0
 ROW_READ = 10.0
 ROW_LINE = 11.0
+ROW_LINE_STEP = 8.5  # each further line of a charge description too long for one
+LINE_MAX_LINES = 3  # past this, the last line is shrunk (then cut) to fit
 ROW_GAP = 4.0
 ROW_MESSAGE = 10.0
 ROW_TOTAL = 16.0
@@ -791,6 +793,32 @@ def _summary_labels(has_deferral):
 # --- the variable part -----------------------------------------------------
 
 
+def _description_width(x0, x1):
+    """Width of the charge description column between x0 and x1."""
+    desc_x, qty_x, _rate_x, _amount_x = _charge_columns(x0, x1)
+    return qty_x - desc_x - 52
+
+
+def _description_lines(text):
+    """A charge description as printed: one line when it fits the narrowest
+    charges column (the first page's), else wrapped at spaces on up to
+    LINE_MAX_LINES lines, so a long prorated label on a final bill reads in
+    full ("Water - Usage 5-15 kgal, prorated 12 of 30 days: ..." on two lines)."""
+    width = _description_width(LEFT, CHARGES_RIGHT)
+    font = text_font(text, LINE.font)
+    if _width(text, font, LINE.size) <= width:
+        return (text,)
+    lines = simpleSplit(text, font, LINE.size, width) or [text]
+    if len(lines) > LINE_MAX_LINES:
+        lines = [*lines[: LINE_MAX_LINES - 1], " ".join(lines[LINE_MAX_LINES - 1 :])]
+    return tuple(lines)
+
+
+def _line_row(line):
+    texts = _description_lines(line.description)
+    return ("line", ROW_LINE + (len(texts) - 1) * ROW_LINE_STEP, (line, texts))
+
+
 def _service_rows(bill):
     """Rows of the charges table: (kind, height, payload)."""
     rows = []
@@ -798,7 +826,7 @@ def _service_rows(bill):
         rows.append(("service", ROW_SERVICE, service))
         if service.has_reads:
             rows.append(("read", ROW_READ, service))
-        rows.extend(("line", ROW_LINE, line) for line in service.lines)
+        rows.extend(_line_row(line) for line in service.lines)
         rows.append(("gap", ROW_GAP, None))
     rows.append(("total", ROW_TOTAL, bill.amount_current))
     return rows
@@ -846,10 +874,17 @@ def _draw_charge_rows(page, rows, x0, x1, top):
                 usage = f"Usage {format_quantity(payload.consumption)} {payload.unit}".rstrip()
                 page.right(amount_x, base - 0.5, usage, SMALL_BOLD)
         elif kind == "line":
-            page.fitted(desc_x + 6, base, payload.description, qty_x - desc_x - 52, LINE)
-            page.right(qty_x, base, format_quantity(payload.quantity), LINE)
-            page.right(rate_x, base, format_rate(payload.rate), LINE)
-            page.right(amount_x, base, format_money(payload.amount), LINE)
+            # A wrapped description runs down from the row's top; the figures
+            # stand on its last line.
+            line, texts = payload
+            first = y - ROW_LINE + 3
+            for index, text in enumerate(texts):
+                page.fitted(
+                    desc_x + 6, first - index * ROW_LINE_STEP, text, qty_x - desc_x - 52, LINE
+                )
+            page.right(qty_x, base, format_quantity(line.quantity), LINE)
+            page.right(rate_x, base, format_rate(line.rate), LINE)
+            page.right(amount_x, base, format_money(line.amount), LINE)
         elif kind == "message":
             page.left(desc_x, base - 0.5, payload[0], ALERT_BOLD if payload[1] else BODY)
         elif kind == "label":

@@ -27,7 +27,7 @@ from ..lib.bill_pdf import (
 )
 from ..lib.bill_vendor_file import split_batch
 from ..lib.scan_line import parse_scan_line
-from .common_bills import CURRENT, USAGE, WATER, make_bill, pdf_page_count, pdf_text
+from .common_bills import CURRENT, GARBAGE, SEWER, USAGE, WATER, make_bill, pdf_page_count, pdf_text
 
 D = Decimal
 
@@ -220,6 +220,35 @@ class TestRenderBill:
         text = squeeze(pdf_text(render_bill(make_bill(customer_name=name))))
         assert name in text  # on the mailing address block and the stub, shrunk to fit
         assert "\u2026" in text  # cut with an ellipsis in the narrow service box
+
+    def test_long_prorated_labels_wrap_in_full(self):
+        """A short final bill's prorated labels are longer than the description
+        column: they print in full on two lines, the figures on the last one,
+        not cut with an ellipsis."""
+        labels = (
+            "Water - Base charge 5/8 in meter, prorated 12 of 28 days (02/01-02/13)",
+            "Water - Usage 0-5 kgal, prorated 12 of 28 days: 1007.000 kgal (02/01-02/13)",
+            "Water - Usage over 5 kgal, prorated 12 of 28 days: 1007.000 kgal (02/01-02/13)",
+        )
+        water = dataclasses.replace(
+            WATER,
+            lines=tuple(
+                dataclasses.replace(line, description=label)
+                for line, label in zip(WATER.lines, labels, strict=True)
+            ),
+        )
+        pdf = render_bill(make_bill(services=(water, SEWER, GARBAGE)))
+        lines = pdf_text(pdf).splitlines()
+        # The charges table alone: the text left of the account summary column.
+        side = next(line.index("ACCOUNT SUMMARY") for line in lines if "ACCOUNT SUMMARY" in line)
+        charges = squeeze(" ".join(line[:side] for line in lines))
+        charges = charges.split("CURRENT CHARGES", 1)[1].split("TOTAL CURRENT CHARGES")[0]
+        for label in labels:
+            assert label in charges
+        assert "\u2026" not in charges
+        # The figures stand on the label's last line.
+        assert "(02/01-02/13) 1,002 1.2306 1,233.06" in charges
+        assert pdf_page_count(pdf) == 1
 
     def test_text_outside_winansi_switches_to_a_unicode_font(self):
         assert bill_pdf.text_font("Maria Martínez", bill_pdf.FONT) == bill_pdf.FONT
