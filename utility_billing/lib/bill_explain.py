@@ -143,8 +143,19 @@ def explain_adjustment(kind, date_adjusted_bill, amount, symbol="$", date_printe
 
     :param amount: Decimal, signed as it moves the balance (a credit is negative)
     """
-    label = adjustment_label(kind, date_adjusted_bill, date_printed)
+    return explain_entry(adjustment_label(kind, date_adjusted_bill, date_printed), amount, symbol)
+
+
+def explain_entry(label, amount, symbol="$"):
+    """The line a bill prints for an entry posted since the last bill (an
+    adjustment, a deposit billed): "<label>: <signed amount>"."""
     return f"{label}: {format_money(amount, symbol)}"
+
+
+def deposit_label(date_billed, date_format="%m/%d/%Y"):
+    """What a customer deposit billed is called on a bill and a statement:
+    "Customer deposit billed 03/02/2025"."""
+    return f"Customer deposit billed {date_billed.strftime(date_format)}"
 
 
 def explain_level_pay(installment, current, deferred, symbol="$"):

@@ -36,14 +36,17 @@ class AccountMove(models.Model):
             "context": {"default_move_id": self.id},
         }
 
-    def _get_bill_adjustment_messages(self):
-        """The adjustments each bill explains: their credit notes posted since the
+    def _get_bill_entries_since_previous(self, domain, fnames=()):
+        """The entries of each bill's account matching ``domain`` posted since the
         account's previous bill up to the bill's date (as the bill's summary
-        counts them), "Leak adjustment for the March bill: -$42.17", oldest first.
+        counts them), oldest first. A deposit charge is not a bill: it never
+        starts a new "since the previous bill".
 
         A fixed number of queries for the whole batch, whatever its size.
 
-        :return: {move id: [str]}
+        :param domain: what an entry is (adjustment credit notes, deposit charges)
+        :param fnames: fields of the entries to read with them
+        :return: {move id: account.move recordset}
         """
         bills = self.filtered("utility_account_id")
         if not bills:
@@ -51,30 +54,26 @@ class AccountMove(models.Model):
         last_day = max(bills.mapped("date"))
         first_day = min(bills.mapped("date")) - timedelta(days=PREVIOUS_BILL_DAYS)
         Move = self.env["account.move"].sudo()
-        notes = Move.search_fetch(
+        entries = Move.search_fetch(
             [
+                *domain,
                 ("utility_account_id", "in", bills.utility_account_id.ids),
                 ("state", "=", "posted"),
-                ("move_type", "=", "out_refund"),
-                ("utility_adjustment_id", "!=", False),
-                ("reversed_entry_id", "!=", False),
                 ("date", ">=", first_day),
                 ("date", "<=", last_day),
             ],
-            ["utility_account_id", "date", "utility_adjustment_id", "reversed_entry_id"],
+            ["utility_account_id", "date", *fnames],
             order="date, id",
         )
-        if not notes:
+        if not entries:
             return {}
-        notes.fetch(["amount_total_signed"])
-        notes.utility_adjustment_id.kind_id.fetch(["name"])
-        notes.reversed_entry_id.fetch(["invoice_date", "date"])
-        # Previous bills only of the accounts with an adjustment.
+        # Previous bills only of the accounts with an entry.
         invoices = Move.search_fetch(
             [
-                ("utility_account_id", "in", notes.utility_account_id.ids),
+                ("utility_account_id", "in", entries.utility_account_id.ids),
                 ("state", "=", "posted"),
                 ("move_type", "=", "out_invoice"),
+                ("utility_bill_kind", "!=", "deposit"),
                 ("date", ">=", first_day),
                 ("date", "<=", last_day),
             ],
@@ -83,10 +82,10 @@ class AccountMove(models.Model):
         invoices_by_account = defaultdict(list)
         for invoice in invoices:
             invoices_by_account[invoice.utility_account_id.id].append((invoice.date, invoice.id))
-        notes_by_account = defaultdict(list)
-        for note in notes:
-            notes_by_account[note.utility_account_id.id].append(note)
-        messages = {}
+        entries_by_account = defaultdict(list)
+        for entry in entries:
+            entries_by_account[entry.utility_account_id.id].append(entry)
+        result = {}
         for bill in bills:
             account_id = bill.utility_account_id.id
             # The ledger's order: an earlier date, or the same date and an older bill.
@@ -98,7 +97,39 @@ class AccountMove(models.Model):
                 ),
                 default=first_day - timedelta(days=1),
             )
-            texts = [
+            found = Move.browse(
+                [
+                    entry.id
+                    for entry in entries_by_account[account_id]
+                    if entry != bill and previous < entry.date <= bill.date
+                ]
+            )
+            if found:
+                result[bill.id] = found
+        return result
+
+    def _get_bill_adjustment_messages(self):
+        """The adjustments each bill explains: their credit notes posted since the
+        account's previous bill, "Leak adjustment for the March bill: -$42.17".
+
+        :return: {move id: [str]}
+        """
+        found = self._get_bill_entries_since_previous(
+            [
+                ("move_type", "=", "out_refund"),
+                ("utility_adjustment_id", "!=", False),
+                ("reversed_entry_id", "!=", False),
+            ],
+            ["utility_adjustment_id", "reversed_entry_id", "amount_total_signed"],
+        )
+        if not found:
+            return {}
+        notes = self.env["account.move"].sudo().union(*found.values())
+        notes.utility_adjustment_id.kind_id.fetch(["name"])
+        notes.reversed_entry_id.fetch(["invoice_date", "date"])
+        bills = self.browse(list(found))
+        return {
+            bill.id: [
                 explain_adjustment(
                     note.utility_adjustment_id.kind_id.name,
                     note.reversed_entry_id.invoice_date or note.reversed_entry_id.date,
@@ -106,9 +137,7 @@ class AccountMove(models.Model):
                     bill.currency_id.symbol or "",
                     date_printed=bill.invoice_date or bill.date,
                 )
-                for note in notes_by_account[account_id]
-                if previous < note.date <= bill.date
+                for note in found[bill.id]
             ]
-            if texts:
-                messages[bill.id] = texts
-        return messages
+            for bill in bills
+        }

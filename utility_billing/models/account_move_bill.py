@@ -109,9 +109,11 @@ class AccountMove(models.Model):
         late_fees = self._get_bill_late_fees()
         adjustment_messages = self._get_bill_adjustment_messages()
         arrangement_messages = self._get_bill_arrangement_messages()
-        explanations = self._get_bill_explanations(
+        date_format = (
             self.env["res.lang"]._get_data(code=self.env.lang or "en_US").date_format or "%m/%d/%Y"
         )
+        deposit_messages = self._get_bill_deposit_messages(date_format)
+        explanations = self._get_bill_explanations(date_format)
         read_types = dict(
             self.env["utility.meter.reading"]._fields["read_type"]._description_selection(self.env)
         )
@@ -150,6 +152,7 @@ class AccountMove(models.Model):
                         date=date_penalty.strftime(companies[company]["date_format"]),
                     )
                 )
+            bill_messages += deposit_messages.get(move.id, [])
             bill_messages += adjustment_messages.get(move.id, [])
             if level_pay_message:
                 bill_messages.append(level_pay_message)
@@ -381,7 +384,8 @@ class AccountMove(models.Model):
         in its balance); what it owes is the open residual of those lines today,
         so a payment received after the bill date but before printing shows as
         received. "Since the last bill" is after the date of the account's
-        previous posted invoice. Payments are the entries of payments, bank
+        previous posted invoice (a deposit charge is not a bill: it counts with
+        the adjustments of the next one). Payments are the entries of payments, bank
         statement lines and utility payments (counter, lockbox, autopay: their
         receivable lines carry ``utility_payment_id``): what they settled on the
         bill's lines, plus what they left unapplied; every other entry (credit
@@ -400,6 +404,7 @@ class AccountMove(models.Model):
                          WHERE p.utility_account_id = m.utility_account_id
                            AND p.move_type = 'out_invoice'
                            AND p.state = 'posted'
+                           AND p.utility_bill_kind IS DISTINCT FROM 'deposit'
                            AND (p.date < m.date OR (p.date = m.date AND p.id < m.id))
                        ) AS date_previous
                   FROM account_move m

@@ -8,7 +8,9 @@ from ..lib.bill_explain import (
     PeriodUsage,
     adjustment_label,
     closest_period,
+    deposit_label,
     explain_adjustment,
+    explain_entry,
     explain_usage,
     year_before,
 )
@@ -93,4 +95,12 @@ def test_adjustment_line_names_the_bill_adjusted():
     )
     assert adjustment_label("Leak", date(2025, 3, 1), date(2025, 4, 1)) == (
         "Leak adjustment for the March bill"
+    )
+
+
+def test_deposit_line_names_the_day_it_was_billed():
+    assert deposit_label(date(2025, 3, 2)) == "Customer deposit billed 03/02/2025"
+    assert deposit_label(date(2025, 3, 2), "%d/%m/%Y") == "Customer deposit billed 02/03/2025"
+    assert explain_entry(deposit_label(date(2025, 3, 2)), D("150")) == (
+        "Customer deposit billed 03/02/2025: $150.00"
     )

@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
-from ..lib.bill_explain import adjustment_label
+from ..lib.bill_explain import adjustment_label, deposit_label
 from ..lib.statement import Entry, build_statement
 from ..lib.statement_pdf import StatementData, StatementRow, render_statements
 
@@ -176,7 +176,13 @@ class UtilityAccountStatement(models.TransientModel):
                 kinds = dict(move._fields["utility_bill_kind"]._description_selection(self.env))
                 kind = kinds.get(move.utility_bill_kind) or self.env._("Bill")
             description = move.ref or ""
-            if move.utility_period_start and move.utility_period_end:
+            if move.utility_bill_kind == "deposit":
+                description = deposit_label(
+                    move.invoice_date or move.date,
+                    self.env["res.lang"]._get_data(code=self.env.lang or "en_US").date_format
+                    or "%m/%d/%Y",
+                )
+            elif move.utility_period_start and move.utility_period_end:
                 description = self.env._(
                     "Service %(start)s to %(end)s",
                     start=format_date(self.env, move.utility_period_start),
