@@ -135,6 +135,7 @@
         "views/res_config_settings_remit_to_views.xml",
         "report/utility_remit_to_templates.xml",
         "views/utility_agency_referral_views.xml",
+        "views/utility_account_bankruptcy_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

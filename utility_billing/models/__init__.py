@@ -217,3 +217,4 @@ from . import res_config_settings_remit_to
 from . import res_company_agency
 from . import utility_agency_referral
 from . import utility_account_agency
+from . import utility_account_bankruptcy

@@ -28,7 +28,7 @@ class UtilityAccount(models.Model):
         assert step in COLLECTION_STEPS, step
         holds = {}
         for account in self:
-            if account.is_bankruptcy:
+            if account._is_bankruptcy_stayed(day):
                 holds[account.id] = self.env._("bankruptcy")
             elif account.is_estate:
                 holds[account.id] = self.env._("estate")

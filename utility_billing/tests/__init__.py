@@ -108,3 +108,4 @@ from . import test_final_bill_letter
 from . import test_write_off
 from . import test_agency_referral
 from . import test_deposit_on_bill
+from . import test_bankruptcy

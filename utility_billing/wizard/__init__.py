@@ -21,3 +21,4 @@ from . import utility_winter_average_override
 from . import utility_work_order_override
 from . import utility_account_statement
 from . import utility_account_payoff_quote
+from . import utility_account_payoff_quote_bankruptcy
