@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -27,6 +28,11 @@ PROTECTED_FIELDS = {
     "rejection_reason",
     "meter_test_id",
 }
+
+
+def _days(start, end):
+    """The days from ``start`` to ``end`` (excluded)."""
+    return [start + timedelta(days=n) for n in range(max((end - start).days, 0))]
 
 
 class UtilityAdjustment(models.Model):
@@ -381,20 +387,50 @@ class UtilityAdjustment(models.Model):
         return self._rerate(periods, water.service_id, usage, credited), explanation
 
     def _compute_vacation(self, periods, bill, all_periods):
-        """The suspended days' share of the credited services' charges on the bill."""
+        """The share of the credited services' charges on the bill for the days the
+        customer was away and still billed.
+
+        Days of a scheduled suspension were not billed (the bill charged only the
+        days delivered): they are left out, never credited twice. The credit is
+        the bill's charge per day delivered x the days away that were billed;
+        when every day away was already suspended, there is nothing to credit.
+        """
         if not (self.date_suspend_from and self.date_suspend_to) or (
             self.date_suspend_to <= self.date_suspend_from
         ):
             raise UserError(self.env._("Enter the dates the customer was away."))
+        credited = periods.filtered(lambda p: p.service_type_id in self.kind_id.service_type_ids)
+        suspensions = self.env["utility.service.suspension"].search(
+            [
+                ("service_id", "in", credited.service_id.ids),
+                ("state", "=", "scheduled"),
+                # The whole periods: a suspension outside the days away still
+                # shortened the days billed.
+                ("date_from", "<", max(credited.mapped("date_to"), default=self.date_suspend_to)),
+                ("date_to", ">", min(credited.mapped("date_from"), default=self.date_suspend_from)),
+            ]
+        )
         lines = bill.invoice_line_ids
         credits = {}
-        for period in periods.filtered(
-            lambda p: p.service_type_id in self.kind_id.service_type_ids
-        ):
+        already = self.env["utility.service.suspension"]
+        for period in credited:
             start = max(period.date_from, self.date_suspend_from)
             end = min(period.date_to, self.date_suspend_to)
-            days = (end - start).days
-            if days <= 0:
+            if (end - start).days <= 0:
+                continue
+            own = suspensions.filtered(lambda s, p=period: s.service_id == p.service_id)
+            suspended = {
+                day
+                for suspension in own
+                for day in _days(
+                    max(period.date_from, suspension.date_from),
+                    min(period.date_to, suspension.date_to),
+                )
+            }
+            away = set(_days(start, end)) - suspended
+            delivered = (period.date_to - period.date_from).days - len(suspended)
+            already |= own.filtered(lambda s, a=start, b=end: s.date_from < b and s.date_to > a)
+            if not away or delivered <= 0:
                 continue
             charged = sum(
                 Decimal(str(line.price_subtotal))
@@ -402,13 +438,28 @@ class UtilityAdjustment(models.Model):
                 if line.utility_service_id == period.service_id
             )
             credits[period.service_type_id] = rating.round_fraction(
-                Fraction(charged) * Fraction(days, (period.date_to - period.date_from).days)
+                Fraction(charged) * Fraction(len(away), delivered)
+            )
+        if already and not credits:
+            raise UserError(
+                self.env._(
+                    "The service was already suspended on the days the customer was away "
+                    "(%(suspensions)s): those days were not billed, so there is nothing to "
+                    "credit on bill %(bill)s.",
+                    suspensions=", ".join(already.mapped("display_name")),
+                    bill=bill.name,
+                )
             )
         explanation = self.env._(
             "Service suspended from %(start)s to %(end)s.",
             start=format_date(self.env, self.date_suspend_from),
             end=format_date(self.env, self.date_suspend_to),
         )
+        if already:
+            explanation += " " + self.env._(
+                "Days already suspended and not billed are not credited: %(suspensions)s.",
+                suspensions=", ".join(already.mapped("display_name")),
+            )
         return credits, explanation
 
     def _compute_manual(self, periods, bill, all_periods):

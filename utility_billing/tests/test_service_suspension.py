@@ -156,3 +156,59 @@ class TestServiceSuspension(BillingCommon):
         with self.assertRaises(UserError):
             suspension.unlink()
         self.assertEqual(suspension.state, "scheduled")
+
+    # ------------------------------------------------------------------
+    # A vacation adjustment never credits days already suspended
+    # ------------------------------------------------------------------
+    def _vacation(self, bill, date_from, date_to):
+        return self.env["utility.adjustment"].create(
+            {
+                "move_id": bill.id,
+                "kind_id": self.env.ref("utility_billing.adjustment_kind_vacation_garbage").id,
+                "reason": "Away, garbage not set out",
+                "date_suspend_from": date_from,
+                "date_suspend_to": date_to,
+            }
+        )
+
+    def test_vacation_credit_leaves_out_the_days_already_suspended(self):
+        """Lauderdale-By-The-Sea: the owner is credited for the time service is
+        suspended, once. Suspended February 24 to March 31: the March bill
+        (February 3 to March 3, 28 days) charged garbage 15.00 x 21 / 28 = 11.25
+        for the 21 days delivered. Away February 17 to March 3 (14 days): 7 of
+        them were suspended and not billed, 7 were billed: the credit is 11.25 x
+        7 / 21 = 3.75 (= 15.00 x 7 / 28), not 11.25 x 14 / 28 = 5.63."""
+        self._suspend(date(2025, 2, 24), date(2025, 3, 31))
+        march = self._bill(MARCH_READ, 114.0, 3)
+        self.assertEqual(self._lines(march, self.garbage).mapped("price_subtotal"), [11.25])
+        adjustment = self._vacation(march, date(2025, 2, 17), date(2025, 3, 3))
+        adjustment.action_submit()
+        self.assertEqual((adjustment.state, adjustment.amount), ("posted", 3.75))
+        self.assertIn("Days already suspended and not billed", adjustment.explanation)
+        note = adjustment.credit_note_id
+        self.assertEqual((note.state, note.reversed_entry_id), ("posted", march))
+        self.env.flush_all()
+        garbage = note.line_ids.filtered(lambda line: line.account_id == self.income[self.garbage])
+        receivable = note.line_ids.filtered(lambda line: line.account_id == self.receivable)
+        self.assertAlmostEqual(sum(garbage.mapped("debit")), 3.75)
+        self.assertAlmostEqual(sum(receivable.mapped("credit")), 3.75)
+
+    def test_vacation_on_days_all_suspended_is_refused(self):
+        """Away exactly while the garbage was suspended: those days were never
+        billed; the adjustment is refused with a plain message and nothing is
+        posted."""
+        self._suspend(date(2025, 2, 24), date(2025, 3, 31))
+        march = self._bill(MARCH_READ, 114.0, 3)
+        adjustment = self._vacation(march, date(2025, 2, 24), date(2025, 3, 3))
+        with self.assertRaisesRegex(UserError, "already suspended on the days the customer"):
+            adjustment.action_submit()
+        self.assertEqual((adjustment.state, adjustment.amount), ("draft", 0.0))
+        self.assertFalse(adjustment.credit_note_id)
+        self.assertFalse(
+            self.env["account.move"].search([("utility_adjustment_id", "=", adjustment.id)])
+        )
+        # Away the 7 billed days before it: 11.25 x 7 / 21 = 3.75 (the suspension
+        # outside the days away still shortened the days billed).
+        other = self._vacation(march, date(2025, 2, 17), date(2025, 2, 24))
+        other.action_submit()
+        self.assertEqual(other.amount, 3.75)
