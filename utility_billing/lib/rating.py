@@ -83,6 +83,8 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 QUANTITY_QUANTUM = Decimal("0.000001")
+# Quantities in a line's label: a thousandth of the unit (a gallon when it is kgal).
+LABEL_QUANTUM = Decimal("0.001")
 # Wide enough that adding and multiplying the inputs of a bill never rounds:
 # Decimal arithmetic under it is exact, and rounding happens only where we say.
 _EXACT = Context(prec=1000, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
@@ -204,6 +206,11 @@ def _fmt(value):
     """Plain decimal text of a quantity: 5, 2.5, 0.483871 (never 5E+1)."""
     text = format(value.normalize(), "f")
     return "0" if text in ("-0", "") else text
+
+
+def _label_quantity(value):
+    """A quantity as a label shows it: to LABEL_QUANTUM, trailing zeros dropped."""
+    return _fmt(round_fraction(value, LABEL_QUANTUM, ROUND_HALF_UP))
 
 
 # ----------------------------------------------------------------------
@@ -919,7 +926,7 @@ class _SegmentRater:
                 continue
             price, shown = self._price(line, block.price_unit)
             quantity = end - start
-            name = self._block_name(line, index, start, high)
+            name = self._block_name(line, index, start, high, end)
             pieces.append((name, quantity, shown, _mul(quantity, price)))
         if not pieces:
             return
@@ -937,19 +944,26 @@ class _SegmentRater:
         for name, quantity, shown, exact in pieces:
             self._emit(line, name, quantity=quantity, price_unit=shown, amount=round_cents(exact))
 
-    def _block_name(self, line, index, start, high):
-        """What a block line says: the range actually billed (above an
-        allowance: "10-35 kgal", not "0-35"). When the thresholds were prorated
-        to odd quantities (a partial period), the published block and the
-        days say it instead of "0-0.483871 kgal"."""
+    def _block_name(self, line, index, start, high, end):
+        """What a block line says: the range actually billed, from the
+        allowance or the block's start to the usage or the block's end (an
+        allowance of 4.989 kgal and 14.989 kgal used in a 4.989-54.851 block:
+        "4.989-14.989 kgal", not "0-54.851"), in the unit shown to a thousandth
+        (a gallon when the unit is kgal). When the thresholds were prorated to
+        odd quantities (a partial period), the published block and the days
+        say it instead of "0-0.483871 kgal"."""
         if self.partial != 1 and self.segment.version.prorate_allowance:
             low = line.blocks[index].quantity_from
             top = line.blocks[index + 1].quantity_from if index + 1 < len(line.blocks) else None
             shown = f"over {_fmt(low)}" if top is None else f"{_fmt(low)}-{_fmt(top)}"
             return f"{line.label} {shown} {self.unit}{self.partial_label}"
+        low = _label_quantity(start)
         if high is None:
-            return f"{line.label} over {_fmt(start)} {self.unit}"
-        return f"{line.label} {_fmt(start)}-{_fmt(high)} {self.unit}"
+            return f"{line.label} over {low} {self.unit}"
+        top = _label_quantity(end)
+        if top == low:  # a sliver of a block (a millionth above its edge): say it exactly
+            top = _fmt(end)
+        return f"{line.label} {low}-{top} {self.unit}"
 
     def _rate_per_item(self, line, count, name=None, price_unit=None):
         if not count:

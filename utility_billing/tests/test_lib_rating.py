@@ -107,7 +107,7 @@ class TestBlocks:
 
     def test_a_millionth_above_the_edge_opens_the_next_block(self):
         result = rate(water_plan(), month("15.000001"))
-        assert names(result)[-1] == "Water usage 15-30 kgal"
+        assert names(result)[-1] == "Water usage 15-15.000001 kgal"
         assert result.lines[-1].quantity == D("0.000001")
         assert result.lines[-1].amount == D("0.00")
 
@@ -285,7 +285,7 @@ class TestPeriodLength:
 
     def test_sixty_day_bill_with_scaled_blocks(self):
         result = rate(water_plan(scale=True), month(20, period_factor=2, **self.SIXTY_DAYS))
-        assert names(result) == ['Base 5/8"', "Water usage 0-10 kgal", "Water usage 10-30 kgal"]
+        assert names(result) == ['Base 5/8"', "Water usage 0-10 kgal", "Water usage 10-20 kgal"]
         assert amounts(result) == [D("37.00"), D("42.50"), D("51.00")]
 
     def test_sixty_day_bill_without_scaling_keeps_monthly_blocks(self):

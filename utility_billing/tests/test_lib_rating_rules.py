@@ -253,13 +253,14 @@ class TestReadableLines:
         """Kittery Water District, ME (https://kitterywater.org/rates/): 5/8"
         minimum $36.65 a quarter allowing 1,200 cubic feet, next 1,500 cubic
         feet $2.48 per hundred, next 12,000 $2.05. 20 CCF: the block line says
-        12-27 ccf (what it billed), not 0-27."""
+        12-20 ccf (what it billed: from the allowance to the usage), not 0-27
+        nor 12-27."""
         lines = (
             RateLine("minimum", "Minimum", amount="36.65", allowance=12),
             RateLine("block", "Water", blocks=(Block(0, "2.48"), Block(27, "2.05"))),
         )
         result = rate(plan(lines, usage_unit="ccf", period_months=3), bill(20, period_factor=3))
-        assert [c.name for c in result.lines] == ["Minimum", "Water 12-27 ccf"]
+        assert [c.name for c in result.lines] == ["Minimum", "Water 12-20 ccf"]
         # 36.65 + 8 x 2.48 = 36.65 + 19.84
         assert amounts(result) == [D("36.65"), D("19.84")]
 

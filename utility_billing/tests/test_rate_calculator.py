@@ -157,7 +157,7 @@ class TestRateCalculator(UtilityCommon):
             [
                 ("WATER", 'Base 3/4"', 1.0, 22.75, 22.75),
                 ("WATER", "Water usage 0-5 kgal", 5.0, 4.25, 21.25),
-                ("WATER", "Water usage 5-15 kgal", 3.0, 5.10, 15.30),
+                ("WATER", "Water usage 5-8 kgal", 3.0, 5.10, 15.30),
                 ("WATER", "Senior discount", 1.0, -5.93, -5.93),  # 10 % of 59.30
                 ("SEWER", "Sewer base", 1.0, 21.0, 21.0),
                 ("SEWER", "Sewer volume", 7.2, 6.45, 46.44),  # 90 % of 8 kgal

@@ -484,7 +484,8 @@ class TestReadableBillLines(RateRulesCommon):
         quarterly, 5/8" minimum $36.65 allowing 1,200 cubic feet, next 1,500
         cubic feet $2.48 per hundred, next 12,000 $2.05 per hundred. 20 CCF in a
         quarter: 36.65 + 8 x 2.48 = 36.65 + 19.84 = 56.49. The block line says
-        the range it billed (12-27 ccf); the minimum says no usage; the label
+        the range it billed, from the allowance to the usage (12-20 ccf, not the
+        block's top 27); the minimum says no usage; the label
         "Water" is not repeated as "Water - Water"."""
         schedule = self._schedule(
             "KIT-Q",
@@ -509,12 +510,12 @@ class TestReadableBillLines(RateRulesCommon):
         self._assert_bill(move, "56.49", ["36.65", "19.84"])
         self.assertEqual(
             [name for name, _amount in self._lines(move)],
-            ["Water - Minimum (01/03-04/03)", "Water 12-27 ccf: 20.000 ccf (01/03-04/03)"],
+            ["Water - Minimum (01/03-04/03)", "Water 12-20 ccf: 20.000 ccf (01/03-04/03)"],
         )
         services = move._prepare_bill_data()[0].services
         self.assertEqual(
             [line.description for line in services[0].lines],
-            ["Minimum (01/03-04/03)", "Water 12-27 ccf: 20.000 ccf (01/03-04/03)"],
+            ["Minimum (01/03-04/03)", "Water 12-20 ccf: 20.000 ccf (01/03-04/03)"],
         )
 
     def test_prorated_minimum_says_so(self):

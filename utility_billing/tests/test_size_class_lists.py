@@ -69,6 +69,21 @@ class TestSizeClassRates(RateRulesCommon):
         move = self._bill(account, date(2025, 2, 3))
         self._assert_bill(move, "6434.45", ["6367.87", "66.58"])
 
+    def test_block_label_reads_the_range_billed(self):
+        """Mahanoy City's 10-inch meter (see :meth:`_mahanoy`), 19,978 gallons
+        read: the service charge covers 4,989 gallons, the 14,989 above it are
+        billed in the 4,989-54,851 block: 14.989 x 6.65775 = 99.79301475 ->
+        99.79; bill 6,367.87 + 99.79 = 6,467.66. The block's line on the
+        posted invoice says the range billed, from the allowance to the usage
+        (4.989-19.978 kgal), not the block's published top (54.851 kgal)."""
+        account = self._account([(self._mahanoy(), {})], meter_size="10")
+        self._read(account, "19.978", date(2025, 1, 3), date(2025, 2, 3))
+        move = self._bill(account, date(2025, 2, 3))
+        self._assert_bill(move, "6467.66", ["6367.87", "99.79"])
+        self.assertEqual(move.state, "posted")
+        block = move.invoice_line_ids.filtered(lambda line: line.price_subtotal == 99.79)
+        self.assertEqual(block.name, "Water 4.989-19.978 kgal: 19.978 kgal (01/03-02/03)")
+
     def test_a_size_without_its_charge_is_an_exception(self):
         """A 12-inch meter on a schedule that prices none: the run holds the
         account with a plain reason and bills nothing."""
