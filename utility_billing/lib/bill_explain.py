@@ -158,6 +158,13 @@ def deposit_label(date_billed, date_format="%m/%d/%Y"):
     return f"Customer deposit billed {date_billed.strftime(date_format)}"
 
 
+def fee_label(name, date_charged, date_format="%m/%d/%Y"):
+    """What a fee charged between two bills is called on the next bill: its own
+    line's text and the day it was charged, "Late fee on INV/2025/00012
+    (charged 02/10/2025)"."""
+    return f"{name} (charged {date_charged.strftime(date_format)})"
+
+
 def explain_level_pay(installment, current, deferred, symbol="$"):
     """The level-pay line of a bill: the installment, the bill's actual charges
     and the deferred balance the plan carries (what the ledger holds beyond the

@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import fields, models
 
 from ..lib.bill_explain import explain_adjustment
-from .account_move_bill import _money
+from .account_move_bill import NOT_BILL_KINDS, _money
 
 # How far back a bill looks for its previous bill (a yearly cycle and a late run).
 PREVIOUS_BILL_DAYS = 400
@@ -39,8 +39,8 @@ class AccountMove(models.Model):
     def _get_bill_entries_since_previous(self, domain, fnames=()):
         """The entries of each bill's account matching ``domain`` posted since the
         account's previous bill up to the bill's date (as the bill's summary
-        counts them), oldest first. A deposit charge is not a bill: it never
-        starts a new "since the previous bill".
+        counts them), oldest first. A deposit charge or a fee is not a bill: it
+        never starts a new "since the previous bill" (``NOT_BILL_KINDS``).
 
         A fixed number of queries for the whole batch, whatever its size.
 
@@ -73,7 +73,7 @@ class AccountMove(models.Model):
                 ("utility_account_id", "in", entries.utility_account_id.ids),
                 ("state", "=", "posted"),
                 ("move_type", "=", "out_invoice"),
-                ("utility_bill_kind", "!=", "deposit"),
+                ("utility_bill_kind", "not in", NOT_BILL_KINDS),
                 ("date", ">=", first_day),
                 ("date", "<=", last_day),
             ],

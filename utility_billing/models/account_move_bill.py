@@ -38,6 +38,10 @@ UNIT_SHORT = {
     "ccf": "ccf",
     "kwh": "kWh",
 }
+# Entries posted on the account between two bills and listed on the next one: never
+# "the previous bill" of a bill (a deposit charge, a late / returned-payment /
+# reconnect / door-hanger fee).
+NOT_BILL_KINDS = ("deposit", "fee")
 # Readings that count in the usage history: held or cancelled reads were not billed.
 USAGE_READING_STATES = ("valid", "billed")
 
@@ -107,12 +111,11 @@ class AccountMove(models.Model):
         ledger = self._get_bill_ledger_amounts()
         usage = self._get_bill_usage_history()
         late_fees = self._get_bill_late_fees()
-        adjustment_messages = self._get_bill_adjustment_messages()
         arrangement_messages = self._get_bill_arrangement_messages()
         date_format = (
             self.env["res.lang"]._get_data(code=self.env.lang or "en_US").date_format or "%m/%d/%Y"
         )
-        deposit_messages = self._get_bill_deposit_messages(date_format)
+        entry_messages = self._get_bill_entry_messages(date_format)
         explanations = self._get_bill_explanations(date_format)
         read_types = dict(
             self.env["utility.meter.reading"]._fields["read_type"]._description_selection(self.env)
@@ -152,8 +155,7 @@ class AccountMove(models.Model):
                         date=date_penalty.strftime(companies[company]["date_format"]),
                     )
                 )
-            bill_messages += deposit_messages.get(move.id, [])
-            bill_messages += adjustment_messages.get(move.id, [])
+            bill_messages += entry_messages.get(move.id, [])
             if level_pay_message:
                 bill_messages.append(level_pay_message)
             bill_messages += arrangement_messages.get(move.id, [])
@@ -384,8 +386,9 @@ class AccountMove(models.Model):
         in its balance); what it owes is the open residual of those lines today,
         so a payment received after the bill date but before printing shows as
         received. "Since the last bill" is after the date of the account's
-        previous posted invoice (a deposit charge is not a bill: it counts with
-        the adjustments of the next one). Payments are the entries of payments, bank
+        previous posted invoice (a deposit charge or a fee is not a bill: it
+        counts with the adjustments of the next one, ``NOT_BILL_KINDS``).
+        Payments are the entries of payments, bank
         statement lines and utility payments (counter, lockbox, autopay: their
         receivable lines carry ``utility_payment_id``): what they settled on the
         bill's lines, plus what they left unapplied; every other entry (credit
@@ -404,7 +407,7 @@ class AccountMove(models.Model):
                          WHERE p.utility_account_id = m.utility_account_id
                            AND p.move_type = 'out_invoice'
                            AND p.state = 'posted'
-                           AND p.utility_bill_kind IS DISTINCT FROM 'deposit'
+                           AND COALESCE(p.utility_bill_kind, '') NOT IN %(not_bills)s
                            AND (p.date < m.date OR (p.date = m.date AND p.id < m.id))
                        ) AS date_previous
                   FROM account_move m
@@ -460,6 +463,7 @@ class AccountMove(models.Model):
               LEFT JOIN applied a ON a.bill_id = t.bill_id
             """,
             ids=list(self.ids),
+            not_bills=NOT_BILL_KINDS,
         )
         self.env.flush_all()
         self.env.cr.execute(query)
@@ -471,6 +475,22 @@ class AccountMove(models.Model):
                 "amount_payments": _money(unapplied) + _money(applied),
                 "amount_adjustments": _money(adjustments),
             }
+        return result
+
+    def _get_bill_entry_messages(self, date_format):
+        """The lines each bill prints for the entries posted on its account since
+        the previous bill: deposits billed, fees charged, then adjustments.
+
+        :return: {move id: [str]}
+        """
+        result = defaultdict(list)
+        for found in (
+            self._get_bill_deposit_messages(date_format),
+            self._get_bill_fee_messages(date_format),
+            self._get_bill_adjustment_messages(),
+        ):
+            for move_id, texts in found.items():
+                result[move_id] += texts
         return result
 
     def _get_bill_usage_history(self):

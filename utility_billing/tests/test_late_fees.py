@@ -3,6 +3,7 @@
 invoices' journal entries, exactly once, with exemptions and bad input."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from psycopg2 import IntegrityError
 
@@ -317,6 +318,32 @@ class TestLateFees(PaymentCommon):
             )
         self.assertEqual(fast[self.account3.id].amount_past_due, 140.0)  # 100.00 + 40.00
         self.assertEqual(len(fast[self.account3.id].base_move_ids), 1)
+
+    def test_next_bill_lists_the_late_fee(self):
+        """A late fee is charged between two bills and shown on the next one
+        (issue 14: "posted as fee invoices, shown on the next bill"); it is not
+        a bill of its own, so the next bill's "since the last bill" still starts
+        at the January bill. January 60.00, 20.00 paid on February 1, 10 % of
+        the 40.00 unpaid = 4.00 on February 10, February bill 50.00: previous
+        balance 60.00, payments 20.00, adjustments 4.00, due 60.00 - 20.00 +
+        4.00 + 50.00 = 94.00."""
+        self._bill(self.account, [60.00])
+        self._payment([(self.account, 20.00)], date=date(2025, 2, 1))
+        run = self._run()
+        self._assert_fee_entry(run, self.account, 4.00)
+        february = self._bill(self.account, [50.00], invoice_date=date(2025, 2, 15))
+        data = february._prepare_bill_data()[0]
+        self.assertEqual(
+            (
+                data.amount_previous_balance,
+                data.amount_payments,
+                data.amount_adjustments,
+                data.amount_due,
+            ),
+            (Decimal("60.00"), Decimal("20.00"), Decimal("4.00"), Decimal("94.00")),
+        )
+        [line] = [m for m in data.messages if m.startswith("Late fee on")]
+        self.assertTrue(line.endswith("(charged 02/10/2025): $4.00"), line)
 
     def test_paid_bill_gets_no_fee(self):
         self._bill(self.account, [90.00])
