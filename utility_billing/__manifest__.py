@@ -136,6 +136,8 @@
         "report/utility_remit_to_templates.xml",
         "views/utility_agency_referral_views.xml",
         "views/utility_account_bankruptcy_views.xml",
+        "report/utility_lien_report.xml",
+        "views/utility_lien_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

@@ -215,6 +215,9 @@ from . import utility_demo_town_liens
 from . import res_company_remit_to
 from . import res_config_settings_remit_to
 from . import res_company_agency
+from . import utility_csv_export_mixin
 from . import utility_agency_referral
 from . import utility_account_agency
 from . import utility_account_bankruptcy
+from . import res_company_lien
+from . import utility_lien

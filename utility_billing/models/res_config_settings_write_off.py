@@ -23,3 +23,7 @@ class ResConfigSettings(models.TransientModel):
     utility_agency_fee_account_id = fields.Many2one(
         related="company_id.utility_agency_fee_account_id", readonly=False
     )
+    utility_lien_fee = fields.Monetary(related="company_id.utility_lien_fee", readonly=False)
+    utility_lien_fee_account_id = fields.Many2one(
+        related="company_id.utility_lien_fee_account_id", readonly=False
+    )

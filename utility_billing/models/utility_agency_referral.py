@@ -1,12 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
-import io
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
-
-from ..lib import csv_cells
 
 BILLING_GROUP = "utility_billing.group_utility_billing"
 # The agency file's columns, in order (README: "Collection agency").
@@ -39,7 +34,7 @@ class UtilityAgencyReferral(models.Model):
 
     _name = "utility.agency.referral"
     _description = "Collection Agency Referral"
-    _inherit = ["mail.thread", "utility.locked.fields.mixin"]
+    _inherit = ["mail.thread", "utility.locked.fields.mixin", "utility.csv.export.mixin"]
     _order = "date_referred desc, id desc"
     _check_company_auto = True
     _rec_name = "account_id"
@@ -178,23 +173,8 @@ class UtilityAgencyReferral(models.Model):
         new = self.filtered(lambda r: r.state == "referred")
         if not new:
             raise UserError(self.env._("Every referral selected was already sent to the agency."))
-        out = io.StringIO()
-        writer = csv_cells.writer(out, lineterminator="\r\n")
-        writer.writerow(AGENCY_FILE_COLUMNS)
-        writer.writerows(new._get_agency_rows())
-        today = fields.Date.context_today(self)
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"agency_referrals_{today.strftime('%Y%m%d')}.csv",
-                "datas": base64.b64encode(out.getvalue().encode()),
-                "mimetype": "text/csv",
-                "res_model": self._name,
-                "res_id": new[:1].id,
-            }
+        action = new._download_csv("agency_referrals", AGENCY_FILE_COLUMNS, new._get_agency_rows())
+        new._as_action().write(
+            {"state": "exported", "date_exported": fields.Date.context_today(self)}
         )
-        new._as_action().write({"state": "exported", "date_exported": today})
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        return action

@@ -11,20 +11,23 @@ class UtilityDemoTown(models.AbstractModel):
 
     @api.model
     def _generate_liens(self):
-        """The bad-debt expense account, a posted write-off, one recovery and the
-        accounts referred to the collection agency."""
+        """The bad-debt expense account, a posted write-off, one recovery, the
+        accounts referred to the collection agency, and a lien certified."""
         billing, accounts = self._demo_plain_north_accounts(
-            2, [("arrangement_ids", "=", False)], order="name"
+            3, [("arrangement_ids", "=", False)], order="name"
         )
-        if len(accounts) < 2:
+        if len(accounts) < 3:
             return False  # nothing billed (no chart of accounts)
         company = billing.company_id
         self._demo_bad_debt_account(company)
         today = fields.Date.context_today(self)
         self._demo_old_balances(
-            billing.journal_id, {accounts[0]: 187.40, accounts[1]: 96.15}, today
+            billing.journal_id,
+            {accounts[0]: 187.40, accounts[1]: 96.15, accounts[2]: 264.80},
+            today,
         )
-        return self._demo_write_off(accounts, today)
+        self._demo_lien(accounts[2])
+        return self._demo_write_off(accounts[:2], today)
 
     def _demo_bad_debt_account(self, company):
         if company.utility_bad_debt_account_id:
@@ -38,6 +41,24 @@ class UtilityDemoTown(models.AbstractModel):
         )
         company.utility_bad_debt_account_id = account
         return account
+
+    def _demo_lien(self, account):
+        """A lien certified on the third household's property, with its fee."""
+        company = account.company_id
+        if not company.utility_lien_fee_account_id:
+            company.utility_lien_fee_account_id = (
+                self.env["account.account"]
+                .with_company(company)
+                .create(
+                    {"name": "Lien Certification Fees", "code": "400310", "account_type": "income"}
+                )
+            )
+        preparer = (
+            self.env["res.users"].search([("login", "=", "demo_billing")], limit=1) or self.env.user
+        )
+        lien = self.env["utility.lien"].with_user(preparer).create({"account_id": account.id})
+        lien.action_certify()
+        return lien
 
     def _demo_write_off(self, accounts, today):
         """Prepared by the billing specialist, approved by the supervisor; the

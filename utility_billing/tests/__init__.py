@@ -109,3 +109,4 @@ from . import test_write_off
 from . import test_agency_referral
 from . import test_deposit_on_bill
 from . import test_bankruptcy
+from . import test_lien

@@ -77,6 +77,7 @@ MODEL_ACCESS = {
     "utility.write.off.line": _row("-", "r", "crwu", "crwu"),
     "utility.write.off.recovery": _row("-", "r", "crw", "crwu"),
     "utility.agency.referral": _row("-", "r", "crw", "crwu"),
+    "utility.lien": _row("-", "r", "crw", "crwu"),
 }
 
 OK, ACCESS, USER = "ok", "AccessError", "UserError"

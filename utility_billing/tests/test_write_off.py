@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -253,3 +253,8 @@ class TestWriteOff(WriteOffCommon):
         self.assertEqual((fresh[0].amount_balance, fresh[1].amount_balance), (0.0, 0.0))
         referrals = self.env["utility.agency.referral"].search([("account_id", "in", fresh.ids)])
         self.assertEqual(sorted(referrals.mapped("amount_referred")), [96.15, 137.40])
+        lien_account = self._make_accounts(1, readings=False, prefix="DLN")
+        self.company.utility_lien_fee_account_id = self.company_data["default_account_revenue"]
+        demo._demo_old_balances(self.journal, {lien_account: 264.80}, fields.Date.today())
+        lien = demo._demo_lien(lien_account)
+        self.assertEqual((lien.state, lien.amount_certified), ("certified", 414.80))

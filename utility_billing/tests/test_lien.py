@@ -1,0 +1,134 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import csv
+import io
+from datetime import date
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from ..models.utility_lien import COUNTY_FILE_COLUMNS
+from .common_payment import PaymentCommon
+
+BILLING = "base.group_user,utility_billing.group_utility_billing"
+TODAY = date(2025, 6, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestLien(PaymentCommon):
+    """Lien certification, the county file and the release, cents by hand.
+
+    Rule: Newton Falls, OH, Codified Ordinances 929.085
+    (https://codelibrary.amlegal.com/codes/newtonfalls/latest/newtonfalls_oh/0-0-0-28339):
+    charges unpaid 31 days after due "may be certified ... to the County
+    Auditor"; "An administrative fee of one hundred fifty dollars ($150.00)
+    shall be added and assessed for all delinquent sewer fee charges that are
+    certified".
+
+    - Bill of 03/01/2025 due 03/21/2025: water 80.00 + sewer 42.35 = 122.35,
+      unpaid on 06/02/2025: 122.35 past due.
+    - Certified: fee invoice 150.00 (lien fee income), total certified 272.35.
+    - Paid 272.35: the lien is released.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.fee_income = cls.env["account.account"].create(
+            {"name": "Lien Certification Fees", "code": "400300", "account_type": "income"}
+        )
+        cls.company.utility_lien_fee_account_id = cls.fee_income
+        cls.owner = cls.env["res.partner"].create({"name": "Lee Landlord", "city": "Prairie City"})
+        cls.account.location_id.owner_id = cls.owner
+        cls._post_bill(cls.account, date(2025, 3, 1), {cls.water: 80.0, cls.sewer: 42.35})
+        cls.clerk = new_test_user(cls.env, login="ub_lien_billing", groups=BILLING)
+
+    def _lien(self, account):
+        return self.env["utility.lien"].with_user(self.clerk).create({"account_id": account.id})
+
+    def _today(self):
+        return patch.object(fields.Date, "context_today", lambda *a, **k: TODAY)
+
+    def test_certify_export_file_and_release(self):
+        lien = self._lien(self.account)
+        self.assertEqual(lien.owner_id, self.owner)
+        with self._today():
+            lien.action_certify()
+        self.assertEqual(lien.state, "certified")
+        self.assertEqual(
+            (lien.amount_delinquent, lien.amount_fee, lien.amount_certified),
+            (122.35, 150.0, 272.35),
+        )
+        fee = lien.fee_move_id
+        self.assertEqual(
+            (fee.state, fee.utility_bill_kind, fee.amount_total), ("posted", "fee", 150.0)
+        )
+        income = fee.line_ids.filtered(lambda line: line.account_id == self.fee_income)
+        self.assertEqual((income.debit, income.credit), (0.0, 150.0))
+        receivable = fee.line_ids.filtered(lambda line: line.account_id == self.receivable)
+        self.assertEqual((receivable.debit, receivable.utility_account_id), (150.0, self.account))
+        self.assertEqual(self.account.amount_balance, 272.35)
+        # The county's file, once.
+        with self._today():
+            action = lien.action_export_county()
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        rows = list(csv.reader(io.StringIO(base64.b64decode(attachment.datas).decode())))
+        self.assertEqual(tuple(rows[0]), COUNTY_FILE_COLUMNS)
+        self.assertEqual(
+            rows[1][:2] + rows[1][4:],
+            [self.account.name, "Lee Landlord", "06/02/2025", "122.35", "150.00", "272.35"],
+        )
+        with self.assertRaisesRegex(UserError, "already sent to the county"):
+            lien.action_export_county()
+        # Filing needs the county's number; release needs the account paid.
+        with self.assertRaisesRegex(UserError, "recording number"):
+            lien.action_file()
+        lien.filing_reference = "2025-004417"
+        lien.action_file()
+        self.assertEqual(lien.state, "filed")
+        with self.assertRaisesRegex(UserError, "still owes"):
+            lien.action_release()
+        self._payment([(self.account, 272.35)], date=TODAY)
+        self.env["utility.account"].invalidate_model(["amount_balance"])
+        lien.action_release()
+        self.assertEqual(lien.state, "released")
+        # The letters print: notice of intent and release.
+        Report = self.env["ir.actions.report"]
+        intent = Report._render_qweb_html(
+            "utility_billing.action_report_utility_lien_intent", lien.ids
+        )[0].decode()
+        self.assertIn("NOTICE OF INTENT TO LIEN", intent)
+        self.assertIn("Lee Landlord", intent)
+        release = Report._render_qweb_html(
+            "utility_billing.action_report_utility_lien_release", lien.ids
+        )[0].decode()
+        self.assertIn("RELEASE OF LIEN", release)
+        self.assertIn("272.35", release)
+        self.assertIn("2025-004417", release)
+        # Posted means posted.
+        with self.assertRaises(AccessError):
+            lien.write({"state": "certified"})
+
+    def test_nothing_delinquent_is_not_certified(self):
+        """Account 2 has no bill: no lien, no fee invoice."""
+        lien = self._lien(self.account2)
+        with self._today(), self.assertRaisesRegex(UserError, "nothing past due"):
+            lien.action_certify()
+        self.assertEqual(lien.state, "to_certify")
+        self.assertFalse(
+            self.env["account.move"].search(
+                [("utility_account_id", "=", self.account2.id), ("utility_bill_kind", "=", "fee")]
+            )
+        )
+
+    def test_second_lien_on_the_same_account_is_refused(self):
+        first = self._lien(self.account)
+        with self._today():
+            first.action_certify()
+        second = self._lien(self.account)
+        with self._today(), self.assertRaisesRegex(UserError, "already has a lien"):
+            second.action_certify()
