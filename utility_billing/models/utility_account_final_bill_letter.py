@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
-from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date
 
 FINAL_BILL_TEMPLATE = "utility_billing.mail_template_utility_final_bill_letter"
@@ -74,21 +73,11 @@ class UtilityAccount(models.Model):
         """Post the final-bill letter, its PDF attached: e-mailed when the
         customer has an e-mail, else kept on the chatter to print (to the
         forwarding address)."""
-        if not self.env.user.has_group("utility_billing.group_utility_csr"):
-            raise AccessError(self.env._("Only customer service staff send final-bill letters."))
-        not_final = self.filtered(lambda a: a.state not in ("final_billed", "closed"))
-        if not_final:
-            raise UserError(
-                self.env._(
-                    "A final-bill letter is for an account final billed or closed:\n%(accounts)s",
-                    accounts="\n".join(f"- {name}" for name in not_final.mapped("display_name")),
-                )
-            )
-        self.check_access("read")
-        template = self.env.ref(FINAL_BILL_TEMPLATE)
-        for account in self.sudo():
-            account.message_post_with_source(
-                template,
-                subtype_xmlid=("mail.mt_comment" if account.partner_id.email else "mail.mt_note"),
-            )
-        return True
+        self._check_letter_sender(
+            self.env._("Only customer service staff send final-bill letters.")
+        )
+        self._check_letter_states(
+            ("final_billed", "closed"),
+            self.env._("A final-bill letter is for an account final billed or closed:"),
+        )
+        return self._send_letter(FINAL_BILL_TEMPLATE)

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
 ENROLLMENT_TEMPLATE = "utility_billing.mail_template_utility_level_pay_enrollment"
@@ -43,8 +43,7 @@ class UtilityAccount(models.Model):
         return values
 
     def _send_level_pay_letter(self, template_xmlid):
-        if not self.env.user.has_group("utility_billing.group_utility_csr"):
-            raise AccessError(self.env._("Only customer service staff send level pay letters."))
+        self._check_letter_sender(self.env._("Only customer service staff send level pay letters."))
         off = self.filtered(lambda a: not a.is_level_pay)
         if off:
             raise UserError(
@@ -53,14 +52,7 @@ class UtilityAccount(models.Model):
                     accounts="\n".join(f"- {name}" for name in off.mapped("display_name")),
                 )
             )
-        self.check_access("read")
-        template = self.env.ref(template_xmlid)
-        for account in self.sudo():
-            account.message_post_with_source(
-                template,
-                subtype_xmlid=("mail.mt_comment" if account.partner_id.email else "mail.mt_note"),
-            )
-        return True
+        return self._send_letter(template_xmlid)
 
     def action_send_level_pay_enrollment_letter(self):
         return self._send_level_pay_letter(ENROLLMENT_TEMPLATE)

@@ -24,7 +24,8 @@ SETTLEMENTS = [
 
 
 class UtilityAccount(models.Model):
-    _inherit = "utility.account"  # pylint: disable=consider-merging-classes-inherited
+    _name = "utility.account"
+    _inherit = ["utility.account", "utility.letter.mixin"]
 
     # ------------------------------------------------------------------
     # Lifecycle
@@ -580,18 +581,6 @@ class UtilityAccount(models.Model):
     # ------------------------------------------------------------------
     # Letters
     # ------------------------------------------------------------------
-    def _send_letter(self, template_xmlid):
-        """Post a letter on each account: e-mailed to a customer who has an e-mail
-        (through the mail queue), else kept on the chatter as a note to print."""
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not template:
-            return
-        for account in self:
-            account.message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment" if account.partner_id.email else "mail.mt_note",
-            )
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------

@@ -46,7 +46,12 @@ class UtilityAdjustment(models.Model):
 
     _name = "utility.adjustment"
     _description = "Bill Adjustment"
-    _inherit = ["mail.thread", "mail.activity.mixin", "utility.locked.fields.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "utility.locked.fields.mixin",
+        "utility.letter.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
 

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
-from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date
 
 from ..lib.bill_explain import adjustment_label
@@ -42,24 +41,14 @@ class UtilityAdjustment(models.Model):
         return values
 
     def _send_adjustment_letter(self, template_xmlid, states, message):
-        if not self.env.user.has_group("utility_billing.group_utility_csr"):
-            raise AccessError(self.env._("Only customer service staff send adjustment letters."))
-        wrong = self.filtered(lambda a: a.state not in states)
-        if wrong:
-            raise UserError(
-                message + "\n" + "\n".join(f"- {name}" for name in wrong.mapped("display_name"))
-            )
-        self.check_access("read")
-        template = self.env.ref(template_xmlid)
-        # Posting on an adjustment needs write access, which only its actions have.
-        for adjustment in self.sudo():
-            adjustment.message_post_with_source(
-                template,
-                subtype_xmlid=(
-                    "mail.mt_comment" if adjustment.account_id.partner_id.email else "mail.mt_note"
-                ),
-            )
-        return True
+        self._check_letter_sender(
+            self.env._("Only customer service staff send adjustment letters.")
+        )
+        self._check_letter_states(states, message)
+        return self._send_letter(template_xmlid)
+
+    def _get_letter_partner(self):
+        return self.account_id.partner_id
 
     def action_send_approval_letter(self):
         return self._send_adjustment_letter(

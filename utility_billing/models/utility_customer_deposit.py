@@ -26,7 +26,7 @@ class UtilityCustomerDeposit(models.Model):
 
     _name = "utility.customer.deposit"
     _description = "Customer Deposit"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "utility.letter.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 

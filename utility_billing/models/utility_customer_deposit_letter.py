@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
-from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date
 
 RECEIPT_TEMPLATE = "utility_billing.mail_template_utility_deposit_receipt"
@@ -43,26 +42,11 @@ class UtilityCustomerDeposit(models.Model):
             }
         return values
 
-    def _check_letter_states(self, states, message):
-        wrong = self.filtered(lambda d: d.state not in states)
-        if wrong:
-            raise UserError(
-                message + "\n" + "\n".join(f"- {name}" for name in wrong.mapped("display_name"))
-            )
-
     def _send_deposit_letter(self, template_xmlid):
         """Post the letter, its PDF attached, on each deposit: e-mailed to a
         customer who has an e-mail, else kept on the chatter as a note to print."""
-        if not self.env.user.has_group("utility_billing.group_utility_csr"):
-            raise AccessError(self.env._("Only customer service staff send deposit letters."))
-        self.check_access("read")
-        template = self.env.ref(template_xmlid)
-        # Posting on a deposit needs write access, which only its actions have.
-        for deposit in self.sudo():
-            deposit.message_post_with_source(
-                template,
-                subtype_xmlid=("mail.mt_comment" if deposit.partner_id.email else "mail.mt_note"),
-            )
+        self._check_letter_sender(self.env._("Only customer service staff send deposit letters."))
+        self._send_letter(template_xmlid)
 
     def action_send_receipt(self):
         self._check_letter_states(

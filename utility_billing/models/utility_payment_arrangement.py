@@ -63,7 +63,12 @@ class UtilityPaymentArrangement(models.Model):
 
     _name = "utility.payment.arrangement"
     _description = "Payment Arrangement"
-    _inherit = ["mail.thread", "mail.activity.mixin", "utility.locked.fields.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "utility.locked.fields.mixin",
+        "utility.letter.mixin",
+    ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -605,19 +610,6 @@ class UtilityPaymentArrangement(models.Model):
                     state=dict(STATES)[state].lower(),
                     reason=reason,
                 )
-            )
-
-    def _send_letter(self, template_xmlid):
-        """Post the letter, its PDF attached: e-mailed to a customer who has an
-        e-mail, else kept on the chatter as a note to print."""
-        template = self.env.ref(template_xmlid)
-        for arrangement in self.sudo():
-            arrangement.message_post_with_source(
-                template,
-                author_id=self.env.user.partner_id.id,
-                subtype_xmlid=(
-                    "mail.mt_comment" if arrangement.partner_id.email else "mail.mt_note"
-                ),
             )
 
     def _get_letter_values(self):
