@@ -17,7 +17,7 @@ class TestMeter(MeterCommon):
     def test_defaults(self):
         meter = self.env["utility.meter"].create({"name": "NEW-1"})
         self.assertEqual(meter.state, "stock")
-        self.assertEqual(meter.size, "5/8")
+        self.assertEqual(meter.size.code, "5/8")
         self.assertEqual(meter.unit, "gallon")
         self.assertEqual(meter.dials, 6)
         self.assertEqual(meter.multiplier, 1.0)
