@@ -230,9 +230,23 @@ class UtilityAccount(models.Model):
         (see ``utility_account_level_pay_review.py``)."""
         today = today or fields.Date.context_today(self)
         plans = self.search([("is_level_pay", "=", True), ("state", "=", "active")])
-        plans.filtered(
+        due = plans.filtered(
             lambda a: a.level_pay_date_true_up and a.level_pay_date_true_up <= today
-        )._level_pay_true_up(today)
+        )
+        # One account the rules refuse (no history at the premise...) must not stop
+        # the others' true-ups: it keeps its plan and its note says why.
+        for account in due:
+            try:
+                with self.env.cr.savepoint():
+                    account._level_pay_true_up(today)
+            except UserError as error:
+                account.message_post(
+                    body=self.env._(
+                        "Level pay true-up not made: %(reason)s A clerk trues up this plan "
+                        "by hand.",
+                        reason=error.args[0],
+                    )
+                )
         plans.filtered(
             lambda a: (
                 a.is_level_pay and a.level_pay_date_review and a.level_pay_date_review <= today

@@ -76,7 +76,19 @@ class UtilityAccount(models.Model):
         threshold. :return: the accounts whose installment changed"""
         self._check_csr()
         changed = self.browse()
+        billed = self._get_bill_totals(date - relativedelta(months=12), date)
         for account in self.filtered("is_level_pay"):
+            if not billed.get(account.id):
+                # Nothing billed in a year to review on: never an installment of 0.00.
+                account._set_level_pay_review_date(date)
+                account.message_post(
+                    body=self.env._(
+                        "Level pay review: no bill in the last 12 months to review the "
+                        "installment on; %(old)s kept.",
+                        old=format_amount(self.env, account.level_pay_amount, account.currency_id),
+                    )
+                )
+                continue
             amount, change = account._compute_level_pay_review(date)
             threshold = Decimal(str(account.company_id.utility_level_pay_review_percent))
             old = account.level_pay_amount

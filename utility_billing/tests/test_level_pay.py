@@ -35,6 +35,23 @@ class TestLevelPay(LevelPayCommon):
         self.company.utility_level_pay_percent = 5.0
         self.assertEqual(str(account._compute_level_pay_installment(ENROLL)), "60.11")
 
+    def test_daily_true_up_goes_on_past_an_account_it_cannot_true_up(self):
+        """The daily check trues up every plan at its anniversary; a plan the rules
+        refuse (no bill in the last 12 months at the premise) keeps its plan and a
+        note says why, and the scheduled action does not fail for everyone."""
+        account = self.account
+        self._pay(687.0, date(2024, 12, 20))
+        account._level_pay_enroll(ENROLL)
+        true_up = account.level_pay_date_true_up
+        account._cron_level_pay(today=date(2027, 6, 1))
+        self.assertTrue(account.is_level_pay)
+        self.assertEqual(account.level_pay_date_true_up, true_up)
+        self.assertEqual(account.level_pay_amount, 57.25)
+        notes = account.message_ids.mapped("body")
+        self.assertTrue(any("Level pay true-up not made:" in note for note in notes))
+        # Its review the same day keeps the installment: nothing billed to review on.
+        self.assertTrue(any("no bill in the last 12 months" in note for note in notes))
+
     def test_deferred_balance_current_due_and_settle_true_up(self):
         account = self.account
         self.company.write({"utility_level_pay_method": "plus", "utility_level_pay_percent": 5.0})
