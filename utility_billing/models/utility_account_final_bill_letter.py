@@ -16,22 +16,7 @@ class UtilityAccount(models.Model):
         """:return: {account id: dict} of what the final-bill letter says, formatted."""
         self.check_access("read")
         accounts = self.sudo()
-        finals = (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("utility_account_id", "in", accounts.ids),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("utility_bill_kind", "=", "final"),
-                ],
-                order="invoice_date desc, id desc",
-            )
-        )
-        final_by_account = {}
-        for bill in finals:
-            final_by_account.setdefault(bill.utility_account_id.id, bill)
+        final_by_account = accounts._get_last_bills([("utility_bill_kind", "=", "final")])
         today = fields.Date.context_today(self)
         values = {}
         for account in accounts:
