@@ -138,6 +138,7 @@
         "views/utility_account_bankruptcy_views.xml",
         "report/utility_lien_report.xml",
         "views/utility_lien_views.xml",
+        "views/res_config_settings_lien_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

@@ -222,3 +222,5 @@ from . import utility_account_agency
 from . import utility_account_bankruptcy
 from . import res_company_lien
 from . import utility_lien
+from . import res_config_settings_lien
+from . import report_utility_lien_intent

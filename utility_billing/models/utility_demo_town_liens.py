@@ -3,6 +3,8 @@
 a bill of last winter, written off by council resolution, and one of them
 paying part of it since (a recovery after write-off)."""
 
+from datetime import timedelta
+
 from odoo import Command, api, fields, models
 
 
@@ -57,6 +59,8 @@ class UtilityDemoTown(models.AbstractModel):
             self.env["res.users"].search([("login", "=", "demo_billing")], limit=1) or self.env.user
         )
         lien = self.env["utility.lien"].with_user(preparer).create({"account_id": account.id})
+        # The owner was sent the Notice of Intent five weeks ago: the wait is over.
+        lien._record_notice(fields.Date.context_today(self) - timedelta(days=35))
         lien.action_certify()
         return lien
 

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date
@@ -23,10 +25,15 @@ class UtilityLien(models.Model):
     Newton Falls, OH, Codified Ord. 929.085: charges unpaid 31 days after they
     are due may be certified to the County Auditor, with an administrative fee
     of $150.00 on each certification; Lockland, OH, § 1040.05 (d): the owner
-    gets written notice of the impending certification first. The clerk prints
-    the notice of intent to lien to the premise's owner, certifies (the fee is
-    billed as a fee invoice), sends the county's file, records the filing, and
-    releases the lien once the account is paid (a release letter).
+    gets written notice of the impending certification "at least 30 days prior
+    to the certification". The clerk prints or e-mails the notice of intent to
+    lien to the premise's owner (its date is kept on the lien), certifies once
+    the wait is over (the charges old enough; the fee is billed as a fee
+    invoice), sends the county's file, records the filing, and releases the
+    lien once the account is paid (a release letter).
+
+    An account has at most one live lien (to certify, certified or filed): the
+    database holds it, so a batch of proposed liens is created exactly once.
     """
 
     _name = "utility.lien"
@@ -40,6 +47,15 @@ class UtilityLien(models.Model):
     _order = "id desc"
     _check_company_auto = True
     _rec_name = "account_id"
+    # One live lien per account, whatever two clerks (or one clerk clicking
+    # twice) do at the same time: the database holds it.
+    _sql_constraints = [
+        (
+            "account_live_uniq",
+            "EXCLUDE USING btree (account_id WITH =) WHERE (state != 'released')",
+            "An account has only one lien that is not released.",
+        )
+    ]
 
     account_id = fields.Many2one(
         "utility.account", required=True, index=True, check_company=True, tracking=True
@@ -74,6 +90,18 @@ class UtilityLien(models.Model):
     amount_fee = fields.Monetary(string="Certification Fee", readonly=True, tracking=True)
     amount_certified = fields.Monetary(string="Total Certified", readonly=True, tracking=True)
     fee_move_id = fields.Many2one("account.move", string="Fee Invoice", readonly=True)
+    date_notice = fields.Date(
+        string="Notice of Intent Sent",
+        readonly=True,
+        tracking=True,
+        copy=False,
+        help="The day the Notice of Intent to Lien was first printed or e-mailed to the owner.",
+    )
+    date_certify_from = fields.Date(
+        string="Certify On or After",
+        compute="_compute_date_certify_from",
+        help="The notice's date plus the days the city waits before certifying.",
+    )
     date_certified = fields.Date(readonly=True)
     date_exported = fields.Date(string="Sent to County", readonly=True)
     filing_reference = fields.Char(
@@ -87,6 +115,38 @@ class UtilityLien(models.Model):
         for lien in self:
             lien.owner_id = lien.account_id.location_id.owner_id or lien.account_id.partner_id
 
+    @api.depends("date_notice", "company_id.utility_lien_notice_days")
+    def _compute_date_certify_from(self):
+        for lien in self:
+            lien.date_certify_from = lien.date_notice and lien.date_notice + timedelta(
+                days=lien.company_id.utility_lien_notice_days
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_no_live_lien([vals.get("account_id") for vals in vals_list])
+        return super().create(vals_list)
+
+    @api.model
+    def _check_no_live_lien(self, account_ids):
+        """Refuse, listing them all, new liens on accounts that already have one
+        not released (or twice in the same batch)."""
+        account_ids = [account_id for account_id in account_ids if account_id]
+        twice = {account_id for account_id in account_ids if account_ids.count(account_id) > 1}
+        live = (
+            self.sudo()
+            .search([("account_id", "in", account_ids), ("state", "!=", "released")])
+            .account_id
+        )
+        accounts = live | self.env["utility.account"].sudo().browse(sorted(twice))
+        if accounts:
+            raise UserError(
+                self.env._(
+                    "These accounts already have a lien not released:\n%(accounts)s",
+                    accounts="\n".join(f"- {name}" for name in accounts.mapped("display_name")),
+                )
+            )
+
     def _get_action_fields(self):
         return {
             "state",
@@ -94,6 +154,7 @@ class UtilityLien(models.Model):
             "amount_fee",
             "amount_certified",
             "fee_move_id",
+            "date_notice",
             "date_certified",
             "date_exported",
             "date_filed",
@@ -107,13 +168,47 @@ class UtilityLien(models.Model):
         if not self.env.user.has_group(BILLING_GROUP):
             raise AccessError(self.env._("Only billing staff work liens."))
 
+    def _record_notice(self, day=None):
+        """The Notice of Intent went to the owner (printed or e-mailed) on ``day``
+        (default today): kept on the liens to certify that have no notice yet. A
+        reprint keeps the first date, the day the owner was told.
+
+        As superuser: a customer service clerk may print the notice too, and the
+        date is the record of the print, not a change the clerk makes."""
+        new = self.filtered(lambda lien: lien.state == "to_certify" and not lien.date_notice)
+        if new:
+            new.sudo()._as_action().write({"date_notice": day or fields.Date.context_today(self)})
+        return new
+
+    def _get_certifiable_amounts(self, today):
+        """What each lien's account owes that is old enough to certify on ``today``.
+
+        Newton Falls, OH, Codified Ord. 929.085: a charge may be certified once
+        it is unpaid 31 days after its due date, so only the open receivable items
+        due at least the company's days before ``today`` count (credits on the
+        account count whatever their date); younger charges stay on the bills.
+
+        :return: {lien id: amount, rounded to the currency}
+        """
+        amounts = {}
+        for company in self.company_id:
+            liens = self.filtered(lambda lien, c=company: lien.company_id == c)
+            # _get_shutoff_facts counts what is due strictly before its day: a
+            # charge due exactly N days ago is N days past due and counts.
+            cutoff = today - timedelta(days=company.utility_lien_min_age_days - 1)
+            facts = liens.account_id._get_shutoff_facts(cutoff)
+            for lien in liens:
+                amounts[lien.id] = lien.currency_id.round(facts[lien.account_id.id]["amount_due"])
+        return amounts
+
     def action_certify(self):
-        """Certify what is past due on each account, plus the certification fee
-        (posted as a fee invoice); refused, all at once, for an account with
-        nothing past due or with another lien not released."""
+        """Certify what each account owes past due at least the company's days,
+        plus the certification fee (posted as a fee invoice); refused, all at
+        once, before the wait after the Notice of Intent, for an account with no
+        charge old enough, or with another lien certified."""
         self._check_billing()
         today = fields.Date.context_today(self)
-        facts = self.account_id._get_shutoff_facts(today)
+        amounts = self._get_certifiable_amounts(today)
         live = self.search(
             [
                 ("account_id", "in", self.account_id.ids),
@@ -127,11 +222,30 @@ class UtilityLien(models.Model):
                 problems.append(
                     self.env._("%(lien)s is already certified.", lien=lien.display_name)
                 )
-            elif lien.currency_id.compare_amounts(facts[lien.account_id.id]["amount_due"], 0) <= 0:
+            elif not lien.date_notice:
                 problems.append(
                     self.env._(
-                        "%(account)s has nothing past due to certify.",
+                        "%(account)s: print or e-mail the Notice of Intent to Lien to the "
+                        "owner first.",
                         account=lien.account_id.display_name,
+                    )
+                )
+            elif today < lien.date_certify_from:
+                problems.append(
+                    self.env._(
+                        "%(account)s: the owner was sent the Notice of Intent on %(notice)s; "
+                        "the lien can be certified on or after %(date)s.",
+                        account=lien.account_id.display_name,
+                        notice=format_date(self.env, lien.date_notice),
+                        date=format_date(self.env, lien.date_certify_from),
+                    )
+                )
+            elif lien.currency_id.compare_amounts(amounts[lien.id], 0) <= 0:
+                problems.append(
+                    self.env._(
+                        "%(account)s has nothing past due %(days)s days or more to certify.",
+                        account=lien.account_id.display_name,
+                        days=lien.company_id.utility_lien_min_age_days,
                     )
                 )
             elif lien.account_id in live.account_id:
@@ -160,7 +274,7 @@ class UtilityLien(models.Model):
         ]
         moves = self.env["utility.account"]._create_fee_invoices(fees)
         for lien, move in zip(self, moves, strict=True):
-            due = lien.currency_id.round(facts[lien.account_id.id]["amount_due"])
+            due = amounts[lien.id]
             lien._as_action().write(
                 {
                     "state": "certified",

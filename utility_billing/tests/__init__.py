@@ -110,3 +110,4 @@ from . import test_agency_referral
 from . import test_deposit_on_bill
 from . import test_bankruptcy
 from . import test_lien
+from . import test_lien_rules

@@ -3,21 +3,16 @@ import base64
 import csv
 import io
 from datetime import date
-from unittest.mock import patch
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from ..models.utility_lien import COUNTY_FILE_COLUMNS
-from .common_payment import PaymentCommon
-
-BILLING = "base.group_user,utility_billing.group_utility_billing"
-TODAY = date(2025, 6, 2)
+from .common_lien import TODAY, LienCommon
 
 
 @tagged("post_install", "-at_install")
-class TestLien(PaymentCommon):
+class TestLien(LienCommon):
     """Lien certification, the county file and the release, cents by hand.
 
     Rule: Newton Falls, OH, Codified Ordinances 929.085
@@ -28,7 +23,11 @@ class TestLien(PaymentCommon):
     certified".
 
     - Bill of 03/01/2025 due 03/21/2025: water 80.00 + sewer 42.35 = 122.35,
-      unpaid on 06/02/2025: 122.35 past due.
+      unpaid on 06/02/2025: 73 days past due, 122.35 certifiable.
+    - Notice of Intent printed 05/01/2025; Lockland, OH, § 1040.05 (d)
+      (https://codelibrary.amlegal.com/codes/lockland/latest/lockland_oh/0-0-0-10145):
+      written notice "at least 30 days prior to the certification": 05/01 + 30
+      days = 05/31/2025, so 06/02/2025 may certify.
     - Certified: fee invoice 150.00 (lien fee income), total certified 272.35.
     - Paid 272.35: the lien is released.
     """
@@ -36,24 +35,15 @@ class TestLien(PaymentCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.fee_income = cls.env["account.account"].create(
-            {"name": "Lien Certification Fees", "code": "400300", "account_type": "income"}
-        )
-        cls.company.utility_lien_fee_account_id = cls.fee_income
         cls.owner = cls.env["res.partner"].create({"name": "Lee Landlord", "city": "Prairie City"})
         cls.account.location_id.owner_id = cls.owner
         cls._post_bill(cls.account, date(2025, 3, 1), {cls.water: 80.0, cls.sewer: 42.35})
-        cls.clerk = new_test_user(cls.env, login="ub_lien_billing", groups=BILLING)
-
-    def _lien(self, account):
-        return self.env["utility.lien"].with_user(self.clerk).create({"account_id": account.id})
-
-    def _today(self):
-        return patch.object(fields.Date, "context_today", lambda *a, **k: TODAY)
 
     def test_certify_export_file_and_release(self):
         lien = self._lien(self.account)
         self.assertEqual(lien.owner_id, self.owner)
+        self._print_notice(lien)
+        self.assertEqual(lien.date_notice, date(2025, 5, 1))
         with self._today():
             lien.action_certify()
         self.assertEqual(lien.state, "certified")
@@ -69,6 +59,7 @@ class TestLien(PaymentCommon):
         self.assertEqual((income.debit, income.credit), (0.0, 150.0))
         receivable = fee.line_ids.filtered(lambda line: line.account_id == self.receivable)
         self.assertEqual((receivable.debit, receivable.utility_account_id), (150.0, self.account))
+        self.env["utility.account"].invalidate_model(["amount_balance"])
         self.assertEqual(self.account.amount_balance, 272.35)
         # The county's file, once.
         with self._today():
@@ -116,6 +107,7 @@ class TestLien(PaymentCommon):
     def test_nothing_delinquent_is_not_certified(self):
         """Account 2 has no bill: no lien, no fee invoice."""
         lien = self._lien(self.account2)
+        self._print_notice(lien)
         with self._today(), self.assertRaisesRegex(UserError, "nothing past due"):
             lien.action_certify()
         self.assertEqual(lien.state, "to_certify")
@@ -127,8 +119,17 @@ class TestLien(PaymentCommon):
 
     def test_second_lien_on_the_same_account_is_refused(self):
         first = self._lien(self.account)
+        self._print_notice(first)
         with self._today():
             first.action_certify()
-        second = self._lien(self.account)
-        with self._today(), self.assertRaisesRegex(UserError, "already has a lien"):
-            second.action_certify()
+        with self.assertRaisesRegex(UserError, "already have a lien not released"):
+            self._lien(self.account)
+        with self.assertRaisesRegex(UserError, "already have a lien not released"):
+            self.env["utility.lien"].create(
+                [{"account_id": self.account2.id}, {"account_id": self.account2.id}]
+            )
+        # Once released, the property may be liened again.
+        self._payment([(self.account, 272.35)], date=TODAY)
+        self.env["utility.account"].invalidate_model(["amount_balance"])
+        first.action_release()
+        self.assertEqual(self._lien(self.account).state, "to_certify")

@@ -1,0 +1,18 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+
+class ReportUtilityLienIntent(models.AbstractModel):
+    """The Notice of Intent to Lien: printing it (Print menu, the e-mail's PDF)
+    is what tells the owner, so its first print dates the notice on the lien
+    (Lockland, OH, § 1040.05 (d): written notice before certification)."""
+
+    _name = "report.utility_billing.report_utility_lien_intent"
+    _description = "Notice of Intent to Lien"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        liens = self.env["utility.lien"].browse(docids)
+        liens.check_access("read")
+        liens._record_notice()
+        return {"doc_ids": docids, "doc_model": "utility.lien", "docs": liens}
