@@ -24,6 +24,9 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
 ODOO = os.environ.get("ODOO_SOURCE", "/opt/odoo")
 DEFAULT_CONFIG = os.path.join(ROOT, "var", "dev.conf")
 PG_DEFAULTS = {"PGHOST": "localhost", "PGUSER": "odoo", "PGPASSWORD": "odoo"}
+# The columns of the lockbox CSV (layout utility_billing.payment_file_layout_lockbox_csv).
+LOCKBOX_HEADER = ["Deposit Date", "Batch", "Item", "Account Number", "Scan Line", "Amount",
+                  "Check Number", "Remitter"]  # fmt: skip
 
 
 # ----------------------------------------------------------------------

@@ -2,15 +2,30 @@
 """Delinquency run (aging + late fees) against Odoo's own way of doing the same.
 
     .venv/bin/python benchmarks/bench_delinquency_run.py --db <db> [-n 10000] [--chunk 1000]
-        [--baseline-n 2000] [--batch 100] [--keep-bench-db]
+        [--baseline-n 2000] [--batch 100] [--block 5000] [--setup-batch 5000]
+        [--keep-bench-db] [--setup-only] [--check-setup]
 
 Needs a database where utility_billing is installed. The set-up goes to a
-throw-away copy ``<db>_dlq<N>`` (``--keep-bench-db`` keeps it for the next
-runs): N accounts of one cycle (water, sewer, garbage), each with a December
-and a January bill (three lines, a different amount for nearly every account)
-posted through the product's invoice writer, then the customers' payments
-through a lockbox file (the product's own import): 60 % paid both bills, 20 %
-paid December only, 10 % paid nothing, 10 % paid December and half of January.
+throw-away copy ``<db>_dlq<N>b<block>`` (``--keep-bench-db`` keeps it for the
+next runs; a set-up that stopped is resumed by running again; ``--setup-only``
+builds it and stops): N accounts of one cycle (water, sewer, garbage), each
+with a December and a January bill (three lines) posted through the product's
+invoice writer, then the customers' payments through a lockbox file per batch
+of ``--setup-batch`` accounts (the product's own import): 60 % paid both bills,
+20 % paid December only, 10 % paid nothing, 10 % paid December and half of
+January. The amounts differ from account to account within a batch and repeat
+from batch to batch. The first ``--block`` accounts are built through the
+product; the rest are copies of that block written with SQL
+(``bench_block_copy``: ids, account, invoice and receipt numbers, names, the
+lockbox references and the files' checksums moved as the product would have
+numbered them): 100,000 accounts in minutes instead of hours.
+``--check-setup`` proves the copies are what the product writes: it builds
+``-n`` accounts both ways (``--block`` copied, and all through the product by
+batches of ``--setup-batch``), compares every row of every table the set-up
+fills, column by column but the timestamps, then runs the delinquency run on
+both and compares fees, aging, GL, aged receivables and lists
+(``-n 500 --block 100 --setup-batch 100``).
+
 A late-fee rule of the cycle: 10 % of the unpaid January bill (the base most
 cities use, "current charges"), fee day 2025-02-10, the day after the penalty
 date. Then each path runs in its own process on its own fresh copy of that
@@ -38,15 +53,22 @@ path's fee numbers are gapless.
 """
 
 import argparse
+import base64
 import csv
 import datetime as dt
+import functools
+import hashlib
 import io
+import json
 import os
+import re
+import subprocess
 import sys
 import tempfile
 import time
 from decimal import Decimal
 
+import bench_block_copy
 import bench_common
 import ledger_facts
 
@@ -56,7 +78,6 @@ JANUARY = (dt.date(2025, 1, 15), dt.date(2025, 2, 4))
 PENALTY = dt.date(2025, 2, 9)
 FEE_DATE = dt.date(2025, 2, 10)
 PAID_ON = dt.date(2025, 2, 1)
-SETUP_BATCH = 5000
 BUCKETS = ("current", "1_30", "31_60", "61_90", "90_plus")
 
 
@@ -89,93 +110,238 @@ def _paid(index, december, january):
 
 
 def child_setup(args):
+    """The set-up, resumable: the town, the first ``--block`` accounts through
+    the product by batches of ``--setup-batch`` (accounts, their two bills, the
+    batch's lockbox file), then copies of that block with SQL up to ``-n``.
+    Each batch and each copy commits; run again, it goes on where it stopped."""
     cr, env = _env(args, args.bench_db)
+    env = bench_common.quiet(env)
     with cr:  # commits at the end (none when it fails), then closes
         started = time.perf_counter()
-        town = bench_common.billed_town(env, PREFIX)
-        env["account.account"].create(
-            {"code": "49909", "name": "Bench late fees", "account_type": "income"}
-        )
-        env["utility.late.fee.rule"].create(
-            {
-                "name": "Bench late fee: 10 % of the unpaid bill",
-                "cycle_ids": [town["cycle"].id],
-                "percent": 10.0,
-                "base": "current",
-                "income_account_id": env["account.account"]
-                .search([("code", "=", "49909")], limit=1)
-                .id,
-            }
-        )
-        cr.commit()
-        rows = []
-        for start in range(0, args.n, SETUP_BATCH):
-            count = min(SETUP_BATCH, args.n - start)
-            accounts, _meters = env["utility.demo.town"]._create_billable_accounts(
-                count, town["route"], town["schedules"], f"{PREFIX}{start:06d}", dt.date(2024, 1, 1)
-            )
-            amounts = []
-            vals_list = []
-            for offset, account in enumerate(accounts):
-                index = start + offset
-                bills = [
-                    bench_common.bill_vals(town, account, index * 2 + month, *dates)
-                    for month, dates in enumerate((DECEMBER, JANUARY))
-                ]
-                vals_list += bills
-                amounts.append(
-                    [sum(Decimal(str(line["price_unit"])) for line in b["lines"]) for b in bills]
-                )
-            env["utility.bill.builder"]._create_posted_moves(vals_list)
-            for offset, account in enumerate(accounts):
-                paid = _paid(start + offset, *amounts[offset])
-                if paid:
-                    rows.append((account.name, paid))
+        state = _setup_state(cr)
+        if "before" not in state:
+            _create_town(env)
+            state["before"] = bench_block_copy.snapshot(cr)
+            _save_setup_state(cr, "before", state["before"])
             cr.commit()
-            env.invalidate_all()
-            print(f"  set-up: {start + count} accounts, bills, "
+        town = _town(env)
+        built = env["utility.account"].search_count([("cycle_id", "=", town["cycle"].id)])
+        if "plan" not in state:
+            for start in range(built, args.block, args.setup_batch):
+                _build_batch(env, town, args, start)
+                cr.commit()
+                env.invalidate_all()
+                print(f"  set-up: {start + args.setup_batch} accounts through the product, "
+                      f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
+            state["plan"] = bench_block_copy.plan(
+                cr, state["before"], functools.partial(_copy_rules, cr, args, state["before"])
+            )
+            _save_setup_state(cr, "plan", state["plan"])
+            cr.commit()
+        plan = state["plan"]
+        copies = args.n // args.block - 1
+        for k in range(bench_block_copy.copies_done(cr, plan, "utility_account") + 1, copies + 1):
+            bench_block_copy.copy_block(cr, plan, k, _copy_overrides(cr, args, plan, k))
+            bench_block_copy.advance_sequences(cr, plan, k)
+            cr.commit()
+            print(f"  set-up: {(k + 1) * args.block} accounts ({k} copies of the block), "
                   f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
-        _import_payments(env, rows)
-        print(f"  set-up: {len(rows)} payments, {time.perf_counter() - started:.0f} s",
-              file=sys.stderr)  # fmt: skip
 
 
-def _import_payments(env, rows):
-    """The customers' payments through the product's lockbox import, by files of
-    20,000 rows (a city's daily file is far smaller)."""
-    import base64
+def _setup_state(cr):
+    """What a set-up already did in this database (resumed after a stop)."""
+    cr.execute(
+        "CREATE TABLE IF NOT EXISTS bench_setup_state (key varchar PRIMARY KEY, value jsonb)"
+    )
+    cr.execute("SELECT key, value FROM bench_setup_state")
+    return dict(cr.fetchall())
 
+
+def _save_setup_state(cr, key, value):
+    cr.execute("INSERT INTO bench_setup_state VALUES (%s, %s)", [key, json.dumps(value)])
+
+
+def _create_town(env):
+    town = bench_common.billed_town(env, PREFIX)
+    income = env["account.account"].create(
+        {"code": "49909", "name": "Bench late fees", "account_type": "income"}
+    )
+    env["utility.late.fee.rule"].create(
+        {
+            "name": "Bench late fee: 10 % of the unpaid bill",
+            "cycle_ids": [town["cycle"].id],
+            "percent": 10.0,
+            "base": "current",
+            "income_account_id": income.id,
+        }
+    )
+    env.flush_all()
+
+
+def _town(env):
+    """``bench_common.billed_town``'s dict of the town already created."""
+    cycle = _cycle(env)
+    types = {
+        code: env.ref(f"utility_billing.service_type_{code}")
+        for code in ("water", "sewer", "garbage")
+    }
+    return {
+        "types": types,
+        "income": {code: st.account_income_id for code, st in types.items()},
+        "schedules": {
+            code: env["utility.rate.schedule"].search([("code", "=", f"{PREFIX}-{code}")])
+            for code in types
+        },
+        "cycle": cycle,
+        "route": env["utility.route"].search([("cycle_id", "=", cycle.id)], limit=1),
+        "journal": env["utility.billing.run"]._default_journal(),
+    }
+
+
+def _build_batch(env, town, args, start):
+    """Accounts ``start`` to ``start + --setup-batch`` through the product: the
+    accounts, their December and January bills (invoice writer), their
+    customers' payments (one lockbox file). Amounts repeat every batch (seeded
+    by the place in the batch): a copy of a batch is then the batch the product
+    would have built."""
+    accounts, _meters = env["utility.demo.town"]._create_billable_accounts(
+        args.setup_batch, town["route"], town["schedules"], f"{PREFIX}{start:06d}",
+        dt.date(2024, 1, 1),
+    )  # fmt: skip
+    vals_list, rows = [], []
+    for offset, account in enumerate(accounts):
+        bills = [
+            bench_common.bill_vals(town, account, offset * 2 + month, *dates)
+            for month, dates in enumerate((DECEMBER, JANUARY))
+        ]
+        vals_list += bills
+        amounts = [sum(Decimal(str(line["price_unit"])) for line in b["lines"]) for b in bills]
+        paid = _paid(start + offset, *amounts)
+        if paid:
+            rows.append((start + offset, account.name, paid))
+    env["utility.bill.builder"]._create_posted_moves(vals_list)
+    _import_payments(env, start, rows)
+
+
+def _lockbox_file(start, rows):
+    """(name, bytes) of the lockbox file of the batch from account ``start``:
+    rows (account index, account number, amount). Batch and item number are
+    the account's place in the cycle: unique across the files."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(bench_common.LOCKBOX_HEADER)
+    for index, account, amount in rows:
+        writer.writerow(
+            [PAID_ON.strftime("%m/%d/%Y"), index // 100 + 1, index % 100 + 1, account, "",
+             f"{amount:.2f}", 100000 + index, ""]
+        )  # fmt: skip
+    return f"bench-lockbox-{start}.csv", out.getvalue().encode()
+
+
+def _import_payments(env, start, rows):
+    """The customers' payments of a batch through the product's lockbox import."""
     layout = env.ref("utility_billing.payment_file_layout_lockbox_csv")
     bank = env["account.journal"].search(
         [*env["account.journal"]._check_company_domain(env.company), ("type", "=", "bank")],
         limit=1,
     )
-    for start in range(0, len(rows), 20000):
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            ["Deposit Date", "Batch", "Item", "Account Number", "Scan Line", "Amount",
-             "Check Number", "Remitter"]
-        )  # fmt: skip
-        # Batch and item number a transaction of the day: unique across the files.
-        for index, (account, amount) in enumerate(rows[start : start + 20000], start):
-            writer.writerow(
-                [PAID_ON.strftime("%m/%d/%Y"), index // 100 + 1, index % 100 + 1, account, "",
-                 f"{amount:.2f}", 100000 + index, ""]
-            )  # fmt: skip
-        wizard = env["utility.payment.file.import"].create(
-            {
-                "file_data": base64.b64encode(out.getvalue().encode()),
-                "file_name": f"bench-lockbox-{start}.csv",
-                "layout_id": layout.id,
-                "journal_id": bank.id,
-                "date": PAID_ON,
-            }
+    name, data = _lockbox_file(start, rows)
+    wizard = env["utility.payment.file.import"].create(
+        {
+            "file_data": base64.b64encode(data),
+            "file_name": name,
+            "layout_id": layout.id,
+            "journal_id": bank.id,
+            "date": PAID_ON,
+        }
+    )
+    wizard.action_check()
+    wizard.action_import()
+
+
+def _copy_rules(cr, args, before, _spans):
+    """The numbers a copy of the block moves: account numbers, receipt and
+    invoice numbers (by what the block used), the bench's names and the
+    lockbox references (by the block's accounts)."""
+    low = before["max_ids"]
+    cr.execute(
+        "SELECT sequence_prefix, count(*) FROM account_move WHERE id > %s GROUP BY 1",
+        [low.get("account_move", 0)],
+    )
+    rules = [bench_block_copy.Rule(bench_block_copy.escape(p), c) for p, c in cr.fetchall()]
+    cr.execute(
+        "SELECT regexp_replace(name, '[0-9]+$', ''), count(*) FROM utility_payment "
+        "WHERE id > %s GROUP BY 1",
+        [low.get("utility_payment", 0)],
+    )
+    rules += [bench_block_copy.Rule(bench_block_copy.escape(p), c) for p, c in cr.fetchall()]
+    block = args.block
+    cr.execute(
+        "SELECT regexp_replace(name, '[0-9]+$', '') FROM utility_account WHERE id > %s LIMIT 1",
+        [low.get("utility_account", 0)],
+    )
+    return [
+        *rules,
+        bench_block_copy.Rule(bench_block_copy.escape(cr.fetchone()[0]), block),
+        bench_block_copy.Rule(PREFIX, block),
+        bench_block_copy.Rule(f"{PREFIX}[0-9]+-M", _spans["utility_account"], ("name",)),
+        bench_block_copy.Rule("bench-lockbox-", block),
+        bench_block_copy.Rule("[0-9]{2}/[0-9]{2}/[0-9]{4}-", block // 100, ("reference",)),
+        bench_block_copy.Rule("^", block, ("check_number",)),
+    ]
+
+
+def _copy_overrides(cr, args, plan, k):
+    """What copy ``k`` computes itself: the invoice numbers' sequence numbers,
+    the lockbox files' checksums (of the files the product would have read)."""
+    low = plan["low"]
+    cr.execute(
+        "SELECT sequence_prefix, count(*) FROM account_move WHERE id > %s AND id <= %s GROUP BY 1",
+        [low["account_move"], low["account_move"] + plan["spans"]["account_move"]],
+    )
+    cases, params = [], []
+    for prefix, count in cr.fetchall():
+        cases.append("WHEN %s THEN sequence_number + %s")
+        params += [prefix, k * count]
+    overrides = {
+        ("account_move", "sequence_number"): (
+            f"CASE sequence_prefix {' '.join(cases)} ELSE sequence_number END",
+            params,
         )
-        wizard.action_check()
-        wizard.action_import()
-        env.cr.commit()
-        env.invalidate_all()
+    }
+    cases, params = [], []
+    for start in range(0, args.block, args.setup_batch):
+        rows = _copied_rows(cr, plan, start, k * args.block)
+        data = _lockbox_file(start + k * args.block, rows)[1]
+        cases.append("WHEN %s THEN %s")
+        params += [f"bench-lockbox-{start}.csv", hashlib.sha256(data).hexdigest()]
+    overrides[("utility_payment_file", "checksum")] = (
+        f"CASE name {' '.join(cases)} END",
+        params,
+    )
+    return overrides
+
+
+def _copied_rows(cr, plan, start, shift):
+    """Rows (account index, account number, amount) of the block's lockbox file
+    of the batch from ``start``, as in the copy whose accounts come ``shift``
+    later."""
+    cr.execute(
+        """
+        SELECT a.name, l.amount, l.check_number FROM utility_payment_file_line l
+          JOIN utility_payment_file f ON f.id = l.file_id
+          JOIN utility_account a ON a.id = l.account_id
+         WHERE f.name = %s AND f.id > %s ORDER BY l.line_number
+        """,
+        [f"bench-lockbox-{start}.csv", plan["low"]["utility_payment_file"]],
+    )
+    rows = []
+    for account, amount, check_number in cr.fetchall():
+        digits = re.search(r"[0-9]+$", account)
+        number = str(int(digits.group()) + shift).zfill(len(digits.group()))
+        rows.append((int(check_number) - 100000 + shift, account[: digits.start()] + number,
+                     Decimal(amount)))  # fmt: skip
+    return rows
 
 
 # ----------------------------------------------------------------------
@@ -443,15 +609,39 @@ def _gl_by_code(cr, lines, params):
 # ----------------------------------------------------------------------
 # Parent
 # ----------------------------------------------------------------------
+def _psql(db, sql, env_vars):
+    return subprocess.run(
+        ["psql", "-At", "-d", db, "-c", sql],
+        check=True, capture_output=True, text=True, env=env_vars,
+    ).stdout.strip()  # fmt: skip
+
+
 def _prepare_bench_db(args, env_vars):
+    """The set-up database: reused when complete, finished when a set-up
+    stopped half-way (kept for that), else a new copy of ``--db`` set up."""
     if bench_common.database_exists(args.bench_db, env_vars):
-        print(f"reusing {args.bench_db}")
-        return
-    print(f"preparing {args.bench_db}: copy of {args.db} with {args.n} accounts ...", flush=True)
+        if _psql(args.bench_db, "SELECT to_regclass('bench_setup_state')", env_vars) and _psql(
+            args.bench_db, "SELECT 1 FROM bench_setup_state WHERE key = 'complete'", env_vars
+        ):
+            print(f"reusing {args.bench_db}")
+            return
+        print(f"resuming the set-up of {args.bench_db} ...", flush=True)
+    else:
+        print(f"preparing {args.bench_db}: copy of {args.db} with {args.n} accounts, the first "
+              f"{args.block} through the product ...", flush=True)  # fmt: skip
+        bench_common.createdb(args.bench_db, args.db, env_vars)
     started = time.perf_counter()
     command = [sys.executable, __file__, "--db", args.db, "--config", args.config,
-               "-n", str(args.n), "--child", "setup", "--out", os.devnull]  # fmt: skip
-    bench_common.prepare_copy(args.db, args.bench_db, command, env_vars)
+               "-n", str(args.n), "--block", str(args.block),
+               "--setup-batch", str(args.setup_batch), "--child", "setup", "--out", os.devnull,
+               "--path-db", args.bench_db]  # fmt: skip
+    try:
+        subprocess.run(command, check=True)
+    except BaseException:
+        print(f"set-up stopped: {args.bench_db} kept, run again to resume", flush=True)
+        raise
+    _psql(args.bench_db, "VACUUM ANALYZE", env_vars)
+    _psql(args.bench_db, "INSERT INTO bench_setup_state VALUES ('complete', 'true')", env_vars)
     print(f"set-up: {time.perf_counter() - started:.0f} s", flush=True)
 
 
@@ -495,27 +685,38 @@ def main():
     parser.add_argument("--chunk", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--baseline-n", type=int, default=2000)
+    parser.add_argument("--block", type=int, default=5000)
+    parser.add_argument("--setup-batch", type=int, default=5000)
     parser.add_argument("--keep-bench-db", action="store_true")
-    parser.add_argument("--child", choices=("setup", "run", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--check-setup", action="store_true")
+    parser.add_argument("--setup-only", action="store_true")
+    parser.add_argument("--child", choices=("setup", "run", "baseline", "dump"),
+                        help=argparse.SUPPRESS)  # fmt: skip
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--path-db", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    args.bench_db = f"{args.db}_dlq{args.n}"
-    if args.child == "setup":
-        return child_setup(args)
+    args.block = min(args.block, args.n)
+    args.setup_batch = min(args.setup_batch, args.block)
+    if args.n % args.block or args.block % args.setup_batch or args.block % 100:
+        parser.error("-n must be a multiple of --block, itself a multiple of --setup-batch and 100")
+    args.bench_db = _bench_db_name(args)
     if args.child:
         args.bench_db = args.path_db
-        work = child_run if args.child == "run" else child_baseline
+        if args.child == "setup":
+            return child_setup(args)
+        work = {"run": child_run, "baseline": child_baseline, "dump": child_dump}[args.child]
         result = work(args)
         with open(args.out, "w") as file:
-            import json
-
             json.dump(result, file)
         return None
 
     env_vars = {**bench_common.PG_DEFAULTS, **os.environ}
     os.environ.update(env_vars)
+    if args.check_setup:
+        return check_setup(args, env_vars)
     _prepare_bench_db(args, env_vars)
+    if args.setup_only:
+        return None
     try:
         with tempfile.TemporaryDirectory() as tmp:
             print(f"run: delinquency run of {args.n} accounts (compute + release) ...", flush=True)
@@ -535,6 +736,84 @@ def main():
         f"ledgers agree: the fee of each of the {len(base['fee_by_account'])} accounts the "
         f"baseline charged, the aging of all {len(base['aging'])} accounts in 5 buckets, "
         "aged receivables per customer after the fees, gapless fee numbers in both paths"
+    )
+    return None
+
+
+def _bench_db_name(args):
+    suffix = "" if args.setup_batch == args.block else f"s{args.setup_batch}"
+    return f"{args.db}_dlq{args.n}b{args.block}{suffix}"
+
+
+# ----------------------------------------------------------------------
+# The copied set-up against the product's
+# ----------------------------------------------------------------------
+def child_dump(args):
+    """Every row of every table the set-up filled (the plan's), but the
+    timestamps of when it ran, by table."""
+    cr = _env(args, args.bench_db)[0]
+    plan = _setup_state(cr)["plan"]
+    rows = {}
+    for table, _low, _span, columns in plan["tables"]:
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+            "AND data_type LIKE 'timestamp%%'",
+            [table],
+        )
+        skip = {row[0] for row in cr.fetchall()}
+        # A message's Message-Id starts with a random number (the product's too).
+        listed = ", ".join(
+            f"regexp_replace(\"{name}\", '^<[0-9.]+', '<')" if kind == "message_id" else f'"{name}"'
+            for name, kind, _arg in columns
+            if name not in skip
+        )
+        cr.execute(f'SELECT {listed} FROM "{table}" ORDER BY {listed}')
+        rows[table] = [[str(value) for value in row] for row in cr.fetchall()]
+    cr.close()
+    return rows
+
+
+def check_setup(args, env_vars):
+    """The copied set-up against the product's at ``-n`` accounts: the same
+    rows in every table the set-up fills, and the same delinquency run (fees,
+    aging, fee invoices' GL, aged receivables, lists)."""
+    results = {}
+    for label, block in (("copied", args.block), ("product", args.n)):
+        path = argparse.Namespace(**vars(args))
+        path.block = block
+        path.bench_db = _bench_db_name(path)
+        started = time.perf_counter()
+        _prepare_bench_db(path, env_vars)
+        setup_seconds = time.perf_counter() - started
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                out = os.path.join(tmp, "dump.json")
+                command = [sys.executable, __file__, "--db", args.db, "--config", args.config,
+                           "-n", str(args.n), "--child", "dump", "--out", out,
+                           "--path-db", path.bench_db]  # fmt: skip
+                dump = bench_common.run_child(command, out)
+                run = _child(path, "run", env_vars, tmp)
+        finally:
+            if not args.keep_bench_db:
+                bench_common.dropdb(path.bench_db, env_vars)
+        results[label] = (dump, run)
+        print(f"{label}: set-up {setup_seconds:.0f} s, {sum(map(len, dump.values()))} rows in "
+              f"{len(dump)} tables, {run['fees']} fees", flush=True)  # fmt: skip
+    (dump_copied, run_copied), (dump_product, run_product) = results["copied"], results["product"]
+    problems = list(ledger_facts.diff(dump_copied, dump_product, "rows"))
+    for key in ("fee_by_account", "aging", "gl", "aged_receivables", "gapless", "fees", "aged"):
+        problems += ledger_facts.diff(run_copied[key], run_product[key], f"run.{key}")
+    problems += ledger_facts.diff(
+        run_copied["lists"]["counts"], run_product["lists"]["counts"], "run.lists"
+    )
+    if problems:
+        print(f"SET-UPS DIFFER ({len(problems)}):\n" + "\n".join(problems[:20]))
+        sys.exit(1)
+    print(
+        f"set-ups agree: {sum(map(len, dump_copied.values()))} rows of {len(dump_copied)} tables "
+        f"identical column by column (timestamps aside); the runs charged the same "
+        f"{run_copied['fees']} fees, aged the same {len(run_copied['aging'])} accounts, same GL, "
+        "aged receivables and lists"
     )
 
 

@@ -113,10 +113,7 @@ def lockbox_file(env, bills, deposit_date=DEPOSIT_DATE, due_date=DUE_DATE):
 
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        ["Deposit Date", "Batch", "Item", "Account Number", "Scan Line", "Amount",
-         "Check Number", "Remitter"]
-    )  # fmt: skip
+    writer.writerow(bench_common.LOCKBOX_HEADER)
     bills.fetch(["utility_account_id", "amount_residual", "partner_id"])
     for index, bill in enumerate(bills):
         account = bill.utility_account_id
