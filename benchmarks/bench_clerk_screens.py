@@ -24,21 +24,23 @@ measurement:
 1. 100,000 billable accounts with their readings: ``bench_billing_run``'s
    set-up (``utility.demo.town._create_billable_accounts``);
 2. the customers' mailing addresses (their premise's: one UPDATE);
-3. the long-standing customers (``--long-accounts``, spread over the city):
-   ``--long-months`` monthly bills each (several years), each account rated
-   once by ``utility.bill.builder._build_bills`` and billed through
-   ``utility.bill.builder._create_posted_moves`` (the invoice writer): their
-   forms and statements are the heaviest the counter opens;
-4. their payments: lockbox files (``utility.payment.file.import``, as
-   ``bench_payment_file`` does), most customers paying each bill in full by
-   its due date, some never (those bills stay open); the last
-   ``--open-months`` bills of every account are still open;
-5. read exceptions for the queue: a later reading on some meters that the
+3. read exceptions for the queue: a later reading on some meters that the
    read edits hold (negative and zero usage), through ``utility.meter.reading``;
-6. the demo role users (``utility.demo.town._demo_role_users``) and an open
+4. the demo role users (``utility.demo.town._demo_role_users``) and an open
    cashier session of the demo CSR, so the take-payment dialog opens;
-7. every other account's last ``--months`` bills, the same way: the longest
-   stage (stopped, it goes on where it stopped at the next ``build``).
+5. the ledger, account by account (``--ledger-chunk`` accounts a commit,
+   ``--jobs`` processes): every account's last ``--months`` monthly bills
+   (``--long-months``, several years, for ``--long-accounts`` long-standing
+   customers spread over the city: the heaviest forms and statements the
+   counter opens), each account rated once by
+   ``utility.bill.builder._build_bills`` and billed through
+   ``utility.bill.builder._create_posted_moves`` (the invoice writer); then
+   their payments, one lockbox file a month (``utility.payment.file.import``,
+   as ``bench_payment_file`` does): most customers (``--paid``) pay each
+   bill in full before it is due, the others skip it (it stays open until a
+   later payment reaches it, oldest first); the last ``--open-months`` bills
+   of every account are open. The longest stage: stopped, it leaves whole
+   accounts and goes on where it stopped at the next ``build``.
 
 **The requests**: ``clerk_screens_capture.mjs`` drives chromium through each
 screen as a clerk does and records every JSON-RPC request the web client
@@ -77,7 +79,7 @@ EXCEPTION_READ = dt.date.today() - dt.timedelta(days=3)
 CHUNK = 2000
 LOCKBOX_ROWS = 10000
 STAGE_PARAM = "bench_clerk_screens.stage"
-STAGES = ("accounts", "addresses", "history", "payments", "exceptions", "users", "bills")
+STAGES = ("accounts", "addresses", "exceptions", "users", "ledger")
 DEFAULT_REQUESTS = os.path.join(os.path.dirname(__file__), "clerk_screens_requests.json")
 
 
@@ -177,56 +179,77 @@ def build_addresses(args, env):
     )
 
 
-def _bill(env, account_ids, months):
-    """Bill ``account_ids`` for ``months`` months up to LAST_BILL, by chunks
-    (rated once, committed by chunk); accounts billed on LAST_BILL already are
-    skipped: a build stopped half-way goes on where it stopped."""
+def _ledger_months(args, long_ids, account_id):
+    return args.long_months if account_id in long_ids else args.months
+
+
+def _ledger_todo(args, env):
+    """The accounts still to do, in the city's order: an account is done when
+    its oldest bill is there and a payment (its bills are committed first,
+    then their payments: the accounts of a chunk have one or none)."""
+    account_ids = _bench_accounts(env).ids
+    long_ids = _long_ids(account_ids, args.long_accounts)
+    journal = env["utility.billing.run"]._default_journal()
+    env.cr.execute(
+        "SELECT utility_account_id, min(invoice_date) FROM account_move "
+        "WHERE journal_id = %s AND move_type = 'out_invoice' GROUP BY 1",
+        [journal.id],
+    )
+    oldest = dict(env.cr.fetchall())
+    env.cr.execute(
+        "SELECT DISTINCT account_id FROM utility_payment_line WHERE account_id IS NOT NULL"
+    )
+    paying = {row[0] for row in env.cr.fetchall()}
+    first = {
+        months: _bill_dates(months - 1)["invoice_date"]
+        for months in (args.months, args.long_months)
+    }
+    todo = [
+        a
+        for a in account_ids
+        if a not in paying
+        or oldest.get(a) is None
+        or oldest[a] > first[_ledger_months(args, long_ids, a)]
+    ]
+    return todo, long_ids
+
+
+def _ledger_bills(args, env, account_ids, long_ids):
+    """Bill ``account_ids`` for their months up to LAST_BILL (``--months``,
+    ``--long-months`` for the long-standing customers), rated once each by
+    ``utility.bill.builder._build_bills`` and posted by the invoice writer in
+    one call; months already billed are skipped."""
     builder = env["utility.bill.builder"]
     journal = env["utility.billing.run"]._default_journal()
     env.cr.execute(
-        "SELECT DISTINCT utility_account_id FROM account_move WHERE journal_id = %s "
-        "AND invoice_date = %s AND move_type = 'out_invoice'",
-        [journal.id, LAST_BILL],
+        "SELECT utility_account_id, invoice_date FROM account_move WHERE journal_id = %s "
+        "AND move_type = 'out_invoice' AND utility_account_id = ANY(%s)",
+        [journal.id, account_ids],
     )
-    billed = {row[0] for row in env.cr.fetchall()}
-    account_ids = [a for a in account_ids if a not in billed]
-    started = time.perf_counter()
-    count = 0
-    for start in range(0, len(account_ids), CHUNK):
-        accounts = env["utility.account"].browse(account_ids[start : start + CHUNK])
-        vals_list = [
-            _invoice_vals(builder, journal, bill, back)
-            for bill in builder._build_bills(accounts, READ_FROM, READ_TO)
-            if bill["state"] == "ok"
-            for back in range(months - 1, -1, -1)
-        ]
-        builder._create_posted_moves(vals_list)
-        count += len(vals_list)
-        _commit(env, f"bills: {start + len(accounts)} accounts, {count} bills", started)
+    billed = set(env.cr.fetchall())
+    accounts = env["utility.account"].browse(account_ids)
+    vals_list = [
+        _invoice_vals(builder, journal, bill, back)
+        for bill in builder._build_bills(accounts, READ_FROM, READ_TO)
+        if bill["state"] == "ok"
+        for back in range(_ledger_months(args, long_ids, bill["account_id"]) - 1, -1, -1)
+        if (bill["account_id"], _bill_dates(back)["invoice_date"]) not in billed
+    ]
+    builder._create_posted_moves(vals_list)
+    return len(vals_list)
 
 
-def build_history(args, env):
-    """The long-standing customers: ``--long-months`` monthly bills each."""
-    account_ids = _bench_accounts(env).ids
-    _bill(env, sorted(_long_ids(account_ids, args.long_accounts)), args.long_months)
-
-
-def build_bills(args, env):
-    """Every other account: its last ``--months`` bills (last: the slowest stage)."""
-    account_ids = _bench_accounts(env).ids
-    long_ids = _long_ids(account_ids, args.long_accounts)
-    _bill(env, [a for a in account_ids if a not in long_ids], args.months)
-
-
-def build_payments(args, env):
-    """Lockbox files: each bill paid in full a few days before it is due by
-    most customers (``--paid``); the last ``--open-months`` bills of every
-    account are still open (one not due yet, one past due)."""
-    rng = random.Random(11)
+def _ledger_payments(args, env, account_ids, chunk_index):
+    """Lockbox files, one per month from the oldest: most customers
+    (``--paid``) pay each bill in full three days before it is due; the last
+    ``--open-months`` bills of every account are still open. A file pays the
+    account's oldest open bill first (the company's allocation rule). The
+    chunk's deposits are batches ``1000 + 20 * chunk_index`` on (a lockbox
+    transaction is its deposit date, batch and item)."""
+    rng = random.Random(chunk_index)
     bank = bench_payment_file._bank(env)
     journal = env["utility.billing.run"]._default_journal()
     Move = env["account.move"]
-    started = time.perf_counter()
     paid = 0
     for back in range(args.long_months - 1, args.open_months - 1, -1):
         dates = _bill_dates(back)
@@ -236,20 +259,78 @@ def build_payments(args, env):
                 ("move_type", "=", "out_invoice"),
                 ("state", "=", "posted"),
                 ("invoice_date", "=", dates["invoice_date"]),
+                ("utility_account_id", "in", account_ids),
+                ("payment_state", "=", "not_paid"),
             ],
             order="id",
         )
         payers = bills.filtered(lambda _b: rng.random() < args.paid)
+        if not payers:
+            continue
         deposit = dates["invoice_date_due"] - dt.timedelta(days=3)
-        for start in range(0, len(payers), LOCKBOX_ROWS):
-            chunk = payers[start : start + LOCKBOX_ROWS]
-            data = bench_payment_file.lockbox_file(env, chunk, deposit, dates["invoice_date_due"])
-            wizard = bench_payment_file.lockbox_import_wizard(env, data, bank, deposit)
-            wizard.action_check()
-            wizard.action_import()
-            paid += len(chunk)
-            what = f"bills of {dates['invoice_date']}: {start + len(chunk)} paid, {paid} in all"
-            _commit(env, f"payments: {what}", started)
+        data = bench_payment_file.lockbox_file(
+            env, payers, deposit, dates["invoice_date_due"], first_batch=1000 + 20 * chunk_index
+        )
+        wizard = bench_payment_file.lockbox_import_wizard(env, data, bank, deposit)
+        wizard.action_check()
+        wizard.action_import()
+        paid += len(payers)
+    return paid
+
+
+def build_ledger(args, env):
+    """Every account's history, account by account (chunks of
+    ``--ledger-chunk``): its monthly bills through the invoice writer, then
+    their payments through lockbox files, each committed, so a build stopped
+    at any point leaves whole accounts (and goes on where it stopped).
+    ``--jobs`` processes share the chunks: the numbers of a journal and year
+    are locked until the commit, so while one process bills, the other pays."""
+    if args.jobs > 1 and args.worker is None:
+        env.cr.commit()
+        command = [
+            sys.executable, __file__, "build", "--template", args.template, "--db", args.db,
+            "--config", args.config, "--months", str(args.months),
+            "--long-months", str(args.long_months), "--long-accounts", str(args.long_accounts),
+            "--paid", str(args.paid), "--open-months", str(args.open_months),
+            "--ledger-chunk", str(args.ledger_chunk), "--jobs", str(args.jobs),
+        ]  # fmt: skip
+        workers = [
+            subprocess.Popen([*command, "--worker", str(worker)]) for worker in range(args.jobs)
+        ]
+        codes = [w.wait() for w in workers]
+        if any(codes):
+            raise SystemExit(f"ledger workers failed: {codes}")
+        return
+    from psycopg2 import errors as pgerrors
+
+    todo, long_ids = _ledger_todo(args, env)
+    chunks = [todo[i : i + args.ledger_chunk] for i in range(0, len(todo), args.ledger_chunk)]
+    worker, jobs = args.worker or 0, max(args.jobs, 1)
+    started = time.perf_counter()
+    done = bills = paid = 0
+    for index in range(worker, len(chunks), jobs):
+        chunk = chunks[index]
+        for attempt in range(5):
+            try:
+                chunk_bills = _ledger_bills(args, env, chunk, long_ids)
+                env.cr.commit()
+                chunk_paid = _ledger_payments(args, env, chunk, index)
+                break
+            except (pgerrors.SerializationFailure, pgerrors.DeadlockDetected,
+                    pgerrors.LockNotAvailable):  # fmt: skip
+                env.cr.rollback()
+                env.invalidate_all()
+                print(f"  worker {worker}: chunk {index} retried ({attempt + 1})", file=sys.stderr)
+        else:
+            raise SystemExit(f"chunk {index} failed five times")
+        done, bills, paid = done + len(chunk), bills + chunk_bills, paid + chunk_paid
+        _commit(
+            env,
+            f"ledger worker {worker}: chunk {index + 1}/{len(chunks)}, {done} accounts, "
+            f"{bills} bills, {paid} payments, {done / (time.perf_counter() - started):.1f} "
+            "accounts/s",
+            started,
+        )
 
 
 def build_exceptions(args, env):
@@ -295,6 +376,10 @@ def build(args):
     if not bench_common.database_exists(args.db, env_vars):
         bench_common.createdb(args.db, args.template, env_vars)
     cr, env = _quiet_env(args)
+    if args.worker is not None:  # one of build_ledger's processes
+        with cr:
+            build_ledger(args, env)
+        return
     with cr:
         for stage in STAGES:
             if _stage_done(env, stage):
@@ -356,9 +441,12 @@ def main():
     b.add_argument("--db", default=DEFAULT_DB)
     b.add_argument("--config", default=bench_common.DEFAULT_CONFIG)
     b.add_argument("-n", type=int, default=100000, help="accounts")
-    b.add_argument("--months", type=int, default=3, help="months billed for every account")
+    b.add_argument("--months", type=int, default=12, help="months billed for every account")
     b.add_argument("--long-months", type=int, default=36, help="months of the long histories")
-    b.add_argument("--long-accounts", type=int, default=1000, help="accounts with a long history")
+    b.add_argument("--long-accounts", type=int, default=10000, help="accounts with a long history")
+    b.add_argument("--ledger-chunk", type=int, default=1000, help="accounts per commit")
+    b.add_argument("--jobs", type=int, default=1, help="processes building the ledger")
+    b.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     b.add_argument("--paid", type=float, default=0.85, help="share of the bills paid")
     b.add_argument("--open-months", type=int, default=2, help="last bills left unpaid")
     b.add_argument("--exception-every", type=int, default=40, help="one meter in N held")
@@ -370,6 +458,7 @@ def main():
     m.add_argument("--samples", type=int, default=40, help="accounts per screen")
     m.add_argument("--login", default="demo_csr")
     m.add_argument("--only", help="screens whose name contains this")
+    m.add_argument("--history", type=int, default=0, help="other accounts: at least N bills")
     m.add_argument("--json", help="write the timings here too")
     args = parser.parse_args()
     if args.command == "build":
@@ -380,10 +469,11 @@ def main():
 # ----------------------------------------------------------------------
 # Measure: one clerk at a time, over HTTP
 # ----------------------------------------------------------------------
-def sample_accounts(cr, count, seed=0.42):
+def sample_accounts(cr, count, seed=0.42, history=0):
     """``count`` accounts at random, half of them among the long histories
-    (the heaviest forms and statements), the order shuffled the same way each
-    run."""
+    (the heaviest forms and statements), the others among the accounts with
+    at least ``history`` bills (a city whose ledger stage is not finished),
+    the order shuffled the same way each run."""
     cr.execute("SELECT setseed(%s)", [seed])
     long_history = clerk_screens_replay.account_facts(
         cr,
@@ -392,8 +482,16 @@ def sample_accounts(cr, count, seed=0.42):
         limit=count // 2,
         order="random()",
     )
-    others = clerk_screens_replay.account_facts(cr, limit=count - len(long_history),
-                                                order="random()")  # fmt: skip
+    where, params = "TRUE", []
+    if history:
+        where = (
+            "a.id IN (SELECT utility_account_id FROM account_move "
+            "WHERE move_type = 'out_invoice' GROUP BY 1 HAVING count(*) >= %s)"
+        )
+        params = [history]
+    others = clerk_screens_replay.account_facts(
+        cr, where, params, limit=count - len(long_history), order="random()"
+    )
     accounts = long_history + others
     random.Random(seed).shuffle(accounts)
     return accounts
@@ -457,7 +555,7 @@ def measure(args):
             cr, "a.name = %s", [capture.captured["name"]], limit=1
         )
         capture.captured.update(captured[0])
-        accounts = sample_accounts(cr, args.samples + 1)
+        accounts = sample_accounts(cr, args.samples + 1, history=args.history)
         facts = city_facts(cr)
     warm, accounts = accounts[0], accounts[1:]
     clerk = Clerk(args.url, args.db, args.login)

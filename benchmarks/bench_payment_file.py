@@ -106,9 +106,10 @@ def _start_cold(env):
     return bank
 
 
-def lockbox_file(env, bills, deposit_date=DEPOSIT_DATE, due_date=DUE_DATE):
+def lockbox_file(env, bills, deposit_date=DEPOSIT_DATE, due_date=DUE_DATE, first_batch=1):
     """The lockbox CSV of the bills: every customer pays the bill in full; half the
-    stubs are keyed with their account number, half come with the scan line only."""
+    stubs are keyed with their account number, half come with the scan line only.
+    Batches of 100 items numbered from ``first_batch`` (a deposit's batches are unique)."""
     from odoo.addons.utility_billing.lib.scan_line import build_scan_line
 
     out = io.StringIO()
@@ -122,7 +123,7 @@ def lockbox_file(env, bills, deposit_date=DEPOSIT_DATE, due_date=DUE_DATE):
         writer.writerow(
             [
                 deposit_date.strftime("%m/%d/%Y"),
-                index // 100 + 1,
+                first_batch + index // 100,
                 index % 100 + 1,
                 "" if by_stub else account.name,
                 build_scan_line(account.name, amount, due_date) if by_stub else "",

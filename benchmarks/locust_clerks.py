@@ -15,7 +15,10 @@ the time of its requests one after the other). A JSON-RPC error counts as a
 failure. Localhost only: the host must be 127.0.0.1 or localhost.
 
 Environment: ``UB_BENCH_DB`` (default ub_bench_screens), ``UB_BENCH_REQUESTS``
-(the capture), ``UB_BENCH_LOGIN`` (demo_csr), PGHOST / PGUSER / PGPASSWORD.
+(the capture), ``UB_BENCH_LOGIN`` (demo_csr), ``UB_BENCH_HISTORY`` (the other
+half drawn among the accounts with at least that many bills: a city whose
+ledger stage is not finished; default 0, any account), PGHOST / PGUSER /
+PGPASSWORD.
 """
 
 import os
@@ -32,6 +35,7 @@ REQUESTS = os.environ.get(
     "UB_BENCH_REQUESTS", os.path.join(os.path.dirname(__file__), "clerk_screens_requests.json")
 )
 LOGIN = os.environ.get("UB_BENCH_LOGIN", "demo_csr")
+HISTORY = int(os.environ.get("UB_BENCH_HISTORY", "0"))
 # Screens of a counter's day, by weight.
 MIX = {
     "account search by number": 12,
@@ -77,7 +81,16 @@ def _load_accounts(environment, **_kwargs):
                 order="random()",
             )
         )
-        ACCOUNTS.extend(clerk_screens_replay.account_facts(cr, limit=250, order="random()"))
+        where, params = "TRUE", []
+        if HISTORY:
+            where = (
+                "a.id IN (SELECT utility_account_id FROM account_move "
+                "WHERE move_type = 'out_invoice' GROUP BY 1 HAVING count(*) >= %s)"
+            )
+            params = [HISTORY]
+        ACCOUNTS.extend(
+            clerk_screens_replay.account_facts(cr, where, params, limit=250, order="random()")
+        )
     connection.close()
 
 
