@@ -139,6 +139,7 @@
         "report/utility_lien_report.xml",
         "views/utility_lien_views.xml",
         "views/res_config_settings_lien_views.xml",
+        "data/mail_template_lien_data.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

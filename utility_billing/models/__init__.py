@@ -224,3 +224,4 @@ from . import res_company_lien
 from . import utility_lien
 from . import res_config_settings_lien
 from . import report_utility_lien_intent
+from . import utility_lien_letter

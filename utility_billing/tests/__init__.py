@@ -111,3 +111,4 @@ from . import test_deposit_on_bill
 from . import test_bankruptcy
 from . import test_lien
 from . import test_lien_rules
+from . import test_lien_letters
