@@ -108,6 +108,8 @@
         "security/utility_rate_whatif_security.xml",
         "views/utility_rate_whatif_views.xml",
         "report/utility_rate_whatif_report.xml",
+        "wizard/utility_rate_version_adopt_views.xml",
+        "views/utility_rate_version_adoption_views.xml",
         "data/utility_collection_notice_data.xml",
         "report/utility_collection_notice_report.xml",
         "data/mail_template_collection_notice_data.xml",

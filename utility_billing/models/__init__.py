@@ -159,6 +159,8 @@ from . import utility_rate_whatif_revenue
 from . import utility_rate_whatif_bill
 from . import utility_rate_whatif_account
 from . import utility_rate_whatif_xlsx
+from . import utility_rate_version_adoption
+from . import utility_rate_whatif_adoption
 from . import utility_demo_town_whatif
 from . import res_company_collection_notice
 from . import utility_collection_notice

@@ -15,40 +15,18 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common_rate_rules import RateRulesCommon
+from .common_rate_whatif import RateWhatifCommon
 
 READ_FROM = date(2025, 1, 3)
 READ_TO = date(2025, 2, 3)
 
 
 @tagged("post_install", "-at_install")
-class TestRateWhatif(RateRulesCommon):
+class TestRateWhatif(RateWhatifCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.modesto = cls._schedule(
-            "MOD-W",
-            cls.water,
-            [
-                {"name": "Base rate", "component": "fixed", "amount": 36.83},
-                {"name": "Water", "component": "unit", "price_unit": 2.02},
-            ],
-            usage_unit="ccf",
-        )
-        cls.proposed = cls.env["utility.rate.version"].create(
-            {
-                "schedule_id": cls.modesto.id,
-                "date_start": "2025-07-01",
-                "name": "Proposed",
-                "is_proposed": True,
-                "line_ids": [
-                    Command.create({"name": "Base rate", "component": "fixed", "amount": 38.55}),
-                    Command.create(
-                        {"name": "Water", "sequence": 20, "component": "unit", "price_unit": 2.11}
-                    ),
-                ],
-            }
-        )
+        cls.modesto, cls.proposed = cls._modesto_proposal("MOD-W")
         cls.billing_user = new_test_user(
             cls.env,
             login="ub_whatif_billing",
