@@ -17,6 +17,16 @@ COUNTY_FILE_COLUMNS = (
     "Certification Fee",
     "Total Certified",
 )
+# The county's release file, in order (README: "Liens").
+COUNTY_RELEASE_COLUMNS = (
+    "Account Number",
+    "Owner Name",
+    "Property Address",
+    "County Recording Number",
+    "Date Certified",
+    "Total Certified",
+    "Date Released",
+)
 
 
 class UtilityLien(models.Model):
@@ -109,6 +119,7 @@ class UtilityLien(models.Model):
     )
     date_filed = fields.Date(readonly=True)
     date_released = fields.Date(readonly=True)
+    date_release_exported = fields.Date(string="Release Sent to County", readonly=True)
 
     @api.depends("account_id")
     def _compute_owner_id(self):
@@ -159,6 +170,7 @@ class UtilityLien(models.Model):
             "date_exported",
             "date_filed",
             "date_released",
+            "date_release_exported",
         }
 
     def _get_locked_records(self):
@@ -318,6 +330,37 @@ class UtilityLien(models.Model):
             ],
         )
         new._as_action().write({"date_exported": fields.Date.context_today(self)})
+        return action
+
+    def action_export_county_release(self):
+        """The county's file of the released liens of ``self`` not sent yet, so
+        the auditor takes them off the tax duplicate; a second export sends none
+        of them again."""
+        self._check_billing()
+        new = self.filtered(
+            lambda lien: lien.state == "released" and not lien.date_release_exported
+        )
+        if not new:
+            raise UserError(
+                self.env._("None of the liens selected is a release not yet sent to the county.")
+            )
+        action = new._download_csv(
+            "lien_release",
+            COUNTY_RELEASE_COLUMNS,
+            [
+                [
+                    lien.account_id.name,
+                    lien.owner_id.name,
+                    lien.location_id.display_name or "",
+                    lien.filing_reference or "",
+                    lien.date_certified.strftime("%m/%d/%Y") if lien.date_certified else "",
+                    f"{lien.amount_certified:.2f}",
+                    lien.date_released.strftime("%m/%d/%Y"),
+                ]
+                for lien in new
+            ],
+        )
+        new._as_action().write({"date_release_exported": fields.Date.context_today(self)})
         return action
 
     def action_file(self):

@@ -7,7 +7,7 @@ from datetime import date
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ..models.utility_lien import COUNTY_FILE_COLUMNS
+from ..models.utility_lien import COUNTY_FILE_COLUMNS, COUNTY_RELEASE_COLUMNS
 from .common_lien import TODAY, LienCommon
 
 
@@ -133,3 +133,47 @@ class TestLien(LienCommon):
         self.env["utility.account"].invalidate_model(["amount_balance"])
         first.action_release()
         self.assertEqual(self._lien(self.account).state, "to_certify")
+
+    def _csv_rows(self, action):
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        return list(csv.reader(io.StringIO(base64.b64decode(attachment.datas).decode())))
+
+    def test_county_release_file_sends_each_release_once(self):
+        """Certified 06/02/2025 for 272.35, filed as 2025-004417, paid and
+        released 06/20/2025: one row in the county's release file, never two."""
+        lien = self._lien(self.account)
+        self._print_notice(lien)
+        with self._today():
+            lien.action_certify()
+        lien.filing_reference = "2025-004417"
+        lien.action_file()
+        with self.assertRaisesRegex(UserError, "not yet sent"):
+            lien.action_export_county_release()
+        self._payment([(self.account, 272.35)], date=TODAY)
+        self.env["utility.account"].invalidate_model(["amount_balance"])
+        with self._today(date(2025, 6, 20)):
+            lien.action_release()
+        waiting = self._lien(self.account2)
+        with self._today(date(2025, 6, 21)):
+            action = (lien | waiting).action_export_county_release()
+        rows = self._csv_rows(action)
+        self.assertEqual(tuple(rows[0]), COUNTY_RELEASE_COLUMNS)
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(
+            rows[1][:2] + rows[1][3:],
+            [
+                self.account.name,
+                "Lee Landlord",
+                "2025-004417",
+                "06/02/2025",
+                "272.35",
+                "06/20/2025",
+            ],
+        )
+        self.assertEqual(lien.date_release_exported, date(2025, 6, 21))
+        with self.assertRaisesRegex(UserError, "not yet sent"):
+            lien.action_export_county_release()
+        with self.assertRaises(AccessError):
+            lien.write({"date_release_exported": False})
