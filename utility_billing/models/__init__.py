@@ -221,6 +221,8 @@ from . import res_company_agency
 from . import utility_csv_export_mixin
 from . import utility_agency_referral
 from . import utility_account_agency
+from . import res_config_settings_agency
+from . import utility_demo_town_agency
 from . import utility_account_bankruptcy
 from . import res_company_lien
 from . import utility_lien

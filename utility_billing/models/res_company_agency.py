@@ -21,3 +21,21 @@ class ResCompany(models.Model):
         check_company=True,
         domain="[('account_type', 'in', ('expense', 'expense_direct_cost'))]",
     )
+    # The city's referral rule (Accounts to Refer). Union City, IN, Code § 40.03 (B):
+    # accounts 90 days past due may be referred to a collection agency.
+    utility_agency_min_days = fields.Integer(
+        string="Refer After (days past due)",
+        default=90,
+        help="An account is proposed to the agency when its oldest unpaid bill was due "
+        "at least this many days ago.",
+    )
+    utility_agency_min_balance = fields.Monetary(
+        string="Refer Balances From",
+        currency_field="currency_id",
+        help="Accounts owing less than this are not proposed to the agency.",
+    )
+    utility_agency_closed_only = fields.Boolean(
+        string="Refer Closed Accounts Only",
+        help="Only accounts final-billed or closed are proposed to the agency (an open "
+        "account is worked by the shut-off list instead).",
+    )

@@ -36,6 +36,35 @@ class ResCompany(models.Model):
             [("company_id", "=", self.id), ("type", "=", "general")], limit=1
         )
 
+    def _get_utility_owing_balances(self):
+        """Every utility account of this company owing something, with its open
+        balance, in one grouped query over the ledger (write-offs' eligible
+        accounts, the agency's Accounts to Refer).
+
+        :return: {utility.account: open balance > 0}
+        """
+        self.ensure_one()
+        owing = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", self.id),
+                    ("utility_account_id", "!=", False),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                ],
+                ["utility_account_id"],
+                ["amount_residual:sum"],
+            )
+        )
+        return {
+            account: amount
+            for account, amount in owing
+            if self.currency_id.compare_amounts(amount, 0) > 0
+        }
+
     def _post_utility_bad_debt_entry(self, day, label, line_vals):
         """Post one entry of the write-off journal dated ``day``: ``line_vals``
         (receivable lines of the accounts) balanced by bad-debt expense. The one

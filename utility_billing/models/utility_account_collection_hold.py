@@ -1,7 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
-COLLECTION_STEPS = ("late_fee", "notice", "door_hanger", "shutoff")
+# "agency": proposing the account to the collection agency by the city's rule.
+COLLECTION_STEPS = ("late_fee", "notice", "door_hanger", "shutoff", "agency")
 
 
 class UtilityAccount(models.Model):

@@ -61,6 +61,15 @@ class UtilityAgencyReferral(models.Model):
         index=True,
     )
     date_exported = fields.Date(string="Sent On", readonly=True)
+    origin = fields.Selection(
+        [("write_off", "Write-off"), ("rule", "City's Rule"), ("manual", "Manual")],
+        string="Referred By",
+        readonly=True,
+        help="Write-off: from a posted write-off; City's Rule: from Accounts to Refer; "
+        "Manual: from the account, with the reason.",
+    )
+    reason = fields.Char(readonly=True, tracking=True)
+    referred_by_id = fields.Many2one("res.users", string="Referred By User", readonly=True)
 
     def init(self):
         # One live referral per account: a second one would be sent twice.
@@ -79,21 +88,31 @@ class UtilityAgencyReferral(models.Model):
             "date_referred",
             "account_id",
             "write_off_line_id",
+            "origin",
+            "reason",
+            "referred_by_id",
         }
 
     def _get_locked_records(self):
         return self.filtered(lambda r: r.state != "referred")
 
     @api.model
-    def _refer(self, accounts, day, write_off_lines=None):
+    def _refer(self, accounts, day, write_off_lines=None, origin=None, reason=None):
         """Refer ``accounts`` on ``day``: what is still written off for those of
         ``write_off_lines``, else the open balance. Accounts already at the agency
         or owing nothing are refused, all at once.
+
+        :param origin: ``write_off`` (the default with ``write_off_lines``),
+                       ``rule`` (Accounts to Refer) or ``manual`` (needs ``reason``)
 
         :return: the new referrals
         """
         if not self.env.user.has_group(BILLING_GROUP):
             raise AccessError(self.env._("Only billing staff refer accounts to the agency."))
+        origin = origin or ("write_off" if write_off_lines else "manual")
+        reason = (reason or "").strip()
+        if origin == "manual" and not reason:
+            raise UserError(self.env._("Enter the reason for referring the account."))
         lines = {line.account_id: line for line in (write_off_lines or [])}
         live = self.search([("account_id", "in", accounts.ids), ("state", "!=", "recalled")])
         problems = [
@@ -115,6 +134,9 @@ class UtilityAgencyReferral(models.Model):
                     "write_off_line_id": line.id if line else False,
                     "date_referred": day,
                     "amount_referred": amount,
+                    "origin": origin,
+                    "reason": reason or False,
+                    "referred_by_id": self.env.uid,
                 }
             )
         if problems:
@@ -126,12 +148,13 @@ class UtilityAgencyReferral(models.Model):
             )
         referrals = self._as_action().create(vals_list)
         for referral in referrals:
-            referral.account_id.message_post(
-                body=self.env._(
-                    "Referred to the collection agency on %(date)s.",
-                    date=format_date(self.env, day),
-                )
+            body = self.env._(
+                "Referred to the collection agency on %(date)s.",
+                date=format_date(self.env, day),
             )
+            if reason:
+                body = self.env._("%(body)s Reason: %(reason)s", body=body, reason=reason)
+            referral.account_id.message_post(body=body)
         return referrals
 
     def action_recall(self):

@@ -112,6 +112,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_arrangements()
         self._generate_shutoff()
         self._generate_liens()
+        self._generate_agency()
         return True
 
     # ------------------------------------------------------------------

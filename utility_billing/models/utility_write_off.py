@@ -172,27 +172,8 @@ class UtilityWriteOff(models.Model):
         for write_off in self:
             if write_off.state != "draft":
                 raise UserError(self.env._("Only a draft write-off can be changed."))
-            owing = dict(
-                self.env["account.move.line"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("company_id", "=", write_off.company_id.id),
-                        ("utility_account_id", "!=", False),
-                        ("account_id.account_type", "=", "asset_receivable"),
-                        ("parent_state", "=", "posted"),
-                        ("reconciled", "=", False),
-                    ],
-                    ["utility_account_id"],
-                    ["amount_residual:sum"],
-                )
-            )
-            accounts = (
-                self.env["utility.account"].browse(
-                    [a.id for a, amount in owing.items() if amount > 0]
-                )
-                - write_off.line_ids.account_id
-            )
+            owing = write_off.company_id._get_utility_owing_balances()
+            accounts = self.env["utility.account"].union(*owing) - write_off.line_ids.account_id
             eligible, _problems = write_off._get_eligibility(accounts)
             write_off.line_ids = [
                 Command.create({"account_id": account_id}) for account_id in sorted(eligible)

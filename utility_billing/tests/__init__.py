@@ -113,3 +113,4 @@ from . import test_bankruptcy
 from . import test_lien
 from . import test_lien_rules
 from . import test_lien_letters
+from . import test_agency_rule

@@ -77,6 +77,8 @@ MODEL_ACCESS = {
     "utility.write.off.line": _row("-", "r", "crwu", "crwu"),
     "utility.write.off.recovery": _row("-", "r", "crw", "crwu"),
     "utility.agency.referral": _row("-", "r", "crw", "crwu"),
+    "utility.agency.candidate": _row("-", "-", "crwu", "crwu"),
+    "utility.account.agency.referral": _row("-", "-", "crwu", "crwu"),
     "utility.lien": _row("-", "r", "crw", "crwu"),
 }
 

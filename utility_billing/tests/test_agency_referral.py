@@ -77,7 +77,7 @@ class TestAgencyReferral(WriteOffCommon):
         # Referring an account already at the agency is refused.
         with self.assertRaisesRegex(UserError, "already at the agency"):
             self.env["utility.agency.referral"].with_user(self.preparer)._refer(
-                self.account, date(2025, 6, 1)
+                self.account, date(2025, 6, 1), reason="Skipped town"
             )
         # Recalled, the account is held no more.
         referrals.with_user(self.preparer).action_recall()
@@ -99,7 +99,7 @@ class TestAgencyReferral(WriteOffCommon):
         owes_nothing = self._make_accounts(1, readings=False, prefix="ZERO")
         with self.assertRaisesRegex(UserError, "owes nothing"):
             self.env["utility.agency.referral"].with_user(self.preparer)._refer(
-                self.account3 | owes_nothing, date(2025, 6, 1)
+                self.account3 | owes_nothing, date(2025, 6, 1), reason="Skipped town"
             )
         self.assertFalse(self.env["utility.agency.referral"].search([]))
 

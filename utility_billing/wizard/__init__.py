@@ -23,3 +23,5 @@ from . import utility_work_order_override
 from . import utility_account_statement
 from . import utility_account_payoff_quote
 from . import utility_account_payoff_quote_bankruptcy
+from . import utility_account_agency_referral
+from . import utility_agency_candidate
