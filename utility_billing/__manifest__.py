@@ -142,6 +142,7 @@
         "wizard/utility_account_agency_referral_views.xml",
         "views/utility_account_agency_views.xml",
         "views/utility_account_bankruptcy_views.xml",
+        "report/utility_account_balance_split_templates.xml",
         "report/utility_lien_report.xml",
         "views/utility_lien_views.xml",
         "views/res_config_settings_lien_views.xml",

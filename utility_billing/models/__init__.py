@@ -229,3 +229,6 @@ from . import utility_lien
 from . import res_config_settings_lien
 from . import report_utility_lien_intent
 from . import utility_lien_letter
+from . import utility_account_balance_split
+from . import utility_account_estate
+from . import utility_demo_town_estates

@@ -46,32 +46,13 @@ class UtilityAccount(models.Model):
 
     @api.depends("date_petition")
     def _compute_petition_balances(self):
-        """Open receivable items split at the petition date, one grouped query.
-        Payments and credits not matched to a bill count on the side of their own
-        date."""
-        with_petition = self.filtered("date_petition")
-        (self - with_petition).amount_pre_petition = 0.0
-        (self - with_petition).amount_post_petition = 0.0
-        if not with_petition:
-            return
-        self.env["account.move.line"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT a.id,
-                   COALESCE(SUM(l.amount_residual) FILTER (WHERE l.date < a.date_petition), 0),
-                   COALESCE(SUM(l.amount_residual) FILTER (WHERE l.date >= a.date_petition), 0)
-              FROM utility_account a
-              JOIN account_move_line l ON l.utility_account_id = a.id
-              JOIN account_account acc
-                ON acc.id = l.account_id AND acc.account_type = 'asset_receivable'
-             WHERE a.id = ANY(%s) AND l.parent_state = 'posted' AND NOT l.reconciled
-             GROUP BY a.id
-            """,
-            [with_petition.ids],
+        """Open receivable items split at the petition date
+        (``_get_open_balance_split``, one grouped query)."""
+        split = self._get_open_balance_split(
+            {a.id: a.date_petition for a in self if isinstance(a.id, int)}
         )
-        amounts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
-        for account in with_petition:
-            pre, post = amounts.get(account.id, (0.0, 0.0))
+        for account in self:
+            pre, post = split.get(account.id, (0, 0))
             account.amount_pre_petition = float(pre)
             account.amount_post_petition = float(post)
 

@@ -31,7 +31,7 @@ class UtilityAccount(models.Model):
         for account in self:
             if account._is_bankruptcy_stayed(day):
                 holds[account.id] = self.env._("bankruptcy")
-            elif account.is_estate:
+            elif account._is_estate_held(day):
                 holds[account.id] = self.env._("estate")
         level_pay = self.filtered(lambda a: a.is_level_pay and a.id not in holds)
         for account in level_pay:

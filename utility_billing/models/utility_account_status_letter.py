@@ -56,6 +56,7 @@ class UtilityAccount(models.Model):
             self.env["utility.account.service"]._fields["state"]._description_selection(self.env)
         )
         today = fields.Date.context_today(self)
+        splits = accounts._get_balance_split_values()
         data = {}
         for account in accounts:
             currency = account.currency_id
@@ -72,6 +73,7 @@ class UtilityAccount(models.Model):
                 "status": states.get(account.state, ""),
                 "balance": money(account.amount_balance),
                 "deposit": money(account.amount_deposit),
+                "split": splits[account.id],
                 "bill": bill
                 and {
                     "name": bill.name,

@@ -170,13 +170,14 @@ class UtilityDelinquencyRun(models.Model):
                 "run_id": self.id,
                 "company_id": self.company_id.id,
                 "account_id": account.id,
-                "partner_id": account.partner_id.id,
+                # an estate's notices go to its executor
+                "partner_id": account.letter_partner_id.id,
                 "kind": kind,
                 "addressee": "customer",
                 "is_tenant": is_tenant,
                 "date": day,
                 "amount_past_due": owing[account.id],
-                "is_email": bool(account.is_paperless and account.partner_id.email),
+                "is_email": bool(account.is_paperless and account.letter_partner_id.email),
             }
             if account.id in holds:
                 vals.update(state="held", hold_reason=holds[account.id])

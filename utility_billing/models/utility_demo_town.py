@@ -113,6 +113,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_shutoff()
         self._generate_liens()
         self._generate_agency()
+        self._generate_estates()
         return True
 
     # ------------------------------------------------------------------

@@ -114,3 +114,4 @@ from . import test_lien
 from . import test_lien_rules
 from . import test_lien_letters
 from . import test_agency_rule
+from . import test_estate

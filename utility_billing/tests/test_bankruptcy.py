@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
+from decimal import Decimal
 
 from odoo.tests import tagged
 
@@ -82,3 +83,50 @@ class TestBankruptcy(PaymentCommon):
         self.assertIn("02/10/2025", html)
         self.assertIn("90.00", html)
         self.assertIn("45.50", html)
+
+    def test_status_letter_shows_the_split_as_the_payoff_quote(self):
+        """The account status letter splits the balance of 135.50 as the payoff
+        quote does: 90.00 before the petition of 02/10/2025 (case 25-10417), 45.50
+        since; both read ``_get_balance_split_values``."""
+        data = self.account._get_status_letter_data()[self.account.id]
+        self.assertEqual(
+            data["split"]["petition"],
+            {
+                "date": "02/10/2025",
+                "case_number": "25-10417",
+                "before": "$\xa090.00",
+                "since": "$\xa045.50",
+            },
+        )
+        self.assertFalse(data["split"]["estate"])
+        self.account.date_start = date(2025, 3, 1)
+        wizard = self.env["utility.account.payoff.quote"].create(
+            {"account_id": self.account.id, "date": date(2025, 3, 15)}
+        )
+        self.assertEqual(wizard._get_report_values()["split"], data["split"])
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "utility_billing.action_report_utility_account_status_letter", self.account.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn("owed before the bankruptcy petition of", html)
+        self.assertIn("case 25-10417", html)
+        for figure in ("135.50", "90.00", "45.50"):
+            self.assertIn(figure, html)
+
+    def test_a_payment_after_the_petition_counts_on_its_own_side(self):
+        """A payment of 20.00 on 03/05/2025 not matched to a bill lowers the
+        post-petition balance: 45.50 - 20.00 = 25.50; pre-petition stays 90.00."""
+        self.env["account.move.line"].invalidate_model()
+        payment = self._payment([(self.account, 20.0)], date=date(2025, 3, 5))
+        receivable = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        receivable.remove_move_reconcile()
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.amount_pre_petition, 90.0)
+        self.assertEqual(self.account.amount_post_petition, 25.5)
+        split = self.account._get_open_balance_split({self.account.id: date(2025, 2, 10)})
+        self.assertEqual(split[self.account.id], (Decimal("90.00"), Decimal("25.50")))
