@@ -232,3 +232,4 @@ from . import utility_lien_letter
 from . import utility_account_balance_split
 from . import utility_account_estate
 from . import utility_demo_town_estates
+from . import utility_medical_certificate_letter

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from .utility_locked_fields_mixin import as_action
+
 
 class UtilityMedicalCertificate(models.Model):
     """A medical / life-support certificate: a physician certifies that shutting
@@ -178,7 +180,8 @@ class UtilityMedicalCertificate(models.Model):
                 for certificate in to_remind
             ]
         )
-        to_remind.write({"date_reminded": today})
+        # date_reminded is written by this check only (the renewal letter goes once)
+        as_action(to_remind).write({"date_reminded": today})
         accounts = self.env["utility.account"].search(
             [
                 "|",
