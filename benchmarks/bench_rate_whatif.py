@@ -2,7 +2,7 @@
 """Rate what-if: a year of bills priced again, against pricing them bill by bill.
 
     .venv/bin/python benchmarks/bench_rate_whatif.py --db <db> [-n 1000] [--months 12]
-        [--baseline-n 200] [--keep-bench-db]
+        [--real-n 10000] [--baseline-n 200] [--keep-bench-db]
 
 Needs a database where utility_billing is installed. The set-up goes to a
 throw-away copy ``<db>_whatif<N>x<M>`` (``--keep-bench-db`` keeps it): N
@@ -12,13 +12,19 @@ of ``bench_billing_run``), a reading a month for M + 1 months (3 to 20 kgal,
 a different usage for nearly every account and month), and M monthly billing
 runs computed and posted by the product (``utility.billing.run``), then a
 proposed water version (the demo town's: every price + 8 %, a top block).
+With ``--real-n`` below N, only that many accounts are billed for real and
+the others are copies of them made in PostgreSQL (``bench_rate_whatif_copy``:
+same columns as the product writes, each month's usage and amounts from a
+real bill picked by a hash): 100,000 accounts in minutes instead of hours.
+Run it again on a kept set-up and it finishes the copies it had not made.
 
 Then each path runs in its own process, rolled back:
 
 1. the what-if: ``utility.rate.whatif.action_compute`` on the M months, timed;
    then (not timed) its totals per account for the baseline's accounts;
-2. the baseline, bill by bill through the ORM: for each posted bill of the
-   first ``--baseline-n`` accounts, its readings searched, and the rate
+2. the baseline, bill by bill through the ORM: for each posted bill of
+   ``--baseline-n`` accounts spread over the city (real and copied alike:
+   every (N / baseline-n)th account), its readings searched, and the rate
    calculator (``utility.rate.calculator``, the per-bill path a clerk uses)
    filled from the account and computed at the rates in force and, dated
    into the proposed version, at the proposed rates.
@@ -33,12 +39,14 @@ import argparse
 import datetime as dt
 import json
 import os
+import subprocess
 import sys
 import time
 from decimal import Decimal
 
 import bench_billing_run
 import bench_common
+import bench_rate_whatif_copy
 
 FIRST_READ = dt.date(2024, 2, 3)
 SETUP_BATCH = 5000
@@ -91,8 +99,9 @@ def setup_commit(args):
         )
         cr.commit()
         Reading = env["utility.meter.reading"]
-        for start in range(0, args.n, SETUP_BATCH):
-            count = min(SETUP_BATCH, args.n - start)
+        real_n = _real_n(args)
+        for start in range(0, real_n, SETUP_BATCH):
+            count = min(SETUP_BATCH, real_n - start)
             _accounts, meters = env["utility.demo.town"]._create_billable_accounts(
                 count, route, schedules, f"W{start // SETUP_BATCH:03d}", dt.date(2024, 1, 1)
             )
@@ -148,20 +157,41 @@ def setup_commit(args):
         cr.commit()
 
 
+def _real_n(args):
+    return min(args.real_n or args.n, args.n)
+
+
+def copy_commit(args):
+    """The accounts beyond ``--real-n``: copies of the real ones (resumable)."""
+    cr, env = _env(args)
+    with cr:
+        bench_rate_whatif_copy.copy_accounts(env, _real_n(args), args.n, args.months)
+
+
 def prepare_bench_db(args, env_vars):
     bench_db = f"{args.db}_whatif{args.n}x{args.months}"
-    if bench_common.database_exists(bench_db, env_vars):
-        return bench_db
-    print(f"preparing {bench_db}: copy of {args.db} with {args.n} accounts billed ...")
     started = time.perf_counter()
     command = [sys.executable, __file__, "--db", bench_db, "--config", args.config,
-               "-n", str(args.n), "--months", str(args.months), "--child", "setup",
-               "--out", os.devnull]  # fmt: skip
-    bench_common.prepare_copy(args.db, bench_db, command, env_vars)
-    print(
-        f"set-up: {args.n} accounts x {args.months} months billed in "
-        f"{time.perf_counter() - started:.0f} s"
-    )
+               "-n", str(args.n), "--months", str(args.months), "--real-n",
+               str(_real_n(args)), "--out", os.devnull, "--child"]  # fmt: skip
+    if not bench_common.database_exists(bench_db, env_vars):
+        print(f"preparing {bench_db}: copy of {args.db} with {_real_n(args)} accounts billed ...")
+        bench_common.prepare_copy(args.db, bench_db, [*command, "setup"], env_vars)
+        print(
+            f"set-up: {_real_n(args)} accounts x {args.months} months billed in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+    if _real_n(args) < args.n:
+        # Resumable: a kept set-up gets only the copies it had not made yet.
+        copied = time.perf_counter()
+        subprocess.run([*command, "copy"], check=True)
+        # Planner statistics and visibility maps of the copied tables.
+        subprocess.run(["psql", "-q", "-d", bench_db, "-c", "VACUUM ANALYZE " + ", ".join(
+            bench_rate_whatif_copy.TABLES)], check=True, env=env_vars)  # fmt: skip
+        print(
+            f"set-up: {args.n} accounts ({args.n - _real_n(args)} copied) in "
+            f"{time.perf_counter() - copied:.0f} s"
+        )
     return bench_db
 
 
@@ -173,8 +203,10 @@ def _window(env, args):
 
 
 def _baseline_accounts(env, args):
+    """``--baseline-n`` accounts spread evenly over the city, by id."""
     accounts = env["utility.account"].search([("name", "!=", False)], order="id")
-    return accounts[: args.baseline_n]
+    step = max(len(accounts) // max(args.baseline_n, 1), 1)
+    return accounts[::step][: args.baseline_n]
 
 
 def _new_whatif(env, args):
@@ -221,9 +253,7 @@ def _measure_whatif(env, args):
         "differences": whatif.difference_bill_count,
     }
     # Not timed: the same computation, kept open to read the baseline's accounts.
-    whatif._read_periods()
-    keys = whatif._read_keys()
-    rated = whatif._rate_keys(keys, whatif._get_plans({key["schedule_id"] for key in keys}))
+    _keys, rated, _plans = whatif._read_and_rate()
     env.cr.execute("SELECT COUNT(DISTINCT move_id) FROM utility_whatif_period")
     result["moves"] = env.cr.fetchone()[0]
     accounts = _baseline_accounts(env, args)
@@ -339,13 +369,23 @@ def main():
     parser = bench_common.argument_parser(__doc__.split("\n\n")[0], 1000)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--baseline-n", type=int, default=200)
+    parser.add_argument(
+        "--real-n",
+        type=int,
+        help="accounts billed by real billing runs (default: all); the others are copies",
+    )
     parser.add_argument("--keep-bench-db", action="store_true")
     parser.add_argument("--only-whatif", action="store_true", help="time the what-if only")
-    parser.add_argument("--child", choices=("setup", "whatif", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=("setup", "copy", "whatif", "baseline"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "setup":
         setup_commit(args)
+        return
+    if args.child == "copy":
+        copy_commit(args)
         return
     if args.child:
         child(args)
