@@ -359,22 +359,7 @@ class UtilityRateWhatif(models.Model):
         if problems:
             raise UserError("\n".join(problems))
         started = time.perf_counter()
-        # Analytic queries over the whole year: compiling them (JIT) costs more
-        # than it saves at these sizes; for this transaction only.
-        self.env.cr.execute("SET LOCAL jit = off")
-        self._read_periods()
-        keys = self._read_keys()
-        if not keys:
-            raise UserError(
-                self.env._(
-                    "No cycle bill was posted for a service period ending between %(start)s "
-                    "and %(end)s: there is nothing to compare. Choose a window with bills.",
-                    start=format_date(self.env, self.date_from),
-                    end=format_date(self.env, self.date_to),
-                )
-            )
-        plans = self._get_plans({key["schedule_id"] for key in keys})
-        rated = self._rate_keys(keys, plans)
+        keys, rated, plans = self._read_and_rate()
         vals = self._prepare_result_vals(keys, rated, plans)
         vals.update(
             state="computed",
@@ -397,8 +382,37 @@ class UtilityRateWhatif(models.Model):
     def _drop_work_tables(self):
         self.env.cr.execute(
             "DROP TABLE IF EXISTS utility_whatif_period, utility_whatif_keyed, "
-            "utility_whatif_key, utility_whatif_rated"
+            "utility_whatif_key, utility_whatif_rated, utility_whatif_fold"
         )
+
+    def _read_and_rate(self):
+        """Read the window's bills into the work tables and rate each distinct
+        input. :return: (keys, rated, plans), see :meth:`_read_keys`,
+        :meth:`_rate_keys` and :meth:`_get_plans`."""
+        cr = self.env.cr
+        # Analytic queries over the whole year: compiling them (JIT) costs more
+        # than it saves at these sizes; their hash tables (a year of bills
+        # grouped by input, by bill, by account) fit in memory instead of
+        # spilling to disk. For this transaction only.
+        cr.execute("SET LOCAL jit = off")
+        cr.execute("SET LOCAL work_mem = '64MB'")
+        self._read_periods()
+        cr.execute(
+            "SELECT schedule_id, date_from, date_to FROM utility_whatif_period GROUP BY 1, 2, 3"
+        )
+        periods = cr.fetchall()
+        if not periods:
+            raise UserError(
+                self.env._(
+                    "No cycle bill was posted for a service period ending between %(start)s "
+                    "and %(end)s: there is nothing to compare. Choose a window with bills.",
+                    start=format_date(self.env, self.date_from),
+                    end=format_date(self.env, self.date_to),
+                )
+            )
+        plans = self._get_plans({schedule_id for schedule_id, _start, _end in periods})
+        keys = self._read_keys(self._fold_periods(periods, plans))
+        return keys, self._rate_keys(keys, plans), plans
 
     def _read_periods(self):
         """One row per billed service period of the window's posted cycle bills,
@@ -511,15 +525,43 @@ class UtilityRateWhatif(models.Model):
             },
         )
 
-    def _read_keys(self):
+    def _fold_periods(self, periods, plans):
+        """Each billed period (schedule, first day, last day) with the period it
+        is rated on: the first of the same schedule that the plan that billed
+        it cuts into the same versions with the same day weights (see
+        :meth:`_canonical_dates`): a year of monthly bills then groups into one
+        input per usage, in SQL, before Python sees it."""
+        representatives = {}
+        return [
+            (
+                schedule_id,
+                date_from,
+                date_to,
+                *self._canonical_dates(plans[schedule_id][0], date_from, date_to, representatives),
+            )
+            for schedule_id, date_from, date_to in sorted(periods)
+        ]
+
+    def _read_keys(self, folded):
         """The distinct rating inputs of the window's bills, with how many bills
-        have each and what they were billed (a temporary table, and as dicts)."""
+        have each and what they were billed (a temporary table, and as dicts).
+        ``folded``: (schedule, first day, last day, first day and last day it
+        is rated on) of every billed period (:meth:`_fold_periods`)."""
         cr = self.env.cr
         cr.execute(
             """
+            CREATE TEMP TABLE utility_whatif_fold ON COMMIT DROP AS
+            SELECT * FROM unnest(%s::int[], %s::date[], %s::date[], %s::date[], %s::date[])
+                       AS f(schedule_id, date_from, date_to, rated_from, rated_to)
+            """,
+            [list(column) for column in zip(*folded, strict=True)],
+        )
+        cr.execute(
+            """
             CREATE TEMP TABLE utility_whatif_keyed ON COMMIT DROP AS
-            SELECT account_id, schedule_id, service_type_id, customer_class,
-                   date_from, date_to, months, discount_program, is_inside_city,
+            SELECT account_id, periods.schedule_id, service_type_id, customer_class,
+                   fold.rated_from AS date_from, fold.rated_to AS date_to, months,
+                   discount_program, is_inside_city,
                    cart_count, cart_size, eru_count, dwelling_units,
                    CASE WHEN periods.meter_size <> '' THEN periods.meter_size
                         ELSE COALESCE(bill.bill_meter_size, '') END AS meter_size,
@@ -533,7 +575,8 @@ class UtilityRateWhatif(models.Model):
                         ELSE COALESCE(bill.water_gallons, -1) END AS water_gallons,
                    COALESCE(demand_kw, -1) AS demand_kw,
                    COALESCE(winter_average, -1) AS winter_average,
-                   CASE WHEN is_partial THEN date_to - date_from ELSE -1 END AS service_days,
+                   CASE WHEN is_partial THEN periods.date_to - periods.date_from
+                        ELSE -1 END AS service_days,
                    CASE WHEN is_partial THEN period_days ELSE -1 END AS period_days,
                    amount_billed
               FROM (
@@ -556,6 +599,9 @@ class UtilityRateWhatif(models.Model):
                      WHERE is_metered AND meter_unit <> 'kwh'
                      GROUP BY move_id
                    ) bill ON bill.bill_id = periods.move_id
+              JOIN utility_whatif_fold fold
+                ON fold.schedule_id = periods.schedule_id
+               AND fold.date_from = periods.date_from AND fold.date_to = periods.date_to
             """
         )
         cr.execute(
@@ -563,9 +609,12 @@ class UtilityRateWhatif(models.Model):
                 """
                 CREATE TEMP TABLE utility_whatif_key ON COMMIT DROP AS
                 SELECT row_number() OVER () AS id, %(columns)s,
+                       amount_billed AS amount_each,
                        COUNT(*) AS bill_count, SUM(amount_billed) AS amount_billed
                   FROM utility_whatif_keyed
-                 GROUP BY %(columns)s
+                 -- And by amount billed: the bills an input does not
+                 -- reproduce are counted exactly.
+                 GROUP BY %(columns)s, amount_billed
                 """,
                 columns=_key_columns(),
             )
@@ -701,30 +750,16 @@ class UtilityRateWhatif(models.Model):
         ones. :return: dict key id -> (re-rated, proposed or None, billed volume)."""
         rated = {}
         problems = {}
-        # Equal inputs on equivalent periods (see _canonical_dates) rate once.
-        dates, representatives, results = {}, {}, {}
+        # Equal inputs on equivalent periods were grouped in SQL (see
+        # _fold_periods); an input billed at two amounts is two keys, rated once.
+        results = {}
         for key in keys:
             plan, proposed_plan, _today = plans[key["schedule_id"]]
-            period = (key["schedule_id"], key["date_from"], key["date_to"])
-            canonical = dates.get(period)
-            if canonical is None:
-                canonical = dates[period] = self._canonical_dates(
-                    plan, key["date_from"], key["date_to"], representatives
-                )
-            cache_key = (
-                key["schedule_id"],
-                canonical,
-                key["customer_class"],
-                *(key[name] for name in KEY_COLUMNS[5:]),
-            )
+            cache_key = tuple(key[name] for name in KEY_COLUMNS)
             found = results.get(cache_key)
             if found is None:
                 try:
-                    found = results[cache_key] = self._rate_key(
-                        dict(key, date_from=canonical[0], date_to=canonical[1]),
-                        plan,
-                        proposed_plan,
-                    )
+                    found = results[cache_key] = self._rate_key(key, plan, proposed_plan)
                 except ValueError as error:
                     problems.setdefault(str(error), key)
                     continue
@@ -776,10 +811,12 @@ class UtilityRateWhatif(models.Model):
             for name in ("amount_billed", "amount_rerated", "amount_proposed")
         }
         percent = whatif_lib.change_percent(totals["amount_billed"], totals["amount_proposed"])
+        # Hash aggregates (COUNT(DISTINCT) would sort a year of bills).
         self.env.cr.execute(
-            "SELECT COUNT(DISTINCT account_id), COUNT(*) FROM utility_whatif_period"
+            "SELECT COUNT(*) FROM (SELECT account_id FROM utility_whatif_keyed GROUP BY 1) a"
         )
-        account_count, bill_count = self.env.cr.fetchone()
+        account_count = self.env.cr.fetchone()[0]
+        bill_count = sum(key["bill_count"] for key in keys)
         return {
             **totals,
             "amount_change": totals["amount_proposed"] - totals["amount_billed"],
@@ -807,8 +844,10 @@ class UtilityRateWhatif(models.Model):
         """Per service and class: bills, usage, billed, re-rated and proposed."""
         self.env.cr.execute(
             """
-            SELECT service_type_id, customer_class, COUNT(DISTINCT account_id)
-              FROM utility_whatif_period GROUP BY 1, 2
+            SELECT service_type_id, customer_class, COUNT(*)
+              FROM (SELECT service_type_id, customer_class, account_id
+                      FROM utility_whatif_keyed GROUP BY 1, 2, 3) accounts
+             GROUP BY 1, 2
             """
         )
         accounts = {(row[0], row[1]): row[2] for row in self.env.cr.fetchall()}
@@ -989,8 +1028,13 @@ class UtilityRateWhatif(models.Model):
         # faster. Back to the session's setting right after.
         cr.execute("SET LOCAL enable_mergejoin = off")
         join = SQL(" AND ").join(
-            SQL("%s = %s", SQL.identifier("k", name), SQL.identifier("kd", name))
-            for name in KEY_COLUMNS
+            [
+                *(
+                    SQL("%s = %s", SQL.identifier("k", name), SQL.identifier("kd", name))
+                    for name in KEY_COLUMNS
+                ),
+                SQL("k.amount_each = kd.amount_billed"),
+            ]
         )
         cr.execute(
             SQL(
