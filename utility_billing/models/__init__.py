@@ -233,3 +233,4 @@ from . import utility_account_balance_split
 from . import utility_account_estate
 from . import utility_demo_town_estates
 from . import utility_medical_certificate_letter
+from . import utility_delinquency_run_step

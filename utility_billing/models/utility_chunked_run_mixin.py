@@ -26,6 +26,12 @@ class UtilityChunkedRunMixin(models.AbstractModel):
       run (see :meth:`_get_period_clashes`);
     - the states ``draft``, ``posting``, ``posted`` and ``cancelled``.
 
+    A run may also have *steps* after its lines are posted (the delinquency
+    run's notices and shut-offs): each is a button that queues its chunks
+    here too (:meth:`_start_step`). One step of a run runs at a time; the
+    run knows what the step has left (:meth:`_get_step_todo_ids`), so its
+    form shows the progress and *Resume* queues only what is left.
+
     Its own business rules (which accounts, how a line is computed, what is
     posted) stay in its own file.
     """
@@ -63,6 +69,19 @@ class UtilityChunkedRunMixin(models.AbstractModel):
         tracking=True,
     )
     chunk_size = fields.Integer(string="Accounts per Job", default=500)
+    step = fields.Selection(
+        selection="_get_step_selection",
+        string="Step Running",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The step whose jobs are at work. Another step starts once it is done.",
+    )
+    step_total = fields.Integer(string="Step Size", readonly=True, copy=False)
+    step_left = fields.Integer(compute="_compute_step_progress", string="Left to Do")
+    step_progress = fields.Float(
+        compute="_compute_step_progress", help="Percent of the running step done."
+    )
 
     @api.model
     def _default_journal(self):
@@ -112,7 +131,7 @@ class UtilityChunkedRunMixin(models.AbstractModel):
         return others.filtered(lambda o: (o.cycle_id.id, o[period]) in keys)
 
     def _get_action_fields(self):
-        return super()._get_action_fields() | {"state"}
+        return super()._get_action_fields() | {"state", "step", "step_total"}
 
     def _get_locked_records(self):
         return super()._get_locked_records() | self.filtered(
@@ -234,3 +253,89 @@ class UtilityChunkedRunMixin(models.AbstractModel):
         lines.invalidate_recordset(["state", "move_id"])
         # The run's progress depends on the lines' state.
         lines.modified(["state", "move_id"])
+
+    # ------------------------------------------------------------------
+    # Steps after posting, in chunks on queue_job
+    # ------------------------------------------------------------------
+    def _get_steps(self):
+        """The run's steps: {key: (label, chunk method name)}. The chunk method
+        takes a list of ids (see :meth:`_get_step_todo_ids`) and ends with
+        :meth:`_end_step_chunk`."""
+        return {}
+
+    def _get_step_selection(self):
+        return [(key, label) for key, (label, _method) in self._get_steps().items()]
+
+    def _get_step_todo_ids(self, step):
+        """The ids ``step`` has left to work, read from the records themselves
+        (never a counter): what a crashed chunk rolled back is still there, what
+        a committed chunk did is not. Hook of each run."""
+        raise NotImplementedError(step)
+
+    def _on_step_done(self, step):
+        """Hook: what the run records once every chunk of ``step`` is done."""
+        return True
+
+    @api.depends("step", "step_total")
+    def _compute_step_progress(self):
+        for run in self:
+            left = len(run._get_step_todo_ids(run.step)) if run.step and run.id else 0
+            run.step_left = left
+            total = max(run.step_total, left)
+            run.step_progress = 100.0 * (total - left) / total if total else 100.0
+
+    def _check_no_other_step(self, step):
+        """One step of a run at a time: a step's jobs read what the step before
+        made (the final notices read the past-due notices sent)."""
+        self.ensure_one()
+        if self.step and self.step != step:
+            labels = dict(self._get_step_selection())
+            raise UserError(
+                self.env._(
+                    "%(running)s of %(run)s is still running (%(progress)s%% done): wait "
+                    "until it is done before %(step)s. If it stopped, press Resume.",
+                    running=labels[self.step],
+                    run=self.name,
+                    progress=int(self.step_progress),
+                    step=labels[step],
+                )
+            )
+
+    def _start_step(self, step, ids):
+        """Queue the chunks of ``step`` over ``ids`` (one job per chunk of
+        :meth:`_enqueue_chunks`). Clicking the running step again resumes it:
+        the identity keys enqueue no waiting chunk twice, and a chunk only takes
+        what is still to do."""
+        self.ensure_one()
+        self._check_no_other_step(step)
+        if self.step != step:
+            self._as_action().write({"step": step, "step_total": len(ids)})
+        self._enqueue_chunks(self._get_steps()[step][1], list(ids))
+        self._update_step_state()
+
+    def _end_step_chunk(self):
+        """The end of every step chunk: close the step once nothing is left,
+        then commit the chunk (see ``_commit_chunk``)."""
+        self._update_step_state()
+        self._commit_chunk()
+
+    def _update_step_state(self):
+        """A running step with nothing left to do is done."""
+        self.ensure_one()
+        step = self.step
+        if not step or self._get_step_todo_ids(step):
+            return
+        self._on_step_done(step)
+        self._as_action().step = False
+        self._message_post_by_user(
+            body=self.env._("%(step)s done.", step=dict(self._get_step_selection())[step])
+        )
+
+    def action_resume_step(self):
+        """Queue again what the running step has left (a job failed or the job
+        runner stopped); a step with nothing left is closed."""
+        for run in self:
+            if not run.step:
+                raise UserError(self.env._("No step of %(run)s is running.", run=run.name))
+            run._start_step(run.step, run._get_step_todo_ids(run.step))
+        return True

@@ -133,26 +133,64 @@ class UtilityDelinquencyRun(models.Model):
         ).account_id
 
     def _create_notices(self, kind):
-        """Create the notices of ``kind`` (state *To Send*, or *Held* with the
-        reason) of the accounts past due on the notice date: once per account,
-        kind and copy, whatever the number of clicks."""
+        """Queue the step that lists the notices of ``kind`` (state *To Send*, or
+        *Held* with the reason) of the accounts past due on the notice date:
+        once per account, kind and copy, whatever the number of clicks."""
         self.ensure_one()
+        self._check_no_other_step(kind)
         self._check_notice_step(kind)
-        Notice = self.env["utility.collection.notice"]
-        day = self.date_notice
         done = self.notice_ids.filtered(lambda n: n.kind == kind).account_id
         accounts = self._get_notice_candidates(kind) - done
+        if not accounts and self.step != kind:
+            return True
+        self._add_step_accounts(accounts)
+        self._start_step(kind, self._get_step_todo_ids(kind))
+        return True
+
+    def _notices_past_due_chunk(self, account_ids):
+        """List the past-due notices of one chunk of accounts (job)."""
+        self._make_notices_chunk("past_due", account_ids)
+
+    def _notices_final_chunk(self, account_ids):
+        """List the final notices of one chunk of accounts (job)."""
+        self._make_notices_chunk("final", account_ids)
+
+    def _door_hangers_chunk(self, account_ids):
+        """List the door hangers of one chunk of accounts (job)."""
+        self._make_notices_chunk("door_hanger", account_ids)
+
+    def _make_notices_chunk(self, kind, account_ids):
+        """Create the notices of ``kind`` of the accounts of ``account_ids``
+        still on the step's to-do list and past due on the notice date."""
+        self.ensure_one()
+        if self.step != kind:
+            return
+        accounts = self._take_step_accounts(account_ids)
+        self._create_notices_of(kind, accounts)
+        self._end_step_chunk()
+
+    def _create_notices_of(self, kind, accounts):
+        Notice = self.env["utility.collection.notice"]
+        day = self.date_notice
         owing = Notice._read_past_due(accounts, day)
         accounts = accounts.filtered(lambda a: a.id in owing)
         if not accounts:
-            return True
+            return Notice
         holds = accounts._get_collection_holds(day, HOLD_STEPS[kind])
         company = self.company_id
         holidays = company._get_utility_holidays(day, day + timedelta(days=60))
         shutoff_dates = {}
         if kind == "door_hanger":
             # A door hanger repeats the shut-off date of the final notice.
-            for notice in self.notice_ids.filtered(lambda n: n.kind == "final" and n.date_shutoff):
+            finals = Notice.search(
+                [
+                    ("run_id", "=", self.id),
+                    ("account_id", "in", accounts.ids),
+                    ("kind", "=", "final"),
+                    ("date_shutoff", "!=", False),
+                ]
+            )
+            for notice in finals:
                 account_id = notice.account_id.id
                 shutoff_dates[account_id] = max(
                     notice.date_shutoff, shutoff_dates.get(account_id, notice.date_shutoff)
@@ -215,35 +253,59 @@ class UtilityDelinquencyRun(models.Model):
                 reason=notice.hold_reason,
             )
         )
-        return True
+        return notices
 
     def action_send_notices(self):
-        """Send the notices waiting: the paperless accounts' by e-mail (mail
-        template, through the mail queue), the others printed in one PDF batch
-        (the report opens for the mail room, and *Print Notices* prints it
-        again); each notice goes in its account's history."""
+        """Send the notices waiting, in chunks of jobs: the paperless accounts'
+        by e-mail (mail template, through the mail queue), the others printed
+        (each notice's PDF is stored on it as mailed, see
+        :meth:`_send_notices_chunk`); each notice goes in its account's history.
+        When the step is done in this request, the mail room's batch opens;
+        else *Print Notices* prints it once the step is done."""
         self.ensure_one()
         self.check_access("write")
-        notices = self._lock_notices(self.notice_ids.filtered(lambda n: n.kind != "door_hanger"))
-        if not notices:
+        self._check_no_other_step("send")
+        todo = self.env["utility.collection.notice"].browse(self._get_step_todo_ids("send"))
+        if not todo:
             raise UserError(self.env._("No notice of %(run)s waits to be sent.", run=self.name))
-        emailed = notices.filtered("is_email")
-        printed = notices - emailed
-        if emailed:
-            self.env.ref(NOTICE_TEMPLATE).send_mail_batch(emailed.ids, force_send=False)
-        notices._as_action().write({"state": "sent", "date_sent": fields.Datetime.now()})
-        notices._log_on_accounts(self._get_sent_message)
-        self._message_post_by_user(
-            body=self.env._(
-                "%(printed)s notices printed for mailing, %(emailed)s e-mailed.",
-                printed=len(printed),
-                emailed=len(emailed),
+        printed = todo.filtered(lambda n: not n.is_email)
+        if self.step != "send":
+            self._message_post_by_user(
+                body=self.env._(
+                    "Sending %(count)s notices: %(printed)s printed for mailing, "
+                    "%(emailed)s e-mailed.",
+                    count=len(todo),
+                    printed=len(printed),
+                    emailed=len(todo) - len(printed),
+                )
             )
+        self._start_step("send", todo.ids)
+        printed = printed.filtered(lambda n: n.state == "sent")
+        if not self.step and printed:
+            return printed._get_print_action()
+        return True
+
+    def _send_notices_chunk(self, notice_ids):
+        """Send one chunk of notices (job): the ones still *To Send* (locked)."""
+        self.ensure_one()
+        if self.step != "send":
+            return
+        notices = self._lock_notices(
+            self.env["utility.collection.notice"]
+            .browse(notice_ids)
+            .filtered(lambda n: n.run_id == self and n.kind != "door_hanger")
         )
-        return printed._get_print_action() if printed else True
+        if notices:
+            emailed = notices.filtered("is_email")
+            notices._as_action().write({"state": "sent", "date_sent": fields.Datetime.now()})
+            if emailed:
+                self.env.ref(NOTICE_TEMPLATE).send_mail_batch(emailed.ids, force_send=False)
+            notices._log_on_accounts(self._get_sent_message)
+        self._end_step_chunk()
 
     def action_print_notices(self):
-        """Print the run's notices sent by mail again, in one PDF batch."""
+        """Print the run's notices sent by mail again, in one PDF batch: each
+        notice's PDF as stored when it was mailed."""
         self.ensure_one()
         printed = self.notice_ids.filtered(
             lambda n: n.kind != "door_hanger" and n.state == "sent" and not n.is_email
@@ -294,15 +356,41 @@ class UtilityDelinquencyRun(models.Model):
     # Door hangers
     # ------------------------------------------------------------------
     def action_release_door_hangers(self):
-        """Send the crews out: one door-hanger order per listed account, and the
-        door-hanger fee when the city charges it even without a shut-off."""
+        """Send the crews out, in chunks of jobs: one door-hanger order per
+        listed account, and the door-hanger fee when the city charges it even
+        without a shut-off (its revenue account is checked before anything is
+        queued)."""
         self.ensure_one()
         self.check_access("write")
-        hangers = self._lock_notices(self.notice_ids.filtered(lambda n: n.kind == "door_hanger"))
+        self._check_no_other_step("release_door_hangers")
+        hangers = self.env["utility.collection.notice"].browse(
+            self._get_step_todo_ids("release_door_hangers")
+        )
         if not hangers:
             raise UserError(
                 self.env._("No door hanger of %(run)s waits to be released.", run=self.name)
             )
+        if self.company_id.utility_door_hanger_fee_always:
+            hangers._check_door_hanger_fee_setup()
+        self._start_step("release_door_hangers", hangers.ids)
+        return True
+
+    def _release_door_hangers_chunk(self, notice_ids):
+        """Release one chunk of door hangers (job): the ones still *To Send*
+        (locked) get their order and, where the city says so, their fee."""
+        self.ensure_one()
+        if self.step != "release_door_hangers":
+            return
+        hangers = self._lock_notices(
+            self.env["utility.collection.notice"]
+            .browse(notice_ids)
+            .filtered(lambda n: n.run_id == self and n.kind == "door_hanger")
+        )
+        if hangers:
+            self._release_door_hangers(hangers)
+        self._end_step_chunk()
+
+    def _release_door_hangers(self, hangers):
         always = self.company_id.utility_door_hanger_fee_always
         if always:
             hangers._check_door_hanger_fee_setup()
@@ -326,7 +414,6 @@ class UtilityDelinquencyRun(models.Model):
                 date=format_date(self.env, n.date_shutoff) if n.date_shutoff else "-",
             )
         )
-        return True
 
     # ------------------------------------------------------------------
     # Window actions

@@ -128,7 +128,8 @@ class UtilityDelinquencyRun(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_compute_shutoff_list(self):
-        """Make (or make again, while in review) the shut-off list of the run."""
+        """Make (or make again, while in review) the shut-off list of the run, in
+        chunks of jobs: the list is in review once every account is looked at."""
         self.check_access("write")
         released = self.filtered(lambda r: r.shutoff_state == "released")
         if released:
@@ -138,25 +139,50 @@ class UtilityDelinquencyRun(models.Model):
                     runs=", ".join(released.mapped("name")),
                 )
             )
+        for run in self:
+            run._check_no_other_step("shutoff_list")
         for run in self.filtered(lambda r: not r.date_shutoff):
             run.date_shutoff = run._get_default_shutoff_date()
         self._check_shutoff()
-        Line = self.env["utility.shutoff.line"]
         for run in self:
-            run.shutoff_line_ids.unlink()
-            Line.with_context(mail_create_nolog=True, tracking_disable=True)._as_action().create(
-                run._prepare_shutoff_line_vals_list()
-            )
-            run._as_action().shutoff_state = "review"
+            if run.step != "shutoff_list":
+                run.shutoff_line_ids.unlink()
+                run._add_step_accounts(
+                    run.line_ids.filtered(
+                        lambda line, r=run: (
+                            r.currency_id.compare_amounts(line.amount_past_due, 0) > 0
+                        )
+                    ).account_id
+                )
+            run._start_step("shutoff_list", run._get_step_todo_ids("shutoff_list"))
         return self.action_view_shutoff_list() if len(self) == 1 else True
 
-    def _get_final_notice_dates(self):
+    def _shutoff_list_chunk(self, account_ids):
+        """List one chunk of accounts on the shut-off list (job)."""
+        self.ensure_one()
+        if self.step != "shutoff_list":
+            return
+        accounts = self._take_step_accounts(account_ids)
+        if accounts:
+            self.env["utility.shutoff.line"].with_context(
+                mail_create_nolog=True, tracking_disable=True
+            )._as_action().create(self._prepare_shutoff_line_vals_list(accounts))
+        self._end_step_chunk()
+
+    def _get_final_notice_dates(self, accounts=None):
         """{account id: the shut-off date its sent final notices allow (the
-        latest of the customer's and the landlord's copy)}."""
+        latest of the customer's and the landlord's copy)}, of ``accounts``
+        (default: every account of the run)."""
+        domain = [
+            ("run_id", "=", self.id),
+            ("kind", "=", "final"),
+            ("state", "=", "sent"),
+            ("date_shutoff", "!=", False),
+        ]
+        if accounts is not None:
+            domain.append(("account_id", "in", accounts.ids))
         dates = {}
-        for notice in self.notice_ids.filtered(
-            lambda n: n.kind == "final" and n.state == "sent" and n.date_shutoff
-        ):
+        for notice in self.env["utility.collection.notice"].search(domain):
             account_id = notice.account_id.id
             dates[account_id] = max(notice.date_shutoff, dates.get(account_id, notice.date_shutoff))
         return dates
@@ -170,18 +196,16 @@ class UtilityDelinquencyRun(models.Model):
         start = max(*dates.values(), fields.Date.context_today(self))
         return self.env["utility.shutoff.day"]._get_next_shutoff_day(self.company_id, start)
 
-    def _prepare_shutoff_line_vals_list(self):
-        """One line per account of the run past due on the shut-off date.
+    def _prepare_shutoff_line_vals_list(self, accounts):
+        """One line per account of ``accounts`` (of the run) past due on the
+        shut-off date.
 
         An account is shut off only after its final notice: one held at a notice
         step, or whose notice gives a later shut-off date, is exempt with why.
         """
         self.ensure_one()
         day = self.date_shutoff
-        notice_dates = self._get_final_notice_dates()
-        accounts = self.line_ids.filtered(
-            lambda line: self.currency_id.compare_amounts(line.amount_past_due, 0) > 0
-        ).account_id
+        notice_dates = self._get_final_notice_dates(accounts)
         facts = accounts._get_shutoff_facts(day)
         accounts = accounts.filtered(
             lambda a: self.currency_id.compare_amounts(facts[a.id]["amount_due"], 0) > 0
@@ -234,10 +258,12 @@ class UtilityDelinquencyRun(models.Model):
 
     def action_release_shutoffs(self):
         """Create the disconnect orders of the accounts still to shut off, for the
-        shut-off date; a second release creates nothing.
+        shut-off date, in chunks of jobs; a second release creates nothing.
 
         What changed since review is looked at again: an account paid up, put on
         an arrangement or given a medical certificate since is left off.
+
+        :return: the orders made, when the step was done in this request
         """
         self.check_access("write")
         not_reviewed = self.filtered(lambda r: r.shutoff_state == "none")
@@ -249,14 +275,24 @@ class UtilityDelinquencyRun(models.Model):
                 )
             )
         runs = self.filtered(lambda r: r.shutoff_state == "review")
-        runs._check_shutoff()
-        orders = self.env["utility.work.order"]
         for run in runs:
-            orders |= run._release_shutoff_lines()
-            run._as_action().shutoff_state = "released"
-        return orders
+            run._check_no_other_step("release_shutoffs")
+        runs._check_shutoff()
+        before = runs.shutoff_line_ids.work_order_id
+        for run in runs:
+            run._start_step("release_shutoffs", run._get_step_todo_ids("release_shutoffs"))
+        return runs.shutoff_line_ids.work_order_id - before
 
-    def _release_shutoff_lines(self):
+    def _release_shutoffs_chunk(self, line_ids):
+        """Release one chunk of the shut-off list (job)."""
+        self.ensure_one()
+        if self.step != "release_shutoffs":
+            return
+        self._release_shutoff_lines(line_ids)
+        self._end_step_chunk()
+
+    def _release_shutoff_lines(self, line_ids):
+        """The disconnect orders of the lines of ``line_ids`` still listed."""
         self.ensure_one()
         Line = self.env["utility.shutoff.line"]
         Line.flush_model()
@@ -266,11 +302,12 @@ class UtilityDelinquencyRun(models.Model):
         self.env.cr.execute(
             """
             SELECT id FROM utility_shutoff_line
-             WHERE run_id = %s AND state = 'listed' AND work_order_id IS NULL
+             WHERE run_id = %s AND id = ANY(%s) AND state = 'listed'
+               AND work_order_id IS NULL
              ORDER BY id
                FOR UPDATE
             """,
-            [self.id],
+            [self.id, list(line_ids)],
         )
         lines = Line.browse([row[0] for row in self.env.cr.fetchall()])
         lines.invalidate_recordset()

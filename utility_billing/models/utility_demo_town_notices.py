@@ -22,6 +22,9 @@ class UtilityDemoTown(models.AbstractModel):
         )
         if not run:
             return False
+        # The steps' jobs run in this transaction: no queue, and no commit while
+        # the module installs.
+        run = run.with_context(queue_job__no_delay=True, utility_billing_run_commit=False)
         company = run.company_id
         company._get_utility_field_fee_account()  # the door-hanger fee's revenue
         today = fields.Date.context_today(self)

@@ -116,3 +116,4 @@ from . import test_lien_letters
 from . import test_agency_rule
 from . import test_estate
 from . import test_medical_certificate_letters
+from . import test_delinquency_run_steps

@@ -104,7 +104,7 @@ class CollectionNoticeCommon(PaymentCommon):
         for account in cls.accounts:
             cls._post_bill(account, BILL_DATE, {cls.water: 40.00, cls.sewer: 20.00})
 
-    def _run(self):
+    def _run(self, **vals):
         run = self.env["utility.delinquency.run"].create(
             {
                 "cycle_id": self.cycle.id,
@@ -112,20 +112,13 @@ class CollectionNoticeCommon(PaymentCommon):
                 "date_penalty": PENALTY,
                 "date_fee": FEE_DATE,
                 "journal_id": self.journal.id,
+                **vals,
             }
         )
         run.action_compute()
         run.action_release()
         self.assertEqual(run.state, "posted")
         return run
-
-
-@tagged("post_install", "-at_install")
-class TestCollectionNotices(CollectionNoticeCommon):
-    def _notices(self, run, kind, account=None):
-        return run.notice_ids.filtered(
-            lambda n: n.kind == kind and (account is None or n.account_id == account)
-        )
 
     def _through_final(self, run):
         run.date_notice = PAST_DUE_DATE
@@ -134,6 +127,14 @@ class TestCollectionNotices(CollectionNoticeCommon):
         run.date_notice = FINAL_DATE
         run.action_notices_final()
         run.action_send_notices()
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionNotices(CollectionNoticeCommon):
+    def _notices(self, run, kind, account=None):
+        return run.notice_ids.filtered(
+            lambda n: n.kind == kind and (account is None or n.account_id == account)
+        )
 
     # ------------------------------------------------------------------
     # Notices

@@ -4,6 +4,8 @@ never written, created or deleted by hand, whoever the client is."""
 
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.queue_job.job import Job
+
 from .common_rpc import RpcCase
 from .test_collection_notices import PAST_DUE_DATE, CollectionNoticeCommon
 
@@ -31,7 +33,19 @@ class TestCollectionNoticesRpc(CollectionNoticeCommon, RpcCase):
             ),
             True,
         )
+        # The step is queued; the job runner makes the notices as the specialist.
         run.invalidate_recordset()
+        self.assertEqual(run.step, "past_due")
+        jobs = (
+            self.env["queue.job"]
+            .sudo()
+            .search([("identity_key", "like", f"{run._name},{run.id},%")])
+        )
+        self.assertEqual(jobs.user_id, self.specialist)
+        for job in jobs:
+            Job.load(self.env, job.uuid).perform()
+        run.invalidate_recordset()
+        self.assertFalse(run.step)
         notices = run.notice_ids
         self.assertEqual(len(notices), 4)
         # A second call over RPC makes nothing twice.

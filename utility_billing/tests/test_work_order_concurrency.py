@@ -342,7 +342,13 @@ class TestShutoffReleaseConcurrency(RaceMixin, TransactionCase):
         assert outcome["go_commit"].wait(TIMEOUT), "never told to commit"
 
     def _release(self, env, outcome):
-        run = env["utility.delinquency.run"].browse(self.data["run"])
+        # The release's job runs in this transaction (as a job worker runs it),
+        # committed when the test says so.
+        run = (
+            env["utility.delinquency.run"]
+            .browse(self.data["run"])
+            .with_context(queue_job__no_delay=True, utility_billing_run_commit=False)
+        )
         outcome["orders"] = run.action_release_shutoffs().ids
         outcome["released"].set()
         assert outcome["go_commit"].wait(TIMEOUT), "never told to commit"
