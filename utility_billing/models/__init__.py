@@ -161,6 +161,7 @@ from . import utility_rate_whatif_account
 from . import utility_rate_whatif_xlsx
 from . import utility_rate_version_adoption
 from . import utility_rate_whatif_adoption
+from . import utility_service_period_rating
 from . import utility_demo_town_whatif
 from . import res_company_collection_notice
 from . import utility_collection_notice

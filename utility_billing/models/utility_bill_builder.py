@@ -962,7 +962,9 @@ class UtilityBillBuilder(models.AbstractModel):
         services = self.env["utility.account.service"].browse(
             {s["service_id"] for services in services_list for s in services}
         )
-        services.fetch(["account_id", "service_type_id", "company_id"])
+        services.fetch(
+            ["account_id", "service_type_id", "company_id", "meter_id", "rate_schedule_id"]
+        )
         period_vals = []
         for move, periods in zip(moves, services_list, strict=True):
             seen = set()
@@ -983,6 +985,10 @@ class UtilityBillBuilder(models.AbstractModel):
                         "move_id": move.id,
                         "run_id": run.id if run else None,
                         "state": "billed",
+                        # What the bill was priced with (the rate what-if reads them).
+                        "customer_class_id": service.account_id.customer_class.id or None,
+                        "meter_size_id": service.meter_id.size.id or None,
+                        "rate_schedule_id": service.rate_schedule_id.id or None,
                     }
                 )
         if period_vals:

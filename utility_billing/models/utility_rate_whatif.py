@@ -157,7 +157,7 @@ class UtilityRateWhatif(models.Model):
         string="Bills Not Reproduced",
         readonly=True,
         help="Bills whose price at the billed rates differs from what was billed (a "
-        "meter, class or service changed since, or a bill was adjusted): their "
+        "price corrected since, carts or units changed since, or a bill was adjusted): their "
         "proposed amount is as uncertain as that difference.",
     )
     date_computed = fields.Datetime(string="Computed On", readonly=True)
@@ -425,7 +425,9 @@ class UtilityRateWhatif(models.Model):
         own takes the bill's water meter size, and a service started or stopped
         inside the period is prorated by its days of service over the days of
         the period, or of the standard cycle period when that is longer.
-        Accounts, meters and services are read as they are today.
+        The customer class, meter size and rate schedule are those the bill was
+        priced with (kept on the billed period); the rest of the account and
+        service (carts, units, ERUs, program, inside the city) as today.
         """
         # Accounts, services, meters, readings and bills are all read in SQL.
         self.env.flush_all()
@@ -437,6 +439,7 @@ class UtilityRateWhatif(models.Model):
             CREATE TEMP TABLE utility_whatif_period ON COMMIT DROP AS
             WITH period AS (
                 SELECT p.id, p.service_id, p.move_id, p.date_from, p.date_to,
+                       p.customer_class_id, p.meter_size_id, p.rate_schedule_id,
                        mv.utility_period_start AS bill_from,
                        mv.utility_period_end AS bill_to
                   FROM utility_service_period p
@@ -474,7 +477,8 @@ class UtilityRateWhatif(models.Model):
                  GROUP BY 1, 2
             )
             SELECT pr.move_id, s.account_id, s.service_type_id,
-                   s.rate_schedule_id AS schedule_id, pr.date_from, pr.date_to,
+                   COALESCE(pr.rate_schedule_id, s.rate_schedule_id) AS schedule_id,
+                   pr.date_from, pr.date_to,
                    pr.bill_from, pr.bill_to,
                    s.date_start AS service_start, s.date_end AS service_end,
                    COALESCE(cy.frequency_months, 1) AS months,
@@ -497,14 +501,18 @@ class UtilityRateWhatif(models.Model):
               FROM period pr
               JOIN utility_account_service s ON s.id = pr.service_id
               JOIN utility_service_type st ON st.id = s.service_type_id
-              JOIN utility_rate_schedule sch ON sch.id = s.rate_schedule_id
+              JOIN utility_rate_schedule sch
+                ON sch.id = COALESCE(pr.rate_schedule_id, s.rate_schedule_id)
               JOIN utility_account a ON a.id = s.account_id
               JOIN utility_service_location loc ON loc.id = a.location_id
-              LEFT JOIN utility_customer_class cc ON cc.id = loc.customer_class
+              -- As billed: the class, size and schedule kept on the period
+              -- (today's for periods billed before they were kept).
+              LEFT JOIN utility_customer_class cc
+                ON cc.id = COALESCE(pr.customer_class_id, loc.customer_class)
               LEFT JOIN utility_cart_size ck ON ck.id = s.cart_size
               LEFT JOIN utility_billing_cycle cy ON cy.id = a.cycle_id
               LEFT JOIN utility_meter mt ON mt.id = s.meter_id
-              LEFT JOIN utility_meter_size ms ON ms.id = mt.size
+              LEFT JOIN utility_meter_size ms ON ms.id = COALESCE(pr.meter_size_id, mt.size)
               LEFT JOIN used u ON u.id = pr.id
               LEFT JOIN billed b ON b.move_id = pr.move_id AND b.service_id = pr.service_id
               LEFT JOIN LATERAL (

@@ -86,6 +86,7 @@ from . import test_deposit_letters
 from . import test_demo_town_records
 from . import test_rate_whatif
 from . import test_rate_whatif_adopt
+from . import test_rate_whatif_as_billed
 from . import test_lib_whatif
 from . import test_collection_notices
 from . import test_lib_notices
