@@ -47,9 +47,6 @@ class UtilityAdjustment(models.Model):
         self._check_letter_states(states, message)
         return self._send_letter(template_xmlid)
 
-    def _get_letter_partner(self):
-        return self.account_id.partner_id
-
     def action_send_approval_letter(self):
         return self._send_adjustment_letter(
             APPROVAL_TEMPLATE,

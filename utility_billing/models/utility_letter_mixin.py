@@ -14,8 +14,11 @@ class UtilityLetterMixin(models.AbstractModel):
     _description = "Utility Letters"
 
     def _get_letter_partner(self):
-        """Who the letter of this record is addressed to."""
+        """Who the letter of this record is addressed to: for a record of an
+        account, whom the account's letters go to (an estate's executor)."""
         self.ensure_one()
+        if "account_id" in self._fields:
+            return self.account_id.letter_partner_id
         return self.partner_id
 
     def _check_letter_sender(self, denied):

@@ -41,10 +41,6 @@ class UtilityMedicalCertificate(models.Model):
     def _get_action_fields(self):
         return super()._get_action_fields() | {"date_acknowledged", "date_reminded"}
 
-    def _get_letter_partner(self):
-        self.ensure_one()
-        return self.account_id.letter_partner_id
-
     @api.model_create_multi
     def create(self, vals_list):
         certificates = super().create(vals_list)

@@ -105,6 +105,30 @@ class TestEstate(PaymentCommon):
         self.assertIn("14 Elm Street", html)
         self.assertNotIn("9 Oak Lane", html, "never addressed to the deceased's address")
 
+    def test_account_e_mails_go_to_the_executor(self):
+        """The account's letters by e-mail (welcome, final bill, level pay, the
+        deposit letters) go to the executor, "Dear Dana Whitfield"."""
+        for xmlid in (
+            "mail_template_utility_welcome",
+            "mail_template_utility_final_bill_letter",
+            "mail_template_utility_level_pay_enrollment",
+        ):
+            template = self.env.ref(f"utility_billing.{xmlid}")
+            rendered = template._generate_template(self.account.ids, ("partner_to", "body_html"))[
+                self.account.id
+            ]
+            self.assertEqual(rendered["partner_ids"], self.executor.ids, xmlid)
+            self.assertIn("Dear Dana Whitfield", rendered["body_html"], xmlid)
+        deposit = (
+            self.env["utility.customer.deposit"]
+            .sudo()
+            .create({"account_id": self.account.id, "date": date(2025, 1, 1), "amount": 40.0})
+        )
+        self.assertEqual(deposit._get_letter_partner(), self.executor)
+        template = self.env.ref("utility_billing.mail_template_utility_deposit_receipt")
+        rendered = template._generate_template(deposit.ids, ("partner_to",))[deposit.id]
+        self.assertEqual(rendered["partner_ids"], self.executor.ids)
+
     def test_payoff_quote_to_the_executor_with_charges_after_death_apart(self):
         """Payoff through 03/15/2025: balance billed 135.50, of which 90.00 billed
         before the date of death 02/14/2025 (owed by the estate) and 45.50 since."""
