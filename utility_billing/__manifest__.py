@@ -123,6 +123,7 @@
         "views/utility_service_suspension_views.xml",
         "views/utility_shutoff_views.xml",
         "views/utility_delinquency_run_step_views.xml",
+        "views/utility_collection_notice_pdf_views.xml",
         "views/utility_deposit_extra_views.xml",
         "views/account_move_utility_bill_list_views.xml",
         "report/utility_adjustment_letter_report.xml",

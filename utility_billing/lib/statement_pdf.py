@@ -120,22 +120,26 @@ def _lines(parts):
     return "\n".join(part for part in parts if part)
 
 
-def _header(data, styles):
-    left = [_p(data.company_name, styles["company"]), _p(_lines(data.company_address),
-                                                        styles["base"])]  # fmt: skip
-    if data.company_phone:
-        left.append(_p(f"Phone {data.company_phone}", styles["base"]))
-    right = [
-        _p("STATEMENT OF ACCOUNT", styles["title"]),
-        _p(f"Account {data.account_number}", styles["right"]),
-        _p(f"From {data.date_from} to {data.date_to}", styles["right"]),
-        _p(f"Printed {data.date_printed}", styles["right"]),
-    ]
+def letterhead(styles, *, company, title, right_lines, customer, service_address):
+    """The house letterhead of a printed letter: the company (name, address
+    lines, phone) left, the title and ``right_lines`` right, then the customer
+    (name, address lines) and the service address. Statements and collection
+    notices print it alike.
+
+    :param company: (name, address lines, phone)
+    :param customer: (name, address lines)
+    """
+    company_name, company_address, company_phone = company
+    left = [_p(company_name, styles["company"]), _p(_lines(company_address), styles["base"])]
+    if company_phone:
+        left.append(_p(f"Phone {company_phone}", styles["base"]))
+    right = [_p(title, styles["title"]), *(_p(line, styles["right"]) for line in right_lines)]
+    customer_name, customer_address = customer
     addresses = [
         [_p("Customer", styles["label"]), _p("Service address", styles["label"])],
         [
-            _p(_lines([data.customer_name, *data.customer_address]), styles["base"]),
-            _p(data.service_address, styles["base"]),
+            _p(_lines([customer_name, *customer_address]), styles["base"]),
+            _p(service_address, styles["base"]),
         ],
     ]
     plain = TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
@@ -145,6 +149,45 @@ def _header(data, styles):
         Table(addresses, colWidths=[3.75 * inch, 3.75 * inch], style=plain),
         Spacer(1, 0.2 * inch),
     ]
+
+
+def remit_to_block(remit_to, styles):
+    """Where payments are mailed (payee, then address lines), or nothing."""
+    if not remit_to:
+        return []
+    return [
+        Spacer(1, 0.1 * inch),
+        _p("Please mail payments to:", styles["label"]),
+        _p(_lines(remit_to), styles["base"]),
+    ]
+
+
+def letter_document(buffer, title):
+    """A Letter page document with half-inch margins, as every letter prints."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=letter,
+        leftMargin=0.5 * inch,
+        rightMargin=0.5 * inch,
+        topMargin=0.5 * inch,
+        bottomMargin=0.5 * inch,
+        title=title,
+    )
+
+
+def _header(data, styles):
+    return letterhead(
+        styles,
+        company=(data.company_name, data.company_address, data.company_phone),
+        title="STATEMENT OF ACCOUNT",
+        right_lines=(
+            f"Account {data.account_number}",
+            f"From {data.date_from} to {data.date_to}",
+            f"Printed {data.date_printed}",
+        ),
+        customer=(data.customer_name, data.customer_address),
+        service_address=data.service_address,
+    )
 
 
 def _movements(data, styles):
@@ -209,19 +252,7 @@ def render_statements(statements):
                 styles["base"],
             )
         )
-        if data.remit_to:
-            story.append(Spacer(1, 0.1 * inch))
-            story.append(_p("Please mail payments to:", styles["label"]))
-            story.append(_p(_lines(data.remit_to), styles["base"]))
+        story += remit_to_block(data.remit_to, styles)
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=letter,
-        leftMargin=0.5 * inch,
-        rightMargin=0.5 * inch,
-        topMargin=0.5 * inch,
-        bottomMargin=0.5 * inch,
-        title="Statement of Account",
-    )
-    document.build(story)
+    letter_document(buffer, "Statement of Account").build(story)
     return buffer.getvalue()

@@ -235,3 +235,4 @@ from . import utility_account_estate
 from . import utility_demo_town_estates
 from . import utility_medical_certificate_letter
 from . import utility_delinquency_run_step
+from . import utility_collection_notice_pdf

@@ -6,6 +6,7 @@ from ..lib.bill_pdf import format_money, format_quantity, format_rate
 UTILITY_BILL_REPORT = "utility_billing.report_utility_bill"
 RECEIPT_REPORT = "utility_billing.report_utility_payment_receipt"
 STATEMENT_REPORT = "utility_billing.report_utility_account_statement"
+NOTICE_REPORT = "utility_billing.report_utility_collection_notice"
 
 
 class IrActionsReport(models.Model):
@@ -28,7 +29,9 @@ class IrActionsReport(models.Model):
         the batch print all give the same PDF. The QWeb template stays as the
         HTML preview, and as the comparison of the benchmark (context key
         ``utility_bill_qweb``). The statement of account likewise (context key
-        ``utility_statement_qweb`` for its QWeb version).
+        ``utility_statement_qweb`` for its QWeb version), and the collection
+        notice, reprinted from the PDF stored when it was mailed (context key
+        ``utility_notice_qweb`` for its QWeb version).
         """
         report = self._get_report(report_ref)
         if report.report_name == STATEMENT_REPORT and not self.env.context.get(
@@ -40,6 +43,13 @@ class IrActionsReport(models.Model):
                 res_ids = [res_ids]
             statements = self.env["utility.account.statement"].browse(res_ids or [])
             return statements._render_statement_pdf(), "pdf"
+        if report.report_name == NOTICE_REPORT and not self.env.context.get("utility_notice_qweb"):
+            # A collection notice: the PDF stored when it was mailed, or drawn
+            # by reportlab (lib/notice_pdf.py); see utility_collection_notice_pdf.
+            if isinstance(res_ids, int):
+                res_ids = [res_ids]
+            notices = self.env["utility.collection.notice"].browse(res_ids or [])
+            return notices._get_notices_pdf(), "pdf"
         if report.report_name != UTILITY_BILL_REPORT or self.env.context.get("utility_bill_qweb"):
             return super()._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)
         if isinstance(res_ids, int):

@@ -298,6 +298,8 @@ class UtilityDelinquencyRun(models.Model):
         if notices:
             emailed = notices.filtered("is_email")
             notices._as_action().write({"state": "sent", "date_sent": fields.Datetime.now()})
+            # The PDF as mailed, kept on each notice (utility_collection_notice_pdf).
+            (notices - emailed)._store_mailed_pdf()
             if emailed:
                 self.env.ref(NOTICE_TEMPLATE).send_mail_batch(emailed.ids, force_send=False)
             notices._log_on_accounts(self._get_sent_message)

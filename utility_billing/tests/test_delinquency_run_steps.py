@@ -13,19 +13,23 @@ account in bankruptcy), and Yorba Linda Water District's $15.00 door-hanger
 fee charged at release.
 """
 
+import io
 from collections import Counter
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileReader
 
 from .common_billing import trap_jobs
 from .test_collection_notices import FINAL_DATE, PAST_DUE_DATE, CollectionNoticeCommon
 
 DOOR_HANGER_DATE = date(2025, 12, 1)
 TODAY = "2025-12-02"
+NOTICE_REPORT = "utility_billing.action_report_utility_collection_notice"
 SHUTOFF = date(2025, 12, 9)  # a Tuesday, after every final notice's lead time
 
 
@@ -258,3 +262,69 @@ class TestDelinquencyRunSteps(CollectionNoticeCommon):
             ),
             2,
         )
+
+    # ------------------------------------------------------------------
+    # The PDF as mailed
+    # ------------------------------------------------------------------
+    def test_mailed_notice_pdf_is_stored_and_reprinted(self):
+        """Each notice sent by mail keeps its PDF; printing it again (alone, in
+        the run's batch or from the notice) gives those very bytes, even after
+        the customer's name changed, without drawing it again."""
+        run = self._posted_run(chunk_size=2)
+        run.date_notice = PAST_DUE_DATE
+        run.action_notices_past_due()
+        printed = self._notices(run, "past_due").filtered(
+            lambda n: n.state == "to_send" and not n.is_email
+        )
+        self.assertEqual(len(printed), 2, "the tenant and the landlord's copy")
+        tenant_name = self.account2.partner_id.name
+        run.action_send_notices()
+        stored = printed._get_mailed_pdf()
+        self.assertEqual(set(stored), set(printed.ids))
+        for notice in printed:
+            attachment = stored[notice.id]
+            self.assertEqual(attachment.mimetype, "application/pdf")
+            self.assertTrue(attachment.raw.startswith(b"%PDF"))
+            self.assertEqual(attachment.name, f"{notice.name.replace('/', '-')}.pdf")
+            self.assertEqual(len(PdfFileReader(io.BytesIO(attachment.raw)).pages), 1)
+        tenant = printed.filtered(lambda n: n.addressee == "customer")
+        landlord_copy = printed - tenant
+        self.assertIn(tenant_name, self._pdf_text(stored[tenant.id].raw))
+        self.assertIn("66.00", self._pdf_text(stored[tenant.id].raw))
+        self.assertIn(
+            "Copy for the owner of the premise", self._pdf_text(stored[landlord_copy.id].raw)
+        )
+        self.assertIn(self.landlord.name, self._pdf_text(stored[landlord_copy.id].raw))
+        emailed = self._notices(run, "past_due").filtered("is_email")
+        self.assertFalse(emailed._get_mailed_pdf(), "an e-mailed notice keeps its e-mail")
+        # The customer's name changes; the reprint is still what was mailed.
+        self.account2.partner_id.name = "Someone Else"
+        Report = self.env["ir.actions.report"]
+        with patch(
+            "odoo.addons.utility_billing.models.utility_collection_notice_pdf.render_notice"
+        ) as draw:
+            content, kind = Report._render_qweb_pdf(NOTICE_REPORT, tenant.ids)
+            self.assertEqual(kind, "pdf")
+            self.assertEqual(content, stored[tenant.id].raw)
+            # The run's batch: the stored PDFs put together, in order.
+            action = run.with_context(discard_logo_check=True).action_print_notices()
+            content, _kind = Report._render_qweb_pdf(NOTICE_REPORT, action["context"]["active_ids"])
+            draw.assert_not_called()
+        self.assertEqual(len(PdfFileReader(io.BytesIO(content)).pages), 2)
+        self.assertNotIn("Someone Else", self._pdf_text(content))
+        # Sending again stores nothing twice.
+        printed._store_mailed_pdf()
+        self.assertEqual(printed._get_mailed_pdf(), stored)
+        action = tenant.with_context(discard_logo_check=True).action_print_as_mailed()
+        self.assertEqual(action["context"]["active_ids"], tenant.ids)
+        # A notice not mailed yet prints as it reads now (the final notice's preview).
+        run.date_notice = FINAL_DATE
+        run.action_notices_final()
+        final = self._notices(run, "final").filtered(lambda n: n.account_id == self.account2)[:1]
+        content, _kind = Report._render_qweb_pdf(NOTICE_REPORT, final.ids)
+        self.assertIn("Someone Else", self._pdf_text(content))
+        self.assertFalse(final._get_mailed_pdf())
+
+    def _pdf_text(self, content):
+        reader = PdfFileReader(io.BytesIO(content))
+        return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
