@@ -224,6 +224,7 @@ from . import utility_agency_referral
 from . import utility_account_agency
 from . import res_config_settings_agency
 from . import utility_demo_town_agency
+from . import utility_payment_poster_agency
 from . import utility_account_bankruptcy
 from . import res_company_lien
 from . import utility_lien

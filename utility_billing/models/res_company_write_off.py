@@ -74,8 +74,13 @@ class ResCompany(models.Model):
         """
         self.ensure_one()
         balance = sum(vals.get("debit", 0.0) - vals.get("credit", 0.0) for vals in line_vals)
-        expense = {"name": label, "account_id": self.utility_bad_debt_account_id.id}
-        expense["credit" if balance > 0 else "debit"] = self.currency_id.round(abs(balance))
+        expenses = []
+        # An agency collection without a write-off balances itself (fee expense
+        # against the receivable): no bad-debt line then.
+        if not self.currency_id.is_zero(balance):
+            expense = {"name": label, "account_id": self.utility_bad_debt_account_id.id}
+            expense["credit" if balance > 0 else "debit"] = self.currency_id.round(abs(balance))
+            expenses.append(expense)
         move = (
             self.env["account.move"]
             .sudo()
@@ -86,7 +91,7 @@ class ResCompany(models.Model):
                     "date": day,
                     "ref": label,
                     "company_id": self.id,
-                    "line_ids": [Command.create(vals) for vals in [*line_vals, expense]],
+                    "line_ids": [Command.create(vals) for vals in [*line_vals, *expenses]],
                 }
             )
         )

@@ -18,6 +18,8 @@ AGENCY_FILE_COLUMNS = (
     "Date Referred",
     "Amount Referred",
     "Written Off",
+    "Action",
+    "Date Paid",
 )
 
 
@@ -70,6 +72,55 @@ class UtilityAgencyReferral(models.Model):
     )
     reason = fields.Char(readonly=True, tracking=True)
     referred_by_id = fields.Many2one("res.users", string="Referred By User", readonly=True)
+    date_paid = fields.Date(
+        string="Paid in Full On",
+        readonly=True,
+        tracking=True,
+        help="The account was paid in full while at the agency (at the office, or the "
+        "agency's collection): recall it and tell the agency.",
+    )
+    date_recalled = fields.Date(string="Recalled On", readonly=True)
+    date_recall_sent = fields.Date(
+        string="Recall Sent On",
+        readonly=True,
+        help="The agency file that told the agency to stop working the account.",
+    )
+    recovery_ids = fields.One2many(
+        "utility.write.off.recovery", "referral_id", string="Agency Collections", readonly=True
+    )
+    amount_collected = fields.Monetary(
+        string="Collected by the Agency",
+        compute="_compute_amount_collected",
+        help="What the agency collected on this referral (before its fee), posted.",
+    )
+
+    @api.depends("recovery_ids.state", "recovery_ids.amount")
+    def _compute_amount_collected(self):
+        collected = dict(
+            self.env["utility.write.off.recovery"]._read_group(
+                [("referral_id", "in", self.ids), ("state", "=", "posted")],
+                ["referral_id"],
+                ["amount:sum"],
+            )
+        )
+        for referral in self:
+            referral.amount_collected = collected.get(referral, 0.0)
+
+    def action_record_collection(self):
+        """A new agency collection (gross, before the fee) on this referral."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Collected by the Agency"),
+            "res_model": "utility.write.off.recovery",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_referral_id": self.id if not self.write_off_line_id else False,
+                "default_line_id": self.write_off_line_id.id,
+                "default_is_agency": True,
+            },
+        }
 
     def init(self):
         # One live referral per account: a second one would be sent twice.
@@ -91,6 +142,9 @@ class UtilityAgencyReferral(models.Model):
             "origin",
             "reason",
             "referred_by_id",
+            "date_paid",
+            "date_recalled",
+            "date_recall_sent",
         }
 
     def _get_locked_records(self):
@@ -158,11 +212,50 @@ class UtilityAgencyReferral(models.Model):
         return referrals
 
     def action_recall(self):
-        """The agency returns the account (paid, or given up): it is no longer held."""
+        """The agency returns the account (paid, or given up): it is no longer held.
+        If the agency had it in a file, the next file tells it to stop (RECALL)."""
         if not self.env.user.has_group(BILLING_GROUP):
             raise AccessError(self.env._("Only billing staff recall accounts from the agency."))
-        self._as_action().write({"state": "recalled"})
+        live = self.filtered(lambda r: r.state != "recalled")
+        live._as_action().write(
+            {"state": "recalled", "date_recalled": fields.Date.context_today(self)}
+        )
         return True
+
+    @api.model
+    def _flag_paid_in_full(self, accounts, day):
+        """Flag the live referrals of ``accounts`` that now owe nothing, paid in full
+        on ``day``, for the clerk to recall (called after payments and agency
+        collections post). Not recalled automatically: a payment can still come
+        back (returned check, ACH return) and the agency may have collected the
+        same debt meanwhile, so the clerk confirms with the agency first.
+
+        :return: the referrals flagged
+        """
+        # Balances are read from the ledger, not stored: the payment just moved them.
+        self.env["utility.account"].invalidate_model(["amount_balance"])
+        referrals = (
+            self.sudo()
+            .search(
+                [
+                    ("account_id", "in", accounts.ids),
+                    ("state", "in", ("referred", "exported")),
+                    ("date_paid", "=", False),
+                ]
+            )
+            .filtered(lambda r: r.currency_id.compare_amounts(r.account_id.amount_balance, 0) <= 0)
+        )
+        if not referrals:
+            return referrals
+        referrals._as_action().write({"date_paid": day})
+        for referral in referrals:
+            referral.message_post(
+                body=self.env._(
+                    "Paid in full on %(date)s while at the agency: recall it.",
+                    date=format_date(self.env, day),
+                )
+            )
+        return referrals
 
     def _get_agency_rows(self):
         """The agency file's rows of ``self``, in ``AGENCY_FILE_COLUMNS`` order."""
@@ -184,20 +277,29 @@ class UtilityAgencyReferral(models.Model):
                     referral.date_referred.strftime("%m/%d/%Y"),
                     f"{referral.amount_referred:.2f}",
                     "Y" if referral.write_off_line_id else "N",
+                    "RECALL" if referral.state == "recalled" else "NEW",
+                    referral.date_paid.strftime("%m/%d/%Y") if referral.date_paid else "",
                 ]
             )
         return rows
 
     def action_export(self):
-        """The agency's file of the referrals of ``self`` not sent yet; they are
-        then marked sent, so a second export sends none of them again."""
+        """The agency's file of the referrals of ``self`` not sent yet (NEW) and of
+        those recalled since they were sent (RECALL); they are then marked sent, so
+        a second export sends none of them again."""
         if not self.env.user.has_group(BILLING_GROUP):
             raise AccessError(self.env._("Only billing staff send the agency file."))
         new = self.filtered(lambda r: r.state == "referred")
-        if not new:
-            raise UserError(self.env._("Every referral selected was already sent to the agency."))
-        action = new._download_csv("agency_referrals", AGENCY_FILE_COLUMNS, new._get_agency_rows())
-        new._as_action().write(
-            {"state": "exported", "date_exported": fields.Date.context_today(self)}
+        recalls = self.filtered(
+            lambda r: r.state == "recalled" and r.date_exported and not r.date_recall_sent
         )
+        if not new and not recalls:
+            raise UserError(self.env._("Every referral selected was already sent to the agency."))
+        to_send = new | recalls
+        action = to_send._download_csv(
+            "agency_referrals", AGENCY_FILE_COLUMNS, to_send._get_agency_rows()
+        )
+        today = fields.Date.context_today(self)
+        new._as_action().write({"state": "exported", "date_exported": today})
+        recalls._as_action().write({"date_recall_sent": today})
         return action

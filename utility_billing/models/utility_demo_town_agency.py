@@ -1,9 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The collection agency in the demo town: two North Side households owing a
 bill of last winter (due more than 90 days ago), one referred from Accounts to
-Refer by the city's rule, the other by hand with its reason."""
+Refer by the city's rule, the other by hand with its reason; the agency has
+collected 100.00 on the first and remitted it less its 30% fee."""
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 
 class UtilityDemoTown(models.AbstractModel):
@@ -35,4 +36,41 @@ class UtilityDemoTown(models.AbstractModel):
             origin="manual",
             reason="Customer refused every payment arrangement and the notices came back.",
         )
-        return True
+        return self._demo_agency_collection(by_rule, preparer, today)
+
+    def _demo_agency_collection(self, account, preparer, today):
+        """The agency collected 100.00 and kept its fee (30.00): its check for
+        70.00 is taken at the office, the collection recorded on the referral."""
+        company = account.company_id
+        if not company.utility_agency_fee_account_id:
+            company.utility_agency_fee_account_id = (
+                self.env["account.account"]
+                .with_company(company)
+                .create(
+                    {"name": "Collection Agency Fees", "code": "615200", "account_type": "expense"}
+                )
+            )
+        payment = self.env["utility.payment"].create(
+            {
+                "date": today,
+                "partner_id": account.partner_id.id,
+                "line_ids": [Command.create({"account_id": account.id, "amount": 70.0})],
+            }
+        )
+        payment.action_post()
+        referral = account._get_live_referrals()
+        recovery = (
+            self.env["utility.write.off.recovery"]
+            .with_user(preparer)
+            .create(
+                {
+                    "referral_id": referral.id,
+                    "is_agency": True,
+                    "amount": 100.0,
+                    "date": today,
+                    "note": "Agency remittance for the month, check 4471.",
+                }
+            )
+        )
+        recovery.action_post()
+        return recovery

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount
 
 from ..lib.rating import round_cents, to_decimal
@@ -30,17 +30,31 @@ class UtilityWriteOffRecovery(models.Model):
     line_id = fields.Many2one(
         "utility.write.off.line",
         string="Written-off Account",
-        required=True,
         index=True,
         check_company=True,
         domain="[('state', '=', 'posted'), ('amount_remaining', '>', 0)]",
         tracking=True,
     )
+    # An account at the agency that was never written off: the agency's
+    # collection pays its bills (the fee from the receivable to the fee expense,
+    # the remitted rest as a payment); nothing is reinstated.
+    referral_id = fields.Many2one(
+        "utility.agency.referral",
+        string="Agency Referral",
+        index=True,
+        check_company=True,
+        domain="[('state', 'in', ('referred', 'exported')), ('write_off_line_id', '=', False)]",
+        tracking=True,
+    )
     account_id = fields.Many2one(
-        related="line_id.account_id", store=True, index=True, string="Account"
+        "utility.account",
+        compute="_compute_account_id",
+        store=True,
+        precompute=True,
+        index=True,
     )
     company_id = fields.Many2one(
-        related="line_id.company_id", store=True, precompute=True, index=True
+        related="account_id.company_id", store=True, precompute=True, index=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
@@ -64,6 +78,33 @@ class UtilityWriteOffRecovery(models.Model):
         "account.move", string="Journal Entry", readonly=True, check_company=True, copy=False
     )
     posted_by_id = fields.Many2one("res.users", readonly=True)
+
+    @api.depends("line_id", "referral_id")
+    def _compute_account_id(self):
+        for recovery in self:
+            recovery.account_id = recovery.line_id.account_id or recovery.referral_id.account_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Before the company's record rule would refuse a recovery of no account
+        # with a message a clerk cannot act on.
+        if any(not vals.get("line_id") and not vals.get("referral_id") for vals in vals_list):
+            raise ValidationError(
+                self.env._("Choose the written-off account or the agency referral.")
+            )
+        return super().create(vals_list)
+
+    @api.constrains("line_id", "referral_id")
+    def _check_line_or_referral(self):
+        if any(not recovery.line_id and not recovery.referral_id for recovery in self):
+            raise ValidationError(
+                self.env._("Choose the written-off account or the agency referral.")
+            )
+
+    @api.onchange("referral_id")
+    def _onchange_referral_id(self):
+        if self.referral_id and not self.line_id:
+            self.is_agency = True
 
     @api.depends("line_id", "amount")
     def _compute_display_name(self):
@@ -89,22 +130,12 @@ class UtilityWriteOffRecovery(models.Model):
             currency = recovery.currency_id
             if recovery.state != "draft":
                 problems.append(self.env._("%(r)s is already posted.", r=recovery.display_name))
-            elif recovery.line_id.state != "posted":
-                problems.append(self.env._("The write-off of this account is not posted."))
             elif currency.compare_amounts(recovery.amount, 0) <= 0:
                 problems.append(self.env._("Enter the amount recovered."))
-            elif currency.compare_amounts(recovery.amount, recovery.line_id.amount_remaining) > 0:
-                problems.append(
-                    self.env._(
-                        "%(amount)s is more than what is still written off on %(account)s "
-                        "(%(remaining)s); post the rest as an ordinary payment.",
-                        amount=format_amount(self.env, recovery.amount, currency),
-                        account=recovery.account_id.display_name,
-                        remaining=format_amount(
-                            self.env, recovery.line_id.amount_remaining, currency
-                        ),
-                    )
-                )
+            elif recovery.line_id:
+                problems += recovery._get_write_off_problems()
+            else:
+                problems += recovery._get_agency_problems()
             if recovery.is_agency and not recovery.company_id.utility_agency_fee_account_id:
                 problems.append(
                     self.env._(
@@ -124,17 +155,89 @@ class UtilityWriteOffRecovery(models.Model):
                     "amount_agency_fee": float(fee),
                 }
             )
-            recovery.account_id.message_post(
-                body=self.env._(
-                    "Recovered after write-off: %(amount)s (%(write_off)s).",
-                    amount=format_amount(self.env, recovery.amount, recovery.currency_id),
-                    write_off=recovery.line_id.write_off_id.name,
-                )
-            )
+            recovery.account_id.message_post(body=recovery._get_posted_message())
         self.env["utility.payment.poster"].sudo()._apply_open_credits(self.account_id)
         # The balance is read from the ledger, not stored: read it again.
         self.env["utility.account"].invalidate_model(["amount_balance"])
+        agency = self.filtered("is_agency")
+        if agency:
+            self.env["utility.agency.referral"]._flag_paid_in_full(
+                agency.account_id, max(agency.mapped("date"))
+            )
         return True
+
+    def _get_write_off_problems(self):
+        self.ensure_one()
+        currency = self.currency_id
+        if self.line_id.state != "posted":
+            return [self.env._("The write-off of this account is not posted.")]
+        if currency.compare_amounts(self.amount, self.line_id.amount_remaining) > 0:
+            return [
+                self.env._(
+                    "%(amount)s is more than what is still written off on %(account)s "
+                    "(%(remaining)s); post the rest as an ordinary payment.",
+                    amount=format_amount(self.env, self.amount, currency),
+                    account=self.account_id.display_name,
+                    remaining=format_amount(self.env, self.line_id.amount_remaining, currency),
+                )
+            ]
+        return []
+
+    def _get_agency_problems(self):
+        """An agency collection on an account not written off: the referral is
+        live, and the fee it leaves on the receivable is no more than the account
+        owes (the remitted payment, taken before or after, pays the rest)."""
+        self.ensure_one()
+        currency = self.currency_id
+        if not self.is_agency:
+            return [
+                self.env._(
+                    "%(account)s was not written off: tick Collected by the Agency, or take "
+                    "the money as an ordinary payment.",
+                    account=self.account_id.display_name,
+                )
+            ]
+        if self.referral_id.write_off_line_id:
+            return [
+                self.env._(
+                    "%(account)s was written off: choose its write-off.",
+                    account=self.account_id.display_name,
+                )
+            ]
+        if self.referral_id.state not in ("referred", "exported"):
+            return [
+                self.env._(
+                    "%(account)s is no longer at the agency (recalled).",
+                    account=self.account_id.display_name,
+                )
+            ]
+        fee = self._get_agency_fee()
+        if currency.compare_amounts(float(fee), self.account_id.amount_balance) > 0:
+            return [
+                self.env._(
+                    "The agency's fee of %(fee)s is more than %(account)s owes "
+                    "(%(balance)s): check the amount the agency collected.",
+                    fee=format_amount(self.env, float(fee), currency),
+                    account=self.account_id.display_name,
+                    balance=format_amount(self.env, self.account_id.amount_balance, currency),
+                )
+            ]
+        return []
+
+    def _get_posted_message(self):
+        self.ensure_one()
+        amount = format_amount(self.env, self.amount, self.currency_id)
+        if self.line_id:
+            return self.env._(
+                "Recovered after write-off: %(amount)s (%(write_off)s).",
+                amount=amount,
+                write_off=self.line_id.write_off_id.name,
+            )
+        return self.env._(
+            "Collected by the agency: %(amount)s, of which its fee %(fee)s.",
+            amount=amount,
+            fee=format_amount(self.env, self.amount_agency_fee, self.currency_id),
+        )
 
     def _get_agency_fee(self):
         """The agency's contingency fee on what it collected, to the cent (half up):
@@ -148,11 +251,19 @@ class UtilityWriteOffRecovery(models.Model):
     def _post_entry(self, fee):
         """Debit the receivable the write-off credited, credit bad-debt expense;
         the agency's ``fee`` (Decimal) goes from the receivable to its expense, so
-        the payment the agency remits (net) settles the rest."""
+        the payment the agency remits (net) settles the rest. Without a write-off
+        only the fee moves: the receivable is paid by the gross, fee plus payment."""
         self.ensure_one()
         company = self.company_id
-        written = self.line_id.move_line_ids[:1]
         account = self.account_id
+        if not self.line_id:
+            label = self.env._("Collected by the agency: %(account)s", account=account.name)
+            return company._post_utility_bad_debt_entry(
+                self.date,
+                label,
+                self._get_agency_fee_lines(self._get_receivable_account(), label, fee),
+            )
+        written = self.line_id.move_line_ids[:1]
         label = self.env._(
             "Recovery after write-off %(name)s: %(account)s",
             name=self.line_id.write_off_id.name,
@@ -173,6 +284,25 @@ class UtilityWriteOffRecovery(models.Model):
                 *self._get_agency_fee_lines(written.account_id, label, fee),
             ],
         )
+
+    def _get_receivable_account(self):
+        """The receivable the account's bills are on (else the customer's)."""
+        self.ensure_one()
+        item = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("utility_account_id", "=", self.account_id.id),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                ],
+                order="date desc, id desc",
+                limit=1,
+            )
+        )
+        partner = self.account_id.partner_id.with_company(self.company_id)
+        return item.account_id or partner.property_account_receivable_id
 
     def _get_agency_fee_lines(self, receivable, label, fee):
         if not fee:

@@ -118,3 +118,5 @@ from . import test_agency_rule
 from . import test_estate
 from . import test_medical_certificate_letters
 from . import test_delinquency_run_steps
+from . import test_agency_collection
+from . import test_agency_recall

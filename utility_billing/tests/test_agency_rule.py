@@ -48,6 +48,13 @@ class AgencyRuleCommon(WriteOffCommon):
             }
         )
 
+    def _refer(self, account):
+        return (
+            self.env["utility.agency.referral"]
+            .with_user(self.preparer)
+            ._refer(account, date(2025, 5, 1), origin="manual", reason="Moved away")
+        )
+
     def _proposed(self, day):
         Candidate = self.env["utility.agency.candidate"].with_user(self.preparer)
         return {
