@@ -3,7 +3,7 @@
 
 For a council rate hearing a supervisor drafts proposed rate versions
 (``utility.rate.version.is_proposed``: no bill is ever priced by one) and
-compares, for every cycle bill posted in the window, what was billed with
+compares, for every bill posted in the window, what was billed with
 what the proposed rates would have billed. Nothing is posted.
 
 How it stays fast (100,000 accounts x 12 months): one SQL statement reads the
@@ -64,6 +64,7 @@ KEY_COLUMNS = (
     "winter_average",
     "service_days",
     "period_days",
+    "day_prorated",
 )
 
 
@@ -98,7 +99,7 @@ class UtilityRateWhatif(models.Model):
         required=True,
         default=lambda self: self._default_date_to() - relativedelta(years=1) + timedelta(days=1),
         tracking=True,
-        help="Cycle bills whose service period ends on or after this day are priced again.",
+        help="Bills whose service period ends on or after this day are priced again.",
     )
     date_to = fields.Date(
         string="Bills To",
@@ -138,10 +139,11 @@ class UtilityRateWhatif(models.Model):
     bill_count = fields.Integer(string="Bills Priced", readonly=True)
     account_count = fields.Integer(string="Accounts", readonly=True)
     special_bill_count = fields.Integer(
-        string="Other Bills Left Out",
+        string="Special Bills Priced",
         readonly=True,
-        help="Final bills, bills on demand, back-bills and corrected bills of the window: "
-        "not priced again (their periods are not a customer's ordinary month).",
+        help="Final bills, bills on demand, back-bills and corrected bills among the bills "
+        "priced again: final bills and back-bills (and their corrections) by their days, "
+        "as they were billed; bills on demand as a billing run prices them.",
     )
     amount_billed = fields.Monetary(string="Billed", readonly=True, tracking=True)
     amount_rerated = fields.Monetary(
@@ -352,7 +354,7 @@ class UtilityRateWhatif(models.Model):
         return problems
 
     def _compute_whatif(self):
-        """Price the window's cycle bills under the proposed rates and store the
+        """Price the window's bills under the proposed rates and store the
         comparison. Raises a UserError (changing nothing) on bad input."""
         self.ensure_one()
         problems = self._get_input_problems()
@@ -404,7 +406,7 @@ class UtilityRateWhatif(models.Model):
         if not periods:
             raise UserError(
                 self.env._(
-                    "No cycle bill was posted for a service period ending between %(start)s "
+                    "No bill was posted for a service period ending between %(start)s "
                     "and %(end)s: there is nothing to compare. Choose a window with bills.",
                     start=format_date(self.env, self.date_from),
                     end=format_date(self.env, self.date_to),
@@ -415,8 +417,9 @@ class UtilityRateWhatif(models.Model):
         return keys, self._rate_keys(keys, plans), plans
 
     def _read_periods(self):
-        """One row per billed service period of the window's posted cycle bills,
-        with everything ``lib.rating`` needs, in a temporary table.
+        """One row per billed service period of the window's posted bills (cycle,
+        on demand, final, back-bills and corrected bills), with everything
+        ``lib.rating`` needs, in a temporary table.
 
         Mirrors what ``utility.bill.builder`` reads for a bill: the usage of a
         metered service is the sum of its billed readings in the period
@@ -441,14 +444,15 @@ class UtilityRateWhatif(models.Model):
                 SELECT p.id, p.service_id, p.move_id, p.date_from, p.date_to,
                        p.customer_class_id, p.meter_size_id, p.rate_schedule_id,
                        mv.utility_period_start AS bill_from,
-                       mv.utility_period_end AS bill_to
+                       mv.utility_period_end AS bill_to,
+                       mv.utility_bill_kind AS bill_kind
                   FROM utility_service_period p
                   JOIN account_move mv ON mv.id = p.move_id
                  WHERE p.state = 'billed'
                    AND p.company_id = %(company)s
                    AND p.date_to BETWEEN %(date_from)s AND %(date_to)s
                    AND mv.state = 'posted'
-                   AND mv.utility_bill_kind = 'cycle'
+                   AND mv.utility_bill_kind IN ('cycle', 'demand', 'final', 'back', 'rebill')
             ),
             -- Set-based, not per period: a hash join of the window's periods
             -- with their readings and invoice lines.
@@ -476,7 +480,7 @@ class UtilityRateWhatif(models.Model):
                    AND l.utility_service_id IS NOT NULL
                  GROUP BY 1, 2
             )
-            SELECT pr.move_id, s.account_id, s.service_type_id,
+            SELECT pr.move_id, pr.bill_kind, s.account_id, s.service_type_id,
                    COALESCE(pr.rate_schedule_id, s.rate_schedule_id) AS schedule_id,
                    pr.date_from, pr.date_to,
                    pr.bill_from, pr.bill_to,
@@ -497,6 +501,10 @@ class UtilityRateWhatif(models.Model):
                    CASE WHEN st.is_metered THEN u.gallons END AS gallons,
                    CASE WHEN st.is_metered THEN u.demand_kw END AS demand_kw,
                    wa.volume AS winter_average,
+                   -- Final bills and back-bills (and their corrections) are
+                   -- prorated to the day, each service for its own days.
+                   (pr.bill_kind IN ('final', 'back') OR pr.move_id = ANY(%(rebills)s))
+                       AS day_prorated,
                    COALESCE(b.amount, 0) AS amount_billed
               FROM period pr
               JOIN utility_account_service s ON s.id = pr.service_id
@@ -530,8 +538,22 @@ class UtilityRateWhatif(models.Model):
                 "company": self.company_id.id,
                 "date_from": self.date_from,
                 "date_to": self.date_to,
+                "rebills": self._get_day_prorated_rebills().ids,
             },
         )
+
+    def _get_day_prorated_rebills(self):
+        """Corrected bills of the window rebilled to the day (of a final bill or
+        back-bill): few, read through the ORM."""
+        rebills = self.env["account.move"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "posted"),
+                ("utility_bill_kind", "=", "rebill"),
+                ("utility_period_end", ">=", self.date_from),
+            ]
+        )
+        return rebills.filtered(lambda move: move._is_utility_prorated_to_day())
 
     def _fold_periods(self, periods, plans):
         """Each billed period (schedule, first day, last day) with the period it
@@ -568,7 +590,13 @@ class UtilityRateWhatif(models.Model):
             """
             CREATE TEMP TABLE utility_whatif_keyed ON COMMIT DROP AS
             SELECT account_id, periods.schedule_id, service_type_id, customer_class,
-                   fold.rated_from AS date_from, fold.rated_to AS date_to, months,
+                   -- A bill prorated to the day keeps its dates: its factor
+                   -- counts the days of its own months.
+                   CASE WHEN day_prorated THEN periods.date_from ELSE fold.rated_from END
+                       AS date_from,
+                   CASE WHEN day_prorated THEN periods.date_to ELSE fold.rated_to END
+                       AS date_to,
+                   months,
                    discount_program, is_inside_city,
                    cart_count, cart_size, eru_count, dwelling_units,
                    CASE WHEN periods.meter_size <> '' THEN periods.meter_size
@@ -586,9 +614,11 @@ class UtilityRateWhatif(models.Model):
                    CASE WHEN is_partial THEN periods.date_to - periods.date_from
                         ELSE -1 END AS service_days,
                    CASE WHEN is_partial THEN period_days ELSE -1 END AS period_days,
+                   day_prorated,
                    amount_billed
               FROM (
-                    SELECT *, (service_start >= bill_from OR service_end <= bill_to)
+                    SELECT *, NOT day_prorated
+                              AND (service_start >= bill_from OR service_end <= bill_to)
                               AND date_to - date_from < period_days AS is_partial
                       FROM (
                             SELECT *, GREATEST(
@@ -639,15 +669,10 @@ class UtilityRateWhatif(models.Model):
         return [dict(zip(names, row, strict=True)) for row in cr.fetchall()]
 
     def _count_special_bills(self):
-        return self.env["account.move"].search_count(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("state", "=", "posted"),
-                ("utility_bill_kind", "in", ("final", "demand", "back", "rebill")),
-                ("utility_period_end", ">=", self.date_from),
-                ("utility_period_end", "<=", self.date_to),
-            ]
+        self.env.cr.execute(
+            "SELECT COUNT(DISTINCT move_id) FROM utility_whatif_period WHERE bill_kind <> 'cycle'"
         )
+        return self.env.cr.fetchone()[0]
 
     def _get_plans(self, schedule_ids):
         """Per schedule: (plan that billed, plan of the proposed rates or None,
@@ -711,11 +736,21 @@ class UtilityRateWhatif(models.Model):
                 convert(Decimal(key["water_gallons"]), "gallon", unit), rating.QUANTITY_QUANTUM
             )
         partial = key["service_days"] >= 0
+        factor = Decimal(key["months"])
+        service_days, period_days = key["service_days"], key["period_days"]
+        if key["day_prorated"]:
+            # As the final bill or back-bill was rated: whole cycle periods,
+            # plus the days left over the days of their period.
+            factor, days = self.env["utility.bill.builder"]._get_day_prorated_factor(
+                key["date_from"], key["date_to"], key["months"]
+            )
+            partial = bool(days)
+            service_days, period_days = days or (None, None)
         return rating.RatingInput(
             date_from=key["date_from"],
             date_to=key["date_to"],
             usage=rating.round_fraction(own, rating.QUANTITY_QUANTUM),
-            period_factor=Decimal(key["months"]),
+            period_factor=factor,
             meter_size=key["meter_size"] or None,
             customer_class=key["customer_class"] or None,
             is_inside_city=key["is_inside_city"],
@@ -727,8 +762,8 @@ class UtilityRateWhatif(models.Model):
             winter_average=None if key["winter_average"] < 0 else Decimal(key["winter_average"]),
             dwelling_units=key["dwelling_units"],
             demand_kw=None if key["demand_kw"] < 0 else Decimal(key["demand_kw"]),
-            service_days=key["service_days"] if partial else None,
-            period_days=key["period_days"] if partial else None,
+            service_days=service_days if partial else None,
+            period_days=period_days if partial else None,
         )
 
     @staticmethod
@@ -914,7 +949,8 @@ class UtilityRateWhatif(models.Model):
         proposed_ids = set(self.version_ids.schedule_id.ids)
         by_group = defaultdict(list)
         for key in keys:
-            if key["schedule_id"] in proposed_ids:
+            # Typical customers: a month's bill, never a final bill's few days.
+            if key["schedule_id"] in proposed_ids and not key["day_prorated"]:
                 by_group[key["schedule_id"], key["customer_class"]].append(key)
         classes = self._get_classes(keys)
         lines = []

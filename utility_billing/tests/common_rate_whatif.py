@@ -4,6 +4,8 @@ for the average customer?" (https://modestogov.com/FAQ.aspx?QID=758): a 1-inch
 meter pays a base rate of $36.83 and $2.02 per hundred cubic feet (CCF) today;
 the proposed rates are $38.55 and $2.11 per CCF."""
 
+from datetime import date
+
 from odoo import Command
 
 from .common_rate_rules import RateRulesCommon
@@ -38,3 +40,15 @@ class RateWhatifCommon(RateRulesCommon):
             }
         )
         return schedule, proposed
+
+    def _new_whatif(self, versions, usages, name="Modesto proposal"):
+        """A what-if of ``versions`` over March 2024 - February 2025."""
+        return self.env["utility.rate.whatif"].create(
+            {
+                "name": name,
+                "date_from": date(2024, 3, 1),
+                "date_to": date(2025, 2, 28),
+                "version_ids": [Command.set(versions.ids)],
+                "usage_list": usages,
+            }
+        )

@@ -302,7 +302,7 @@ class TestRateWhatif(RateWhatifCommon):
             whatif.action_compute()
         self.assertEqual(whatif.state, "draft")
         empty = self._whatif(date_from=date(2023, 1, 1), date_to=date(2023, 12, 31))
-        with self.assertRaisesRegex(UserError, "No cycle bill was posted .* nothing to compare"):
+        with self.assertRaisesRegex(UserError, "No bill was posted .* nothing to compare"):
             empty.action_compute()
         self.assertEqual(empty.state, "draft")
         self.assertFalse(empty.revenue_line_ids)

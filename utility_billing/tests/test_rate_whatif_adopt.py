@@ -159,15 +159,7 @@ class TestRateWhatifAdopt(RateWhatifCommon, RpcCase):
         """The what-if the council saw is adopted: its versions go in force, the
         day and the ordinance are kept (tracked), its figures stay final."""
         self._billed_account()
-        whatif = self.env["utility.rate.whatif"].create(
-            {
-                "name": "Modesto proposal",
-                "date_from": date(2024, 3, 1),
-                "date_to": date(2025, 2, 28),
-                "version_ids": [Command.set(self.proposed.ids)],
-                "usage_list": "0, 15",
-            }
-        )
+        whatif = self._new_whatif(self.proposed, "0, 15", name="Modesto proposal")
         with self.assertRaisesRegex(UserError, "Compute the what-if first"):
             whatif.with_user(self.supervisor).action_open_adopt()
         whatif.action_compute()
