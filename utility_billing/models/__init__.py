@@ -135,7 +135,7 @@ from . import res_config_settings_level_pay
 from . import utility_account_level_pay
 from . import utility_account_collection_hold
 from . import utility_demo_town_level_pay
-from . import utility_billing_run_queue
+from . import utility_chunked_run_queue
 from . import utility_billing_run_resolved
 from . import utility_account_history
 from . import utility_demo_town_company

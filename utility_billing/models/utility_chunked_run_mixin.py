@@ -266,10 +266,11 @@ class UtilityChunkedRunMixin(models.AbstractModel):
     def _get_step_selection(self):
         return [(key, label) for key, (label, _method) in self._get_steps().items()]
 
-    def _get_step_todo_ids(self, step):
-        """The ids ``step`` has left to work, read from the records themselves
-        (never a counter): what a crashed chunk rolled back is still there, what
-        a committed chunk did is not. Hook of each run."""
+    def _get_step_todo_ids(self, step, limit=None):
+        """The ids ``step`` has left to work (the first ``limit`` of them), read
+        from the records themselves (never a counter): what a crashed chunk
+        rolled back is still there, what a committed chunk did is not. Hook of
+        each run."""
         raise NotImplementedError(step)
 
     def _on_step_done(self, step):
@@ -323,7 +324,8 @@ class UtilityChunkedRunMixin(models.AbstractModel):
         """A running step with nothing left to do is done."""
         self.ensure_one()
         step = self.step
-        if not step or self._get_step_todo_ids(step):
+        # Every chunk asks: one row is enough to know the step is not done.
+        if not step or self._get_step_todo_ids(step, limit=1):
             return
         self._on_step_done(step)
         self._as_action().step = False

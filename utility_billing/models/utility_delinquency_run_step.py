@@ -47,7 +47,7 @@ class UtilityDelinquencyRun(models.Model):
             "release_shutoffs": (self.env._("Release Shut-offs"), "_release_shutoffs_chunk"),
         }
 
-    def _get_step_todo_ids(self, step):
+    def _get_step_todo_ids(self, step, limit=None):
         self.ensure_one()
         queries = {
             "send": (
@@ -68,7 +68,7 @@ class UtilityDelinquencyRun(models.Model):
             f"SELECT account_id FROM {STEP_ACCOUNT_TABLE} WHERE run_id = %s ORDER BY account_id",
         )
         self.env.flush_all()
-        self.env.cr.execute(query, [self.id])  # pylint: disable=sql-injection
+        self.env.cr.execute(f"{query} LIMIT %s", [self.id, limit])  # pylint: disable=sql-injection
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _add_step_accounts(self, accounts):

@@ -15,11 +15,12 @@ fee charged at release.
 
 import io
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
@@ -101,6 +102,36 @@ class TestDelinquencyRunSteps(CollectionNoticeCommon):
         self.assertEqual(run.notice_to_send_count, 0)
         with self.assertRaisesRegex(UserError, "No step of .* is running"):
             run.action_resume_step()
+
+    def test_a_step_waiting_on_no_job_runner_says_so(self):
+        """The billing run's warning, now the chunk machinery's: a step whose
+        jobs wait while no job of the database started for minutes."""
+        run = self._posted_run()
+        run.date_notice = PAST_DUE_DATE
+        # Real queue.job records, as a served Odoo creates them.
+        self._queued(run).action_notices_past_due()
+        jobs = (
+            self.env["queue.job"]
+            .sudo()
+            .search([("identity_key", "like", f"{run._name},{run.id},%")])
+        )
+        self.assertEqual(len(jobs), 3)
+        run.invalidate_recordset()
+        self.assertEqual(run.job_pending_count, 3)
+        self.assertFalse(run.job_warning, "queued a moment ago: the runner may be busy")
+        self.env["queue.job"].flush_model()
+        # queue_job protects these columns from the ORM: SQL, as its runner.
+        long_ago = fields.Datetime.now() - timedelta(minutes=10)
+        self.env.cr.execute(
+            "UPDATE queue_job SET date_created = %(ago)s,"
+            " date_started = LEAST(date_started, %(ago)s - interval '1 minute'),"
+            " state = CASE WHEN state = 'started' THEN 'done' ELSE state END",
+            {"ago": long_ago},
+        )
+        self.env["queue.job"].invalidate_model()
+        run.invalidate_recordset()
+        self.assertIn("3 job(s) waiting since", run.job_warning)
+        self.assertIn("job runner is not running", run.job_warning)
 
     # ------------------------------------------------------------------
     # A crash midway, then Resume: exactly once

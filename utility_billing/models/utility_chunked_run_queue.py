@@ -9,17 +9,18 @@ from odoo.tools import format_datetime
 STALLED_JOB_MINUTES = 5
 
 
-class UtilityBillingRun(models.Model):
+class UtilityChunkedRunMixin(models.AbstractModel):
     """Tell the clerk when a run waits on jobs that no job runner takes.
 
-    Rating and posting run as ``queue_job`` jobs: on a server started without
-    ``--server-wide-modules=web,queue_job`` (or with the runner down) the jobs
-    stay *pending* forever, the run shows "Posting 0 %" and *Resume* enqueues
-    nothing new (the identity key finds the waiting jobs). The run's form
-    says so instead of leaving the clerk to wait.
+    A run's chunks (the billing run's rating and posting, the delinquency
+    run's fees, notices and shut-offs) run as ``queue_job`` jobs: on a server
+    started without ``--server-wide-modules=web,queue_job`` (or with the runner
+    down) the jobs stay *pending* forever, the run shows no progress and
+    *Resume* enqueues nothing new (the identity key finds the waiting jobs).
+    The run's form says so instead of leaving the clerk to wait.
     """
 
-    _inherit = "utility.billing.run"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "utility.chunked.run.mixin"  # pylint: disable=consider-merging-classes-inherited
 
     job_pending_count = fields.Integer(
         compute="_compute_job_warning", string="Jobs Waiting", compute_sudo=True
