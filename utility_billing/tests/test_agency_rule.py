@@ -107,6 +107,26 @@ class TestAgencyRule(AgencyRuleCommon):
         )
         self.assertFalse(self._proposed(date(2025, 5, 1)))
 
+    def test_list_reads_the_same_queries_for_more_accounts(self):
+        """Grouped queries, no search per account: five accounts to refer cost
+        the queries two do."""
+        Candidate = self.env["utility.agency.candidate"].with_user(self.preparer)
+
+        def count():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            vals_list = Candidate._get_candidate_vals_list(self.company, date(2025, 5, 1))
+            return self.env.cr.sql_log_count - before, len(vals_list)
+
+        count()  # the first call fills the caches (access rules, groups)
+        queries, proposed = count()
+        self.assertEqual(proposed, 2)
+        more = self._make_accounts(3, readings=False, prefix="AGQ")
+        for account in more:
+            self._post_bill(account, date(2025, 1, 1), {self.water: 20.0})
+        self.assertEqual(count(), (queries, 5))
+
     @freeze_time("2025-05-01")
     def test_refer_from_the_list_once(self):
         Candidate = self.env["utility.agency.candidate"].with_user(self.preparer)
