@@ -149,6 +149,7 @@
         "data/mail_template_medical_certificate_data.xml",
         "views/utility_medical_certificate_letter_views.xml",
         "report/utility_lien_report.xml",
+        "wizard/utility_lien_propose_views.xml",
         "views/utility_lien_views.xml",
         "views/res_config_settings_lien_views.xml",
         "data/mail_template_lien_data.xml",

@@ -237,3 +237,5 @@ from . import utility_demo_town_estates
 from . import utility_medical_certificate_letter
 from . import utility_delinquency_run_step
 from . import utility_collection_notice_pdf
+from . import utility_account_lien
+from . import utility_demo_town_lien_proposals

@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
-# "agency": proposing the account to the collection agency by the city's rule.
-COLLECTION_STEPS = ("late_fee", "notice", "door_hanger", "shutoff", "agency")
+# "agency": proposing the account to the collection agency by the city's rule;
+# "lien": proposing or certifying a lien on the property.
+COLLECTION_STEPS = ("late_fee", "notice", "door_hanger", "shutoff", "agency", "lien")
 
 
 class UtilityAccount(models.Model):

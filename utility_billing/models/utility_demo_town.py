@@ -114,6 +114,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_liens()
         self._generate_agency()
         self._generate_estates()
+        self._generate_lien_proposals()
         return True
 
     # ------------------------------------------------------------------

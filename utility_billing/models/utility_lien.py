@@ -158,6 +158,33 @@ class UtilityLien(models.Model):
                 )
             )
 
+    @api.model
+    def _create_proposed(self, accounts):
+        """Draft liens for ``accounts``, in one batch, each still proposed today
+        (``utility.account._get_lien_proposals``); refused as a whole, listing
+        them, when some no longer are (a lien made since, a payment, a hold), so
+        a second click creates nothing."""
+        self._check_billing()
+        if not accounts:
+            raise UserError(self.env._("Select the accounts to lien."))
+        today = fields.Date.context_today(self)
+        proposed = self.env["utility.account"].browse(
+            [
+                proposal["account"].id
+                for proposal in accounts._get_lien_proposals(today, accounts.ids)
+            ]
+        )
+        stale = accounts - proposed
+        if stale:
+            raise UserError(
+                self.env._(
+                    "These accounts have a lien already, or no longer qualify for one; "
+                    "nothing was created:\n%(accounts)s",
+                    accounts="\n".join(f"- {name}" for name in stale.mapped("display_name")),
+                )
+            )
+        return self.create([{"account_id": account.id} for account in accounts])
+
     def _get_action_fields(self):
         return {
             "state",
@@ -216,11 +243,13 @@ class UtilityLien(models.Model):
     def action_certify(self):
         """Certify what each account owes past due at least the company's days,
         plus the certification fee (posted as a fee invoice); refused, all at
-        once, before the wait after the Notice of Intent, for an account with no
-        charge old enough, or with another lien certified."""
+        once, before the wait after the Notice of Intent, for an account held
+        from liens (a bankruptcy stay, an estate...), with no charge old enough,
+        or with another lien certified."""
         self._check_billing()
         today = fields.Date.context_today(self)
         amounts = self._get_certifiable_amounts(today)
+        holds = self.account_id._get_collection_holds(today, "lien")
         live = self.search(
             [
                 ("account_id", "in", self.account_id.ids),
@@ -250,6 +279,14 @@ class UtilityLien(models.Model):
                         account=lien.account_id.display_name,
                         notice=format_date(self.env, lien.date_notice),
                         date=format_date(self.env, lien.date_certify_from),
+                    )
+                )
+            elif lien.account_id.id in holds:
+                problems.append(
+                    self.env._(
+                        "%(account)s is held from liens: %(reason)s.",
+                        account=lien.account_id.display_name,
+                        reason=holds[lien.account_id.id],
                     )
                 )
             elif lien.currency_id.compare_amounts(amounts[lien.id], 0) <= 0:

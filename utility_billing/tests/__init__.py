@@ -120,3 +120,5 @@ from . import test_medical_certificate_letters
 from . import test_delinquency_run_steps
 from . import test_agency_collection
 from . import test_agency_recall
+from . import test_lien_propose
+from . import test_lien_rpc

@@ -25,3 +25,5 @@ from . import utility_account_payoff_quote
 from . import utility_account_payoff_quote_bankruptcy
 from . import utility_account_agency_referral
 from . import utility_agency_candidate
+from . import utility_lien_propose
+from . import utility_lien_propose_line
