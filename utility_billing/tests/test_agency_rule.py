@@ -147,6 +147,37 @@ class TestAgencyRule(AgencyRuleCommon):
         # Opened again, the list proposes neither of them.
         self.assertFalse(Candidate.search(Candidate.action_open()["domain"]))
 
+    def test_menu_and_views_open(self):
+        action = (
+            self.env.ref("utility_billing.utility_agency_candidate_action")
+            .with_user(self.preparer)
+            .run()
+        )
+        self.assertEqual(action["res_model"], "utility.agency.candidate")
+        for model, user in (
+            ("utility.agency.candidate", self.preparer),
+            ("utility.agency.referral", self.csr),
+            ("utility.account", self.csr),
+            ("utility.write.off.recovery", self.preparer),
+        ):
+            views = self.env[model].with_user(user).get_views([(False, "list"), (False, "form")])
+            self.assertTrue(views["views"]["list"]["arch"])
+        # A cashier reads no referral but sees the ribbon.
+        cashier = new_test_user(
+            self.env,
+            login="ub_agr_cashier",
+            groups="base.group_user,utility_billing.group_utility_cashier",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        self._refer(self.account3)
+        values = self.account3.with_user(cashier).read(["is_at_agency", "agency_referral_count"])
+        self.assertEqual((values[0]["is_at_agency"], values[0]["agency_referral_count"]), (True, 1))
+        self.assertEqual(
+            self.env["utility.account"].with_user(cashier).search([("is_at_agency", "=", True)]),
+            self.account3,
+        )
+
     def test_csr_opens_no_list(self):
         with self.assertRaises(AccessError):
             self.env["utility.agency.candidate"].with_user(self.csr).action_open()
