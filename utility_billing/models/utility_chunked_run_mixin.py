@@ -336,6 +336,8 @@ class UtilityChunkedRunMixin(models.AbstractModel):
     def action_resume_step(self):
         """Queue again what the running step has left (a job failed or the job
         runner stopped); a step with nothing left is closed."""
+        # Resuming writes nothing on the run: check the role here.
+        self.check_access("write")
         for run in self:
             if not run.step:
                 raise UserError(self.env._("No step of %(run)s is running.", run=run.name))

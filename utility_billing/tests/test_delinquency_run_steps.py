@@ -21,7 +21,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
 
@@ -146,6 +146,8 @@ class TestDelinquencyRunSteps(CollectionNoticeCommon):
         self.assertEqual(run.step, "past_due")
         self.assertEqual(run.step_left, 2)
         self.assertEqual(len(run.notice_ids), 1)
+        with self.assertRaises(AccessError):
+            run.with_user(self.csr).action_resume_step()
         run.action_resume_step()
         self.assertFalse(run.step)
         per_copy = Counter((n.account_id.id, n.addressee) for n in run.notice_ids)
