@@ -45,7 +45,7 @@ class UtilityRateVersion(models.Model):
         help="A draft of a rate change for a council hearing: the rate what-if prices "
         "last year's bills with it, and no bill ever does (billing runs, special bills, "
         "the rate calculator and adjustments read only the versions not proposed). "
-        "Untick it once the council adopts the rates.",
+        "Once the council adopts the rates, click Adopt and give the day they take effect.",
     )
     date_end = fields.Date(
         string="Effective To",

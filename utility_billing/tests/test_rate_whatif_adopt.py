@@ -238,6 +238,10 @@ class TestRateWhatifAdopt(RateWhatifCommon, RpcCase):
         self.assertRpcRefused(
             self.rpc(self.billing_user, "utility.rate.version", "_adopt", [version.id]),
         )
+        whatif = self._new_whatif(version, "15")
+        self.assertRpcRefused(
+            self.rpc(self.billing_user, "utility.rate.whatif", "action_open_adopt", [whatif.id])
+        )
         self.assertTrue(version.is_proposed)
         # The supervisor does it over the same route.
         action = self.rpc(
