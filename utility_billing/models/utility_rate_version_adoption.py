@@ -49,23 +49,26 @@ class UtilityRateVersion(models.Model):
         cycle of that bill), one grouped query. A billed period's end is the
         read date, excluded: rates may change from that day on."""
         self.env.flush_all()
+        # The schedule that billed the period (kept on it), else the service's.
         self.env.cr.execute(
             """
-            SELECT DISTINCT ON (s.rate_schedule_id)
-                   s.rate_schedule_id, p.date_to, a.cycle_id
+            SELECT COALESCE(p.rate_schedule_id, s.rate_schedule_id), a.cycle_id,
+                   MAX(p.date_to)
               FROM utility_service_period p
               JOIN utility_account_service s ON s.id = p.service_id
               JOIN utility_account a ON a.id = s.account_id
-             WHERE p.state = 'billed' AND s.rate_schedule_id = ANY(%s)
-             ORDER BY s.rate_schedule_id, p.date_to DESC
+             WHERE p.state = 'billed'
+               AND COALESCE(p.rate_schedule_id, s.rate_schedule_id) = ANY(%s)
+             GROUP BY 1, 2
             """,
             [schedules.ids],
         )
         cycles = self.env["utility.billing.cycle"]
-        return {
-            schedule_id: (date_to, cycles.browse(cycle_id))
-            for schedule_id, date_to, cycle_id in self.env.cr.fetchall()
-        }
+        last = {}
+        for schedule_id, cycle_id, date_to in self.env.cr.fetchall():
+            if schedule_id not in last or date_to > last[schedule_id][0]:
+                last[schedule_id] = (date_to, cycles.browse(cycle_id))
+        return last
 
     def _get_adoption_problems(self, date_effective, reference):
         """Why these versions cannot be adopted from ``date_effective``, as
