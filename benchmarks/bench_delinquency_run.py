@@ -144,7 +144,7 @@ def child_setup(args):
             bench_block_copy.copy_block(cr, plan, k, _copy_overrides(cr, args, plan, k))
             bench_block_copy.advance_sequences(cr, plan, k)
             cr.commit()
-            print(f"  set-up: {(k + 1) * args.block} accounts ({k} copies of the block), "
+            print(f"  set-up: {(k + 1) * args.block} accounts (copy {k} of the block), "
                   f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
 
 
@@ -373,6 +373,7 @@ def child_run(args):
     )
     cr.commit()
     env.invalidate_all()
+    load_before = os.getloadavg()[0]
     rss_before = bench_common.start_memory_watch()
     _none, t_compute, cpu_compute = bench_common.timed(_committed, env, run.action_compute)
     _none, t_release, cpu_release = bench_common.timed(_committed, env, run.action_release)
@@ -386,6 +387,7 @@ def child_run(args):
         "cpu_seconds": cpu_compute + cpu_release,
         "rss_before_kb": rss_before,
         "rss_peak_kb": bench_common.memory_kb("VmHWM"),
+        "load": [load_before, os.getloadavg()[0]],
     }
     result["lists"] = _measure_lists(env, run)
     env.flush_all()
@@ -481,6 +483,7 @@ def child_baseline(args):
     rule = _rule(env)
     journal = env["utility.billing.run"]._default_journal()
     env.invalidate_all()
+    load_before = os.getloadavg()[0]
     rss_before = bench_common.start_memory_watch()
     cpu0, t0 = time.process_time(), time.perf_counter()
     aging = _orm_aging(env)
@@ -541,6 +544,7 @@ def child_baseline(args):
         "cpu_seconds": time.process_time() - cpu0,
         "rss_before_kb": rss_before,
         "rss_peak_kb": bench_common.memory_kb("VmHWM"),
+        "load": [load_before, os.getloadavg()[0]],
         "aging": aging,
     }
     result.update(
@@ -818,17 +822,18 @@ def check_setup(args, env_vars):
 
 
 def _report(run, base):
-    load = os.getloadavg()[0]
     fee_rate = run["fees"] / run["release_seconds"] if run["release_seconds"] else 0
     base_fee_rate = base["fees"] / (base["seconds"] - base["aging_seconds"])
-    print(f"machine load {load:.1f}")
+    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, machine load (1 min) now "
+          f"{os.getloadavg()[0]:.1f}; beside each path: at its start -> at its end")  # fmt: skip
     print(
         f"run       {run['aged']} accounts aged, {run['fees']} fees posted in "
         f"{run['seconds']:.1f} s (compute {run['compute_seconds']:.1f} s = "
         f"{run['aged'] / run['compute_seconds']:.0f} accounts/s, release "
         f"{run['release_seconds']:.1f} s = {fee_rate:.0f} fees/s; "
         f"{run['cpu_seconds']:.1f} CPU s), peak RSS +"
-        f"{(run['rss_peak_kb'] - run['rss_before_kb']) / 1024:.0f} MB"
+        f"{(run['rss_peak_kb'] - run['rss_before_kb']) / 1024:.0f} MB; "
+        f"load {run['load'][0]:.1f} -> {run['load'][1]:.1f}"
     )
     lists = run["lists"]
     for label, seconds, error in lists["steps"]:
@@ -837,7 +842,8 @@ def _report(run, base):
     print(
         f"baseline  aging of {base['aged']} accounts in {base['aging_seconds']:.1f} s, "
         f"{base['fees']} fees in {base['seconds'] - base['aging_seconds']:.1f} s = "
-        f"{base_fee_rate:.1f} fees/s"
+        f"{base_fee_rate:.1f} fees/s ({base['cpu_seconds']:.1f} CPU s); "
+        f"load {base['load'][0]:.1f} -> {base['load'][1]:.1f}"
     )
     # End to end at the same size: the baseline's aging measured on all accounts,
     # its fees extrapolated from its rate to the run's number of fees.
