@@ -34,9 +34,7 @@ set-up (each commits as it goes; the copy is dropped afterwards):
 1. **run**: a delinquency run of the cycle: Compute (aging of every account
    by bucket from the ledger, its late fee by the rule) and Release (the fee
    invoices posted through the product's writer), its queue jobs run in this
-   process, each chunk committing, timed end to end; then its lists, timed
-   step by step (no baseline: Odoo has none): past-due notices listed and
-   sent, final notices listed and sent, the shut-off list;
+   process, each chunk committing, timed end to end;
 2. **baseline**: Odoo's own way: aging read through the ORM
    (``account.move.line._read_group`` of the open receivable, one call per
    aging bucket: Odoo Community ships no aged-receivable report engine, its
@@ -49,7 +47,10 @@ The parent prints both rates and the ratio, then compares on the accounts the
 baseline charged: the fee of each account (cents), the fee invoices' GL per
 account, the aging buckets of every account (the run's register against the
 ORM's groups), aged receivables per customer after the fees, and that each
-path's fee numbers are gapless.
+path's fee numbers are gapless. Last (``--no-lists`` skips them; stopping
+them leaves the figures above), the run's lists on its copy, timed step by
+step (no baseline: Odoo has none): past-due notices listed and sent, final
+notices listed and sent, the shut-off list.
 """
 
 import argparse
@@ -389,7 +390,6 @@ def child_run(args):
         "rss_peak_kb": bench_common.memory_kb("VmHWM"),
         "load": [load_before, os.getloadavg()[0]],
     }
-    result["lists"] = _measure_lists(env, run)
     env.flush_all()
     cr.execute(
         f"""
@@ -405,6 +405,17 @@ def child_run(args):
         row[0]: [f"{v or 0:.2f}" for v in row[1:]] for row in cr.fetchall() if any(row[1:])
     }
     result.update(_facts(env, "m.utility_delinquency_run_id = %(run)s", {"run": run.id}))
+    cr.close()
+    return result
+
+
+def child_lists(args):
+    """The lists of the run ``child_run`` released in this database."""
+    cr, env = _env(args, args.bench_db)
+    run = env["utility.delinquency.run"].search([("cycle_id", "=", _cycle(env).id)], limit=1)
+    load_before = os.getloadavg()[0]
+    result = _measure_lists(env, run)
+    result["load"] = [load_before, os.getloadavg()[0]]
     cr.close()
     return result
 
@@ -649,14 +660,19 @@ def _prepare_bench_db(args, env_vars):
     print(f"set-up: {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def _child(args, role, env_vars, tmp):
+def _copy(args, role, env_vars):
+    """A fresh copy of the set-up for one path (``with``: dropped afterwards)."""
+    return bench_common.throwaway_copy(args.bench_db, f"{args.bench_db}_{role}", env_vars)
+
+
+def _child(args, role, db, tmp):
+    """The result of child ``role`` run on database ``db``."""
     out = os.path.join(tmp, f"{role}.json")
-    with bench_common.throwaway_copy(args.bench_db, f"{args.bench_db}_{role}", env_vars) as db:
-        command = [sys.executable, __file__, "--db", args.db, "--config", args.config,
-                   "-n", str(args.n), "--chunk", str(args.chunk), "--batch", str(args.batch),
-                   "--baseline-n", str(args.baseline_n), "--child", role, "--out", out,
-                   "--path-db", db]  # fmt: skip
-        return bench_common.run_child(command, out)
+    command = [sys.executable, __file__, "--db", args.db, "--config", args.config,
+               "-n", str(args.n), "--chunk", str(args.chunk), "--batch", str(args.batch),
+               "--baseline-n", str(args.baseline_n), "--child", role, "--out", out,
+               "--path-db", db]  # fmt: skip
+    return bench_common.run_child(command, out)
 
 
 def compare(run, base):
@@ -694,7 +710,8 @@ def main():
     parser.add_argument("--keep-bench-db", action="store_true")
     parser.add_argument("--check-setup", action="store_true")
     parser.add_argument("--setup-only", action="store_true")
-    parser.add_argument("--child", choices=("setup", "run", "baseline", "dump"),
+    parser.add_argument("--no-lists", action="store_true")
+    parser.add_argument("--child", choices=("setup", "run", "lists", "baseline", "dump"),
                         help=argparse.SUPPRESS)  # fmt: skip
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--path-db", help=argparse.SUPPRESS)
@@ -708,7 +725,12 @@ def main():
         args.bench_db = args.path_db
         if args.child == "setup":
             return child_setup(args)
-        work = {"run": child_run, "baseline": child_baseline, "dump": child_dump}[args.child]
+        work = {
+            "run": child_run,
+            "lists": child_lists,
+            "baseline": child_baseline,
+            "dump": child_dump,
+        }[args.child]
         result = work(args)
         with open(args.out, "w") as file:
             json.dump(result, file)
@@ -722,26 +744,41 @@ def main():
     if args.setup_only:
         return None
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            print(f"run: delinquency run of {args.n} accounts (compute + release) ...", flush=True)
-            run = _child(args, "run", env_vars, tmp)
-            print(f"baseline: ORM aging + create/post one by one on {args.baseline_n} ...",
-                  flush=True)  # fmt: skip
-            base = _child(args, "baseline", env_vars, tmp)
+        problems = _measure(args, env_vars)
     finally:
         if not args.keep_bench_db:
             bench_common.dropdb(args.bench_db, env_vars)
-    _report(run, base)
-    problems = compare(run, base)
     if problems:
-        print("LEDGERS DIFFER: " + "; ".join(problems))
         sys.exit(1)
-    print(
-        f"ledgers agree: the fee of each of the {len(base['fee_by_account'])} accounts the "
-        f"baseline charged, the aging of all {len(base['aging'])} accounts in 5 buckets, "
-        "aged receivables per customer after the fees, gapless fee numbers in both paths"
-    )
     return None
+
+
+def _measure(args, env_vars):
+    """Both paths, their figures and comparison printed, then the run's lists
+    (last: the figures stand if they are stopped). Returns the differences."""
+    with tempfile.TemporaryDirectory() as tmp, _copy(args, "run", env_vars) as run_db:
+        print(f"run: delinquency run of {args.n} accounts (compute + release) ...", flush=True)
+        run = _child(args, "run", run_db, tmp)
+        print(f"baseline: ORM aging + create/post one by one on {args.baseline_n} ...",
+              flush=True)  # fmt: skip
+        with _copy(args, "baseline", env_vars) as base_db:
+            base = _child(args, "baseline", base_db, tmp)
+        _report(run, base)
+        problems = compare(run, base)
+        if problems:
+            print("LEDGERS DIFFER: " + "; ".join(problems), flush=True)
+        else:
+            print(
+                f"ledgers agree: the fee of each of the {len(base['fee_by_account'])} accounts "
+                f"the baseline charged, the aging of all {len(base['aging'])} accounts in 5 "
+                "buckets, aged receivables per customer after the fees, gapless fee numbers in "
+                "both paths",
+                flush=True,
+            )
+        if not args.no_lists:
+            print("lists: notices and shut-off list of the run ...", flush=True)
+            _report_lists(_child(args, "lists", run_db, tmp))
+    return problems
 
 
 def _bench_db_name(args):
@@ -791,12 +828,10 @@ def check_setup(args, env_vars):
         setup_seconds = time.perf_counter() - started
         try:
             with tempfile.TemporaryDirectory() as tmp:
-                out = os.path.join(tmp, "dump.json")
-                command = [sys.executable, __file__, "--db", args.db, "--config", args.config,
-                           "-n", str(args.n), "--child", "dump", "--out", out,
-                           "--path-db", path.bench_db]  # fmt: skip
-                dump = bench_common.run_child(command, out)
-                run = _child(path, "run", env_vars, tmp)
+                dump = _child(path, "dump", path.bench_db, tmp)
+                with _copy(path, "run", env_vars) as run_db:
+                    run = _child(path, "run", run_db, tmp)
+                    run["lists"] = _child(path, "lists", run_db, tmp)
         finally:
             if not args.keep_bench_db:
                 bench_common.dropdb(path.bench_db, env_vars)
@@ -835,10 +870,6 @@ def _report(run, base):
         f"{(run['rss_peak_kb'] - run['rss_before_kb']) / 1024:.0f} MB; "
         f"load {run['load'][0]:.1f} -> {run['load'][1]:.1f}"
     )
-    lists = run["lists"]
-    for label, seconds, error in lists["steps"]:
-        print(f"          {label}: " + (f"{seconds:.1f} s" if error is None else f"FAILED {error}"))
-    print("          " + ", ".join(f"{k} {v}" for k, v in lists["counts"].items()))
     print(
         f"baseline  aging of {base['aged']} accounts in {base['aging_seconds']:.1f} s, "
         f"{base['fees']} fees in {base['seconds'] - base['aging_seconds']:.1f} s = "
@@ -852,6 +883,13 @@ def _report(run, base):
         f"ratio     {base_total / run['seconds']:.1f}x end to end ({base_total:.0f} s for the "
         f"baseline at {run['fees']} fees), {fee_rate / base_fee_rate:.1f}x on posting fees"
     )
+
+
+def _report_lists(lists):
+    print(f"lists     load {lists['load'][0]:.1f} -> {lists['load'][1]:.1f}")
+    for label, seconds, error in lists["steps"]:
+        print(f"          {label}: " + (f"{seconds:.1f} s" if error is None else f"FAILED {error}"))
+    print("          " + ", ".join(f"{k} {v}" for k, v in lists["counts"].items()), flush=True)
 
 
 if __name__ == "__main__":
