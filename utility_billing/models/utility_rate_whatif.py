@@ -18,6 +18,7 @@ and the accounts most affected are then grouped again in SQL.
 import html
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -398,7 +399,8 @@ class UtilityRateWhatif(models.Model):
         # spilling to disk. For this transaction only.
         cr.execute("SET LOCAL jit = off")
         cr.execute("SET LOCAL work_mem = '64MB'")
-        self._read_periods()
+        with self._hash_plans():
+            self._read_periods()
         cr.execute(
             "SELECT schedule_id, date_from, date_to FROM utility_whatif_period GROUP BY 1, 2, 3"
         )
@@ -413,8 +415,31 @@ class UtilityRateWhatif(models.Model):
                 )
             )
         plans = self._get_plans({schedule_id for schedule_id, _start, _end in periods})
-        keys = self._read_keys(self._fold_periods(periods, plans))
+        with self._hash_plans():
+            keys = self._read_keys(self._fold_periods(periods, plans))
         return keys, self._rate_keys(keys, plans), plans
+
+    @contextmanager
+    def _hash_plans(self):
+        """Hash joins and hash aggregates for the statements inside: the work
+        tables have no planner statistics yet, and the plans PostgreSQL picks
+        without them (sorting millions of rows on every input column, an
+        index look-up per bill) are many times slower at a city's size. The
+        settings are restored after."""
+        cr = self.env.cr
+        names = ("enable_sort", "enable_mergejoin", "enable_nestloop")
+        cr.execute(
+            "SELECT current_setting('enable_sort'), current_setting('enable_mergejoin'),"
+            " current_setting('enable_nestloop')"
+        )
+        saved = cr.fetchone()
+        for name in names:
+            cr.execute(SQL("SELECT set_config(%s, 'off', true)", name))
+        try:
+            yield
+        finally:
+            for name, value in zip(names, saved, strict=True):
+                cr.execute(SQL("SELECT set_config(%s, %s, true)", name, value))
 
     def _read_periods(self):
         """One row per billed service period of the window's posted bills (cycle,
@@ -475,10 +500,19 @@ class UtilityRateWhatif(models.Model):
                 SELECT l.move_id, l.utility_service_id AS service_id,
                        SUM(l.price_subtotal) AS amount
                   FROM account_move_line l
-                 WHERE l.move_id IN (SELECT move_id FROM period)
-                   AND l.display_type = 'product'
+                  JOIN (SELECT move_id FROM period GROUP BY 1) bill ON bill.move_id = l.move_id
+                 WHERE l.display_type = 'product'
                    AND l.utility_service_id IS NOT NULL
                  GROUP BY 1, 2
+            ),
+            -- The latest winter average before each period (read for the
+            -- schedules billed on it).
+            winter AS (
+                SELECT DISTINCT ON (pr.id) pr.id, w.volume::numeric AS volume
+                  FROM period pr
+                  JOIN utility_winter_average w
+                    ON w.service_id = pr.service_id AND w.date_window_end < pr.date_to
+                 ORDER BY pr.id, w.date_window_end DESC, w.id DESC
             )
             SELECT pr.move_id, pr.bill_kind, s.account_id, s.service_type_id,
                    COALESCE(pr.rate_schedule_id, s.rate_schedule_id) AS schedule_id,
@@ -523,14 +557,7 @@ class UtilityRateWhatif(models.Model):
               LEFT JOIN utility_meter_size ms ON ms.id = COALESCE(pr.meter_size_id, mt.size)
               LEFT JOIN used u ON u.id = pr.id
               LEFT JOIN billed b ON b.move_id = pr.move_id AND b.service_id = pr.service_id
-              LEFT JOIN LATERAL (
-                    SELECT w.volume::numeric AS volume
-                      FROM utility_winter_average w
-                     WHERE sch.volume_basis = 'winter_average'
-                       AND w.service_id = pr.service_id AND w.date_window_end < pr.date_to
-                     ORDER BY w.date_window_end DESC, w.id DESC
-                     LIMIT 1
-                   ) wa ON TRUE
+              LEFT JOIN winter wa ON wa.id = pr.id AND sch.volume_basis = 'winter_average'
             """,
             {
                 "units": units,
@@ -657,8 +684,8 @@ class UtilityRateWhatif(models.Model):
                 columns=_key_columns(),
             )
         )
-        # Planner statistics of the work tables: their joins are hash joins.
-        cr.execute("ANALYZE utility_whatif_keyed, utility_whatif_key")
+        # Planner statistics of the (small) table of inputs.
+        cr.execute("ANALYZE utility_whatif_key")
         cr.execute(
             SQL(
                 "SELECT id, %s, bill_count, amount_billed FROM utility_whatif_key",
@@ -1067,10 +1094,6 @@ class UtilityRateWhatif(models.Model):
             [ids, [rated[i][0] for i in ids], [rated[i][1] for i in ids]],
         )
         cr.execute("ANALYZE utility_whatif_rated")
-        # A merge join would sort both sides on every input column (text in the
-        # database's collation): a hash join of the same rows is several times
-        # faster. Back to the session's setting right after.
-        cr.execute("SET LOCAL enable_mergejoin = off")
         join = SQL(" AND ").join(
             [
                 *(
@@ -1080,7 +1103,13 @@ class UtilityRateWhatif(models.Model):
                 SQL("k.amount_each = kd.amount_billed"),
             ]
         )
-        cr.execute(
+        # A merge join would sort both sides on every input column: hash joins.
+        with self._hash_plans():
+            self._execute_account_totals(join, limit, account_ids)
+            return cr.fetchall()
+
+    def _execute_account_totals(self, join, limit, account_ids):
+        self.env.cr.execute(
             SQL(
                 """
                 SELECT kd.account_id, COUNT(*), SUM(kd.amount_billed),
@@ -1103,6 +1132,3 @@ class UtilityRateWhatif(models.Model):
                 limit,
             )
         )
-        totals = cr.fetchall()
-        cr.execute("RESET enable_mergejoin")
-        return totals
