@@ -204,3 +204,24 @@ class TestRateWhatifAsBilled(RateWhatifCommon):
         self.assertEqual(self._money(whatif.amount_rerated), Decimal("320.54"))
         self.assertEqual(whatif.difference_bill_count, 0)
         self.assertEqual(self._money(whatif.amount_proposed), Decimal("329.08"))
+
+    def test_bill_on_demand_is_priced_as_a_run_prices_it(self):
+        """December to January billed by the run (20 CCF: $77.23); the customer
+        asks for a bill on January 20 (10 CCF), rated as a run rates it: a whole
+        base charge, 36.83 + 10 x 2.02 = $57.03. Billed $134.26, priced again
+        the same; proposed 38.55 + 20 x 2.11 = $80.75 and 38.55 + 10 x 2.11 =
+        $59.65: $140.40."""
+        account = self._account([(self.modesto, {})], meter_unit="ccf", meter_size="1")
+        self._read(account, 20, DECEMBER, JANUARY)
+        self._assert_bill(self._bill(account, JANUARY), "77.23", ["36.83", "40.40"])
+        self._read_meters(account.service_ids.meter_id, date(2025, 1, 20), [30.0])
+        demand = account._action_bill_on_demand(date(2025, 1, 20), date_invoice=date(2025, 1, 21))
+        self.assertEqual(demand.utility_bill_kind, "demand")
+        self._assert_bill(demand, "57.03", ["36.83", "20.20"])
+        whatif = self._new_whatif(self.proposed, "15")
+        whatif.action_compute()
+        self.assertEqual(whatif.special_bill_count, 1)
+        self.assertEqual(self._money(whatif.amount_billed), Decimal("134.26"))
+        self.assertEqual(self._money(whatif.amount_rerated), Decimal("134.26"))
+        self.assertEqual(whatif.difference_bill_count, 0)
+        self.assertEqual(self._money(whatif.amount_proposed), Decimal("140.40"))
