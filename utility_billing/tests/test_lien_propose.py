@@ -119,3 +119,21 @@ class TestLienPropose(LienCommon):
     def test_customer_service_does_not_propose(self):
         with self.assertRaises(AccessError):
             self._wizard(self.csr)
+
+    def test_proposals_take_as_many_queries_for_more_accounts(self):
+        """One grouped query over the ledger (and the holds' batch queries),
+        whatever the number of accounts."""
+        Account = self.env["utility.account"]
+
+        def measure():
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            count = len(Account._get_lien_proposals(TODAY))
+            return self.cr.sql_log_count - before, count
+
+        measure()  # caches of the first call (access rights, currencies)
+        queries, count = measure()
+        more = self._make_accounts(3, readings=False, prefix="MORE")
+        for account in more:
+            self._post_bill(account, date(2025, 3, 1), {self.water: 150.0})
+        self.assertEqual(measure(), (queries, count + 3))
