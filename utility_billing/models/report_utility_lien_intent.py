@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class ReportUtilityLienIntent(models.AbstractModel):
@@ -15,4 +15,11 @@ class ReportUtilityLienIntent(models.AbstractModel):
         liens = self.env["utility.lien"].browse(docids)
         liens.check_access("read")
         liens._record_notice()
-        return {"doc_ids": docids, "doc_model": "utility.lien", "docs": liens}
+        today = fields.Date.context_today(self)
+        return {
+            "doc_ids": docids,
+            "doc_model": "utility.lien",
+            "docs": liens,
+            # What the lien would certify today: the charges old enough.
+            "amounts": liens.sudo()._get_certifiable_amounts(today),
+        }

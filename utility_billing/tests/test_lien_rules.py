@@ -69,6 +69,15 @@ class TestLienRules(LienCommon):
             lien.action_certify()
         self.assertEqual((lien.amount_delinquent, lien.amount_certified), (244.65, 394.65))
 
+    def test_notice_states_what_would_be_certified(self):
+        """Printed 06/02/2025: 122.35 + 58.20 = 180.55 past due 31 days or
+        more, of a balance of 244.65."""
+        lien = self._lien(self.account)
+        html = self._print_notice(lien, date(2025, 6, 2))
+        self.assertIn("180.55", html)
+        self.assertIn("244.65", html)
+        self.assertIn("31 days or more", " ".join(html.split()))
+
     def test_nothing_old_enough_is_refused_and_nothing_billed(self):
         """Account 2's only bill is 12 days past due on 06/02/2025."""
         lien = self._lien(self.account2)
