@@ -225,3 +225,56 @@ class TestRateWhatifAsBilled(RateWhatifCommon):
         self.assertEqual(self._money(whatif.amount_rerated), Decimal("134.26"))
         self.assertEqual(whatif.difference_bill_count, 0)
         self.assertEqual(self._money(whatif.amount_proposed), Decimal("140.40"))
+
+    def test_meter_size_changed_is_priced_per_bill_as_billed(self):
+        """Canby Utility, OR, residential water
+        (https://www.canbyutility.org/faqs/residential-customers-water-rates/):
+        base $21.36 for a 5/8-3/4 inch meter, $30.78 for 1 inch, $1.82 per CCF
+        in the first tier; from May 1, 2024 $24.42, $35.19 and $2.08 (the
+        proposal here). A 5/8 meter billed 5 CCF: 21.36 + 9.10 = $30.46; then a
+        1-inch meter, 5 CCF: 30.78 + 9.10 = $39.88. Priced again with each
+        bill's size: $70.34 (today's size for both: $79.76). Proposed: 24.42 +
+        10.40 = $34.82 and 35.19 + 10.40 = $45.59: $80.41."""
+        small, large = self._meter_size("5/8"), self._meter_size("1")
+
+        def lines(small_base, large_base, unit):
+            return [
+                {
+                    "name": "Base",
+                    "component": "fixed",
+                    "amount": small_base,
+                    "meter_size": small.id,
+                },
+                {
+                    "name": "Base",
+                    "component": "fixed",
+                    "amount": large_base,
+                    "meter_size": large.id,
+                },
+                {"name": "Water", "component": "unit", "price_unit": unit},
+            ]
+
+        canby = self._schedule("CAN-W", self.water, lines(21.36, 30.78, 1.82), usage_unit="ccf")
+        proposed = self.env["utility.rate.version"].create(
+            {
+                "schedule_id": canby.id,
+                "date_start": "2025-07-01",
+                "is_proposed": True,
+                "line_ids": [
+                    Command.create(dict(vals, sequence=10 * (i + 1)))
+                    for i, vals in enumerate(lines(24.42, 35.19, 2.08))
+                ],
+            }
+        )
+        account = self._account([(canby, {})], meter_unit="ccf", meter_size="5/8")
+        self._read(account, 5, DECEMBER, JANUARY)
+        self._assert_bill(self._bill(account, JANUARY), "30.46", ["21.36", "9.10"])
+        account.service_ids.meter_id.size = large
+        self._read_meters(account.service_ids.meter_id, FEBRUARY, [10.0])
+        self._assert_bill(self._bill(account, FEBRUARY), "39.88", ["30.78", "9.10"])
+        whatif = self._new_whatif(proposed, "5", name="Canby proposal")
+        whatif.action_compute()
+        self.assertEqual(self._money(whatif.amount_billed), Decimal("70.34"))
+        self.assertEqual(self._money(whatif.amount_rerated), Decimal("70.34"))
+        self.assertEqual(whatif.difference_bill_count, 0)
+        self.assertEqual(self._money(whatif.amount_proposed), Decimal("80.41"))
