@@ -90,6 +90,13 @@ OK, ACCESS, USER = "ok", "AccessError", "UserError"
 # call; ``approve your own`` paths are the rows whose supervisor cell is USER.
 ACTIONS = [
     (
+        "refer an account to the collection agency by hand (opens the reason)",
+        "utility.account",
+        "action_refer_to_agency",
+        "pending_account",
+        _row(ACCESS, ACCESS, OK, OK, ACCESS, ACCESS),
+    ),
+    (
         "void a payment of the cashier's open drawer",
         "utility.payment.void",
         "action_confirm",
