@@ -16,6 +16,7 @@ and the accounts most affected are then grouped again in SQL.
 """
 
 import html
+import logging
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ from odoo.tools import SQL, format_amount, format_date
 from ..lib import rating
 from ..lib import whatif as whatif_lib
 from ..lib.units import _GALLONS_PER_UNIT, convert
+
+_logger = logging.getLogger(__name__)
 
 # A proposed version is priced "as if in force the whole window": it is
 # re-dated to this day, before any bill, and is the plan's only version.
@@ -408,7 +411,8 @@ class UtilityRateWhatif(models.Model):
             with cr.savepoint(flush=False):
                 cr.execute("SET LOCAL temp_buffers = '256MB'")
         except psycopg2.Error:
-            pass  # this session's temporary tables already have their buffers
+            # This session's temporary tables already have their buffers.
+            _logger.debug("What-if: temporary buffers kept as this session set them")
         with self._hash_plans():
             self._read_periods()
         cr.execute(
