@@ -122,3 +122,4 @@ from . import test_agency_collection
 from . import test_agency_recall
 from . import test_lien_propose
 from . import test_lien_rpc
+from . import test_letter_template_migration
