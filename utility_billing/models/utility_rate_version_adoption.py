@@ -8,6 +8,9 @@ day before by the versions' own rule (a version ends the day before the next
 one starts, ``_compute_date_end``). Posted bills never change (their lines are
 posted); a period billed after the date is rated by the new prices, and one
 straddling the date is prorated by days, as for any rate change.
+
+Adopt is the only way out of "proposed": unticking it by hand (the form, a
+script over RPC) is refused, and so is ticking a version that priced a bill.
 """
 
 from collections import defaultdict
@@ -21,7 +24,7 @@ SUPERVISOR = "utility_billing.group_utility_supervisor"
 
 class UtilityRateVersion(models.Model):
     _name = "utility.rate.version"
-    _inherit = ["utility.rate.version", "mail.thread"]
+    _inherit = ["utility.rate.version", "mail.thread", "utility.locked.fields.mixin"]
 
     # Kept and tracked: the version's reference, dates and whether it is proposed.
     name = fields.Char(tracking=True)
@@ -29,6 +32,49 @@ class UtilityRateVersion(models.Model):
     is_proposed = fields.Boolean(tracking=True)
     adopted_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     date_adopted = fields.Datetime(string="Adopted On", readonly=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # Guard: a version stops being proposed through Adopt only
+    # ------------------------------------------------------------------
+    def _get_action_fields(self):
+        return {"adopted_by_id", "date_adopted"}
+
+    def _check_locked_write(self, vals):
+        super()._check_locked_write(vals)
+        if "is_proposed" not in vals:
+            return
+        # Who may not edit rates at all hears that first.
+        self.check_access("write")
+        if not vals["is_proposed"] and self.filtered("is_proposed"):
+            raise UserError(
+                self.env._(
+                    "Proposed rates go in force through the Adopt button only (it asks "
+                    "for the day they take effect and the council's ordinance): click "
+                    "Adopt instead of unticking Proposed."
+                )
+            )
+        billed = vals["is_proposed"] and self._get_billed_versions()
+        if billed:
+            raise UserError(
+                self.env._(
+                    "%(version)s has priced bills: rates that billed customers cannot "
+                    "become a proposal again. Copy the version and mark the copy "
+                    "proposed instead.",
+                    version=billed[0].display_name,
+                )
+            )
+
+    def _get_billed_versions(self):
+        """The versions of ``self`` whose prices are on a bill, one query."""
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [("utility_rate_line_id.version_id", "in", self.ids)],
+                ["utility_rate_line_id"],
+            )
+        )
+        return self.browse({line.version_id.id for (line,) in lines})
 
     # ------------------------------------------------------------------
     # Adopt
@@ -163,7 +209,7 @@ class UtilityRateVersion(models.Model):
             .sorted("date_start")[-1:]
             for version in self
         }
-        self.write(
+        self._as_action().write(
             {
                 "date_start": date_effective,
                 "is_proposed": False,
@@ -188,4 +234,5 @@ class UtilityRateVersion(models.Model):
                 ),
                 author_id=self.env.user.partner_id.id,
             )
+        self.env["utility.rate.whatif"]._mark_adopted(self, date_effective, reference)
         return True

@@ -5,7 +5,7 @@ The what-if keeps the figures the council saw, with the day the rates took
 effect and the ordinance (tracked); it is final from then on.
 """
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
@@ -77,8 +77,17 @@ class UtilityRateWhatif(models.Model):
         self.version_ids._check_adopt_rights()
         self._check_not_adopted()
         self._check_computed()
+        # Marks this what-if (computed) adopted, with the others naming the versions.
         self.version_ids._adopt(date_effective, reference)
-        self._as_action().write(
+        return True
+
+    @api.model
+    def _mark_adopted(self, versions, date_effective, reference):
+        """The computed what-ifs naming the just adopted ``versions`` are adopted
+        with them (the day, the ordinance): their figures are the hearing's record
+        and cannot be computed again (the versions are no longer proposed)."""
+        whatifs = self.search([("version_ids", "in", versions.ids), ("state", "=", "computed")])
+        whatifs._as_action().write(
             {
                 "state": "adopted",
                 "date_adopted": date_effective,
@@ -86,4 +95,4 @@ class UtilityRateWhatif(models.Model):
                 "adopted_by_id": self.env.uid,
             }
         )
-        return True
+        return whatifs

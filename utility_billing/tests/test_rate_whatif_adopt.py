@@ -197,6 +197,68 @@ class TestRateWhatifAdopt(RateWhatifCommon, RpcCase):
         with self.assertRaises(AccessError):
             whatif.adoption_reference = "Changed by hand"
 
+    def test_adopt_from_the_version_adopts_its_whatifs(self):
+        """Adopted from the version's form: the computed what-if naming it becomes
+        Adopted with the same day and ordinance (recomputing it would find no
+        proposed version); a draft what-if stays a draft."""
+        self._billed_account()
+        computed = self._new_whatif(self.proposed, "15", name="Hearing")
+        computed.action_compute()
+        draft = self._new_whatif(self.proposed, "15", name="Not computed")
+        self._adopt(self.proposed, ADOPTED, "Ordinance 2025-07")
+        self.assertEqual(computed.state, "adopted")
+        self.assertEqual(computed.date_adopted, ADOPTED)
+        self.assertEqual(computed.adoption_reference, "Ordinance 2025-07")
+        self.assertEqual(computed.adopted_by_id, self.supervisor)
+        self.assertEqual(draft.state, "draft")
+        with self.assertRaisesRegex(UserError, "was adopted"):
+            computed.action_compute()
+
+    def _rpc_write(self, version, vals):
+        """``version.write(vals)`` over JSON-RPC, as the supervisor."""
+        return self.rpc(self.supervisor, "utility.rate.version", "write", [version.id], vals)
+
+    def test_proposed_changes_through_adopt_only(self):
+        """Unticking Proposed by hand skips Adopt's checks: refused, for the
+        supervisor and under sudo, through the ORM (the form) and over RPC.
+        Ticking a version that priced a bill is refused; an unbilled one can be
+        proposed. Adopt itself still takes the version out of proposed."""
+        self._billed_account()
+        for version in (self.proposed.with_user(self.supervisor), self.proposed.sudo()):
+            with self.assertRaisesRegex(UserError, "through the Adopt button only"):
+                version.write({"is_proposed": False})
+        self.assertRpcRefused(
+            self._rpc_write(self.proposed, {"is_proposed": False}),
+            "UserError",
+            "click Adopt instead of unticking Proposed",
+        )
+        # The version in force priced the December bill.
+        with self.assertRaisesRegex(UserError, "has priced bills"):
+            self.in_force.with_user(self.supervisor).write({"is_proposed": True})
+        self.assertRpcRefused(
+            self._rpc_write(self.in_force, {"is_proposed": True}), "UserError", "has priced bills"
+        )
+        # Who adopted is written by Adopt only.
+        with self.assertRaises(AccessError):
+            self.proposed.with_user(self.supervisor).adopted_by_id = self.supervisor
+        self.assertRpcRefused(self._rpc_write(self.proposed, {"adopted_by_id": self.supervisor.id}))
+        self.proposed.invalidate_recordset()
+        self.in_force.invalidate_recordset()
+        self.assertTrue(self.proposed.is_proposed)
+        self.assertFalse(self.in_force.is_proposed)
+        self.assertFalse(self.proposed.adopted_by_id)
+        # The rest of a proposal is still edited by hand; an unbilled version
+        # can become a proposal.
+        self.proposed.with_user(self.supervisor).name = "Proposed, second reading"
+        later = self.env["utility.rate.version"].create(
+            {"schedule_id": self.modesto.id, "date_start": "2026-01-01", "name": "Later"}
+        )
+        later.with_user(self.supervisor).is_proposed = True
+        self.assertTrue(later.is_proposed)
+        self._adopt(self.proposed, ADOPTED, "Ordinance 2025-07")
+        self.assertFalse(self.proposed.is_proposed)
+        self.assertEqual(self.proposed.adopted_by_id, self.supervisor)
+
     # ------------------------------------------------------------------
     # Roles: ORM and RPC
     # ------------------------------------------------------------------
