@@ -77,6 +77,7 @@ READ_TO = dt.date(2025, 2, 10)
 LAST_BILL = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=15)
 EXCEPTION_READ = dt.date.today() - dt.timedelta(days=3)
 CHUNK = 2000
+BILL_BATCH = 200
 LOCKBOX_ROWS = 10000
 STAGE_PARAM = "bench_clerk_screens.stage"
 STAGES = ("accounts", "addresses", "exceptions", "users", "ledger")
@@ -217,8 +218,9 @@ def _ledger_todo(args, env):
 def _ledger_bills(args, env, account_ids, long_ids):
     """Bill ``account_ids`` for their months up to LAST_BILL (``--months``,
     ``--long-months`` for the long-standing customers), rated once each by
-    ``utility.bill.builder._build_bills`` and posted by the invoice writer in
-    one call; months already billed are skipped."""
+    ``utility.bill.builder._build_bills`` and posted by the invoice writer,
+    committed by ``BILL_BATCH`` accounts (the journal's numbers of a year stay
+    locked until the commit); months already billed are skipped."""
     builder = env["utility.bill.builder"]
     journal = env["utility.billing.run"]._default_journal()
     env.cr.execute(
@@ -227,19 +229,35 @@ def _ledger_bills(args, env, account_ids, long_ids):
         [journal.id, account_ids],
     )
     billed = set(env.cr.fetchall())
-    accounts = env["utility.account"].browse(account_ids)
-    vals_list = [
-        _invoice_vals(builder, journal, bill, back)
-        for bill in builder._build_bills(accounts, READ_FROM, READ_TO)
-        if bill["state"] == "ok"
-        for back in range(_ledger_months(args, long_ids, bill["account_id"]) - 1, -1, -1)
-        if (bill["account_id"], _bill_dates(back)["invoice_date"]) not in billed
-    ]
-    builder._create_posted_moves(vals_list)
-    return len(vals_list)
+    count = 0
+    for start in range(0, len(account_ids), BILL_BATCH):
+        accounts = env["utility.account"].browse(account_ids[start : start + BILL_BATCH])
+        vals_list = [
+            _invoice_vals(builder, journal, bill, back)
+            for bill in builder._build_bills(accounts, READ_FROM, READ_TO)
+            if bill["state"] == "ok"
+            for back in range(_ledger_months(args, long_ids, bill["account_id"]) - 1, -1, -1)
+            if (bill["account_id"], _bill_dates(back)["invoice_date"]) not in billed
+        ]
+        builder._create_posted_moves(vals_list)
+        env.cr.commit()
+        count += len(vals_list)
+    return count
 
 
-def _ledger_payments(args, env, account_ids, chunk_index):
+def _lockbox_bank(env, worker):
+    """The bank the lockbox of ``worker`` deposits in: the city's first bank
+    account, or one more per process (each bank journal numbers its entries
+    of a year under its own lock: two processes never wait for each other)."""
+    if not worker:
+        return bench_payment_file._bank(env)
+    Journal = env["account.journal"]
+    code = f"LBX{worker}"
+    bank = Journal.search([*Journal._check_company_domain(env.company), ("code", "=", code)])
+    return bank or Journal.create({"name": f"Lockbox {worker + 1}", "type": "bank", "code": code})
+
+
+def _ledger_payments(args, env, account_ids, chunk_index, worker):
     """Lockbox files, one per month from the oldest: most customers
     (``--paid``) pay each bill in full three days before it is due; the last
     ``--open-months`` bills of every account are still open. A file pays the
@@ -247,7 +265,7 @@ def _ledger_payments(args, env, account_ids, chunk_index):
     chunk's deposits are batches ``1000 + 20 * chunk_index`` on (a lockbox
     transaction is its deposit date, batch and item)."""
     rng = random.Random(chunk_index)
-    bank = bench_payment_file._bank(env)
+    bank = _lockbox_bank(env, worker)
     journal = env["utility.billing.run"]._default_journal()
     Move = env["account.move"]
     paid = 0
@@ -283,8 +301,8 @@ def build_ledger(args, env):
     ``--ledger-chunk``): its monthly bills through the invoice writer, then
     their payments through lockbox files, each committed, so a build stopped
     at any point leaves whole accounts (and goes on where it stopped).
-    ``--jobs`` processes share the chunks: the numbers of a journal and year
-    are locked until the commit, so while one process bills, the other pays."""
+    ``--jobs`` processes share the chunks, each depositing in its own bank
+    journal (a journal's numbers of a year are locked until the commit)."""
     if args.jobs > 1 and args.worker is None:
         env.cr.commit()
         command = [
@@ -313,8 +331,7 @@ def build_ledger(args, env):
         for attempt in range(5):
             try:
                 chunk_bills = _ledger_bills(args, env, chunk, long_ids)
-                env.cr.commit()
-                chunk_paid = _ledger_payments(args, env, chunk, index)
+                chunk_paid = _ledger_payments(args, env, chunk, index, worker)
                 break
             except (pgerrors.SerializationFailure, pgerrors.DeadlockDetected,
                     pgerrors.LockNotAvailable):  # fmt: skip
