@@ -239,8 +239,9 @@ def _ledger_bills(args, env, account_ids, long_ids):
             for back in range(_ledger_months(args, long_ids, bill["account_id"]) - 1, -1, -1)
             if (bill["account_id"], _bill_dates(back)["invoice_date"]) not in billed
         ]
-        builder._create_posted_moves(vals_list)
-        env.cr.commit()
+        if vals_list:
+            builder._create_posted_moves(vals_list)
+            env.cr.commit()
         count += len(vals_list)
     return count
 
@@ -257,14 +258,15 @@ def _lockbox_bank(env, worker):
     return bank or Journal.create({"name": f"Lockbox {worker + 1}", "type": "bank", "code": code})
 
 
-def _ledger_payments(args, env, account_ids, chunk_index, worker):
+def _ledger_payments(args, env, account_ids, worker):
     """Lockbox files, one per month from the oldest: most customers
     (``--paid``) pay each bill in full three days before it is due; the last
     ``--open-months`` bills of every account are still open. A file pays the
     account's oldest open bill first (the company's allocation rule). The
-    chunk's deposits are batches ``1000 + 20 * chunk_index`` on (a lockbox
-    transaction is its deposit date, batch and item)."""
-    rng = random.Random(chunk_index)
+    chunk's deposits are batches ``100 x its first account id`` on (a
+    lockbox transaction is its deposit date, batch and item: a build started
+    again numbers them the same way)."""
+    rng = random.Random(account_ids[0])
     bank = _lockbox_bank(env, worker)
     journal = env["utility.billing.run"]._default_journal()
     Move = env["account.move"]
@@ -287,7 +289,7 @@ def _ledger_payments(args, env, account_ids, chunk_index, worker):
             continue
         deposit = dates["invoice_date_due"] - dt.timedelta(days=3)
         data = bench_payment_file.lockbox_file(
-            env, payers, deposit, dates["invoice_date_due"], first_batch=1000 + 20 * chunk_index
+            env, payers, deposit, dates["invoice_date_due"], first_batch=100 * account_ids[0]
         )
         wizard = bench_payment_file.lockbox_import_wizard(env, data, bank, deposit)
         wizard.action_check()
@@ -331,7 +333,7 @@ def build_ledger(args, env):
         for attempt in range(5):
             try:
                 chunk_bills = _ledger_bills(args, env, chunk, long_ids)
-                chunk_paid = _ledger_payments(args, env, chunk, index, worker)
+                chunk_paid = _ledger_payments(args, env, chunk, worker)
                 break
             except (pgerrors.SerializationFailure, pgerrors.DeadlockDetected,
                     pgerrors.LockNotAvailable):  # fmt: skip
