@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from psycopg2.errors import UniqueViolation
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
@@ -200,7 +202,26 @@ class UtilityAgencyReferral(models.Model):
                     problems="\n".join(f"- {p}" for p in problems),
                 )
             )
-        referrals = self._as_action().create(vals_list)
+        try:
+            with self.env.cr.savepoint():
+                referrals = self._as_action().create(vals_list)
+        except UniqueViolation:
+            # Another user referred one of them since the check above (the
+            # one-live-referral index). This transaction cannot see which
+            # (repeatable read): name the accounts instead of a database error.
+            referred = self.env["utility.account"].browse([v["account_id"] for v in vals_list])
+            if len(referred) == 1:
+                message = self.env._(
+                    "%(account)s was just referred by another user.",
+                    account=referred.display_name,
+                )
+            else:
+                message = self.env._(
+                    "Another user just referred one of these accounts; reload the list "
+                    "and try again:\n%(accounts)s",
+                    accounts="\n".join(f"- {name}" for name in referred.mapped("display_name")),
+                )
+            raise UserError(message) from None
         for referral in referrals:
             body = self.env._(
                 "Referred to the collection agency on %(date)s.",

@@ -123,3 +123,4 @@ from . import test_agency_recall
 from . import test_lien_propose
 from . import test_lien_rpc
 from . import test_letter_template_migration
+from . import test_agency_referral_concurrency
