@@ -965,6 +965,10 @@ class UtilityBillBuilder(models.AbstractModel):
         services.fetch(
             ["account_id", "service_type_id", "company_id", "meter_id", "rate_schedule_id"]
         )
+        # One read each for what the bills were priced with (a record browsed
+        # from ``services`` prefetches only itself).
+        services.account_id.fetch(["customer_class"])
+        services.meter_id.fetch(["size"])
         period_vals = []
         for move, periods in zip(moves, services_list, strict=True):
             seen = set()
