@@ -135,6 +135,8 @@ class UtilityMoveWriter(models.AbstractModel):
         # The rows refer to records the caller may have just created.
         self.env.flush_all()
         validated = isinstance(invoice_vals_list, (list, tuple))
+        if validated and not invoice_vals_list:
+            return self.env["account.move"]
         if validated:
             # Whole input first, so a bad invoice in the last chunk writes nothing.
             self._check_invoice_vals(invoice_vals_list)

@@ -293,6 +293,13 @@ class TestMoveWriter(AccountTestInvoicingCommon):
         self.assertEqual(self.partner_a.customer_rank, 2)
         self.assertEqual(self.partner_b.customer_rank, 3)
 
+    def test_nothing_to_post(self):
+        """An empty list or iterable posts nothing and writes nothing."""
+        count = self.env["account.move"].search_count([])
+        self.assertFalse(self._fast([]))
+        self.assertFalse(self._fast(iter([])))
+        self.assertEqual(self.env["account.move"].search_count([]), count)
+
     def test_zero_total_invoice_is_paid(self):
         data = self.assertSameAsStandard(
             [self._invoice(lines=[self._line("water", 1.0, 10.0), self._line("water", 1.0, -10.0)])]
