@@ -57,9 +57,14 @@ class TestCashierSession(CashierCommon):
         self.assertAlmostEqual(debit.debit, 70.0)
 
     def test_the_amount_defaults_to_the_balance_due(self):
+        Line = self.env["utility.payment.receive.line"].with_user(self.cashier)
+        line = Line.new({"account_id": self.account.id})
+        self.assertAlmostEqual(line.amount_due, 105.0)
+        self.assertAlmostEqual(line.amount, 105.0)
         wizard, payment = self._receive([(self.account, None)])
-        self.assertAlmostEqual(wizard.line_ids.amount_due, 105.0)
         self.assertAlmostEqual(payment.amount, 105.0)
+        # Once posted, the balance the dialog reads is what is left: nothing.
+        self.assertAlmostEqual(wizard.line_ids.amount_due, 0.0)
         self.assertAlmostEqual(self._balance(self.account), 0.0)
         self.assertAlmostEqual(payment.amount_change, 0.0)
 
