@@ -11,6 +11,7 @@ import threading
 import time
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
 
 # Seconds a side waits for the other before the test gives up (never hangs).
 TIMEOUT = 20
@@ -22,6 +23,18 @@ class RaceMixin:
 
     def _env(self, cr):
         return api.Environment(cr, SUPERUSER_ID, dict(self.race_context))
+
+    def _delete_committed(self, cr, records):
+        """Delete what a race test committed, with its chatter: ``records`` is
+        [(model name, ids)] in an order the rows can go (children first)."""
+        for model, ids in records:
+            cr.execute("DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, ids])
+            cr.execute(
+                "DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)", [model, ids]
+            )
+        for model, ids in records:
+            table = SQL.identifier(self.env[model]._table)
+            cr.execute(SQL("DELETE FROM %s WHERE id = ANY(%s)", table, list(ids)))
 
     def _side(self, name, work, outcome):
         """Run ``work(env, outcome)`` in a thread, in a transaction of its own

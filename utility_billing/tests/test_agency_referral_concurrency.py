@@ -57,25 +57,16 @@ class TestAgencyReferralConcurrency(RaceMixin, TransactionCase):
                 "SELECT id FROM utility_agency_referral WHERE account_id = %s", [data["account"]]
             )
             referrals = [row[0] for row in cr.fetchall()]
-            for model, ids in (
-                ("utility.agency.referral", referrals),
-                ("utility.account", [data["account"]]),
-                ("utility.service.location", [data["premise"]]),
-                ("res.partner", data["partners"]),
-            ):
-                cr.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, ids]
-                )
-                cr.execute(
-                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)",
-                    [model, ids],
-                )
-            cr.execute("DELETE FROM utility_agency_referral WHERE id = ANY(%s)", [referrals])
-            cr.execute("DELETE FROM utility_account WHERE id = %s", [data["account"]])
-            cr.execute("DELETE FROM utility_service_location WHERE id = %s", [data["premise"]])
-            if data["fsm_location"]:
-                cr.execute("DELETE FROM fsm_location WHERE id = %s", [data["fsm_location"]])
-            cr.execute("DELETE FROM res_partner WHERE id = ANY(%s)", [data["partners"]])
+            self._delete_committed(
+                cr,
+                [
+                    ("utility.agency.referral", referrals),
+                    ("utility.account", [data["account"]]),
+                    ("utility.service.location", [data["premise"]]),
+                    ("fsm.location", [data["fsm_location"]] if data["fsm_location"] else []),
+                    ("res.partner", data["partners"]),
+                ],
+            )
         self.data = {}
 
     def _refer(self, env, outcome):
