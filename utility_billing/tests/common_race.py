@@ -28,7 +28,9 @@ class RaceMixin:
         """Delete what a race test committed, with its chatter: ``records`` is
         [(model name, ids)] in an order the rows can go (children first)."""
         for model, ids in records:
-            cr.execute("DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, ids])
+            cr.execute(
+                "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, ids]
+            )
             cr.execute(
                 "DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)", [model, ids]
             )
