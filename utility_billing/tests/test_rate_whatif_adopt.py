@@ -13,7 +13,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tests import Form, freeze_time, new_test_user, tagged
 
 from .common_rate_whatif import RateWhatifCommon
 from .common_rpc import RpcCase
@@ -258,6 +258,22 @@ class TestRateWhatifAdopt(RateWhatifCommon, RpcCase):
         self._adopt(self.proposed, ADOPTED, "Ordinance 2025-07")
         self.assertFalse(self.proposed.is_proposed)
         self.assertEqual(self.proposed.adopted_by_id, self.supervisor)
+
+    def test_proposed_box_shown_not_editable_once_saved(self):
+        """The version form shows a saved proposal's Proposed box without
+        letting anyone untick it (Adopt is the way out: the write would be
+        refused on save); a new version and an adopted one can be ticked."""
+        Version = self.env["utility.rate.version"].with_user(self.supervisor)
+        form = Form(self.proposed.with_user(self.supervisor))
+        with self.assertRaisesRegex(AssertionError, "readonly"):
+            form.is_proposed = False
+        form = Form(Version.with_context(default_schedule_id=self.modesto.id))
+        form.date_start = date(2026, 1, 1)
+        form.name = "Later"
+        form.is_proposed = True
+        self.assertTrue(form.save().is_proposed)
+        form = Form(self.in_force.with_user(self.supervisor))
+        form.is_proposed = True  # editable; the save is what checks billed prices
 
     # ------------------------------------------------------------------
     # Roles: ORM and RPC
