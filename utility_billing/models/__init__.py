@@ -228,6 +228,7 @@ from . import utility_payment_poster_agency
 from . import utility_account_bankruptcy
 from . import res_company_lien
 from . import utility_lien
+from . import utility_lien_item
 from . import res_config_settings_lien
 from . import report_utility_lien_intent
 from . import utility_lien_letter

@@ -120,6 +120,25 @@ class UtilityLien(models.Model):
     date_filed = fields.Date(readonly=True)
     date_released = fields.Date(readonly=True)
     date_release_exported = fields.Date(string="Release Sent to County", readonly=True)
+    item_ids = fields.One2many(
+        "utility.lien.item",
+        "lien_id",
+        string="Certified Items",
+        readonly=True,
+        help="The charges certified (and the certification fee), as they were at "
+        "certification: the lien is paid when they are, whatever was billed since.",
+    )
+    amount_open = fields.Monetary(
+        string="Certified Still Unpaid",
+        compute="_compute_amount_open",
+        help="What is still unpaid of the certified items today.",
+    )
+    is_paid = fields.Boolean(
+        string="Paid, to Release",
+        compute="_compute_amount_open",
+        search="_search_is_paid",
+        help="A certified or filed lien whose certified items are all paid: release it.",
+    )
 
     @api.depends("account_id")
     def _compute_owner_id(self):
@@ -132,6 +151,39 @@ class UtilityLien(models.Model):
             lien.date_certify_from = lien.date_notice and lien.date_notice + timedelta(
                 days=lien.company_id.utility_lien_notice_days
             )
+
+    @api.depends("item_ids.amount_open", "state")
+    def _compute_amount_open(self):
+        for lien in self:
+            lien.amount_open = max(
+                lien.currency_id.round(sum(lien.item_ids.mapped("amount_open"))), 0
+            )
+            lien.is_paid = (
+                lien.state in ("certified", "filed")
+                and bool(lien.item_ids)
+                and lien.currency_id.is_zero(lien.amount_open)
+            )
+
+    def _search_is_paid(self, operator, value):
+        """Certified or filed liens whose certified items are paid, read from the
+        ledger in one query."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search the paid liens with yes or no."))
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT i.lien_id
+              FROM utility_lien_item i
+              JOIN utility_lien li ON li.id = i.lien_id
+              JOIN account_move_line l ON l.id = i.move_line_id
+             WHERE li.state IN ('certified', 'filed')
+             GROUP BY i.lien_id
+            HAVING SUM(l.amount_residual) < 0.005
+            """
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", ids)]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -219,26 +271,56 @@ class UtilityLien(models.Model):
             new.sudo()._as_action().write({"date_notice": day or fields.Date.context_today(self)})
         return new
 
-    def _get_certifiable_amounts(self, today):
-        """What each lien's account owes that is old enough to certify on ``today``.
+    def _get_certifiable_lines(self, today):
+        """The open receivable items of each lien's account old enough to certify
+        on ``today``.
 
         Newton Falls, OH, Codified Ord. 929.085: a charge may be certified once
         it is unpaid 31 days after its due date, so only the open receivable items
         due at least the company's days before ``today`` count (credits on the
         account count whatever their date); younger charges stay on the bills.
+        One search per company.
+
+        :return: {lien id: account.move.line}
+        """
+        Line = self.env["account.move.line"].sudo()
+        lines = {}
+        for company in self.company_id:
+            liens = self.filtered(lambda lien, c=company: lien.company_id == c)
+            # A charge due exactly N days ago is N days past due and counts.
+            cutoff = today - timedelta(days=company.utility_lien_min_age_days - 1)
+            found = Line.search(
+                [
+                    ("utility_account_id", "in", liens.account_id.ids),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("amount_residual", "!=", 0),
+                    "|",
+                    ("amount_residual", "<", 0),
+                    "|",
+                    ("date_maturity", "<", cutoff),
+                    "&",
+                    ("date_maturity", "=", False),
+                    ("date", "<", cutoff),
+                ],
+                order="date_maturity, id",
+            )
+            by_account = found.grouped("utility_account_id")
+            for lien in liens:
+                lines[lien.id] = by_account.get(lien.account_id, Line)
+        return lines
+
+    def _get_certifiable_amounts(self, today):
+        """What each lien's account owes that is old enough to certify on
+        ``today`` (``_get_certifiable_lines``, added up).
 
         :return: {lien id: amount, rounded to the currency}
         """
-        amounts = {}
-        for company in self.company_id:
-            liens = self.filtered(lambda lien, c=company: lien.company_id == c)
-            # _get_shutoff_facts counts what is due strictly before its day: a
-            # charge due exactly N days ago is N days past due and counts.
-            cutoff = today - timedelta(days=company.utility_lien_min_age_days - 1)
-            facts = liens.account_id._get_shutoff_facts(cutoff)
-            for lien in liens:
-                amounts[lien.id] = lien.currency_id.round(facts[lien.account_id.id]["amount_due"])
-        return amounts
+        lines = self._get_certifiable_lines(today)
+        return {
+            lien.id: lien.currency_id.round(sum(lines[lien.id].mapped("amount_residual")))
+            for lien in self
+        }
 
     def action_certify(self):
         """Certify what each account owes past due at least the company's days,
@@ -248,7 +330,11 @@ class UtilityLien(models.Model):
         or with another lien certified."""
         self._check_billing()
         today = fields.Date.context_today(self)
-        amounts = self._get_certifiable_amounts(today)
+        lines = self._get_certifiable_lines(today)
+        amounts = {
+            lien.id: lien.currency_id.round(sum(lines[lien.id].mapped("amount_residual")))
+            for lien in self
+        }
         holds = self.account_id._get_collection_holds(today, "lien")
         live = self.search(
             [
@@ -322,6 +408,21 @@ class UtilityLien(models.Model):
             for lien in self
         ]
         moves = self.env["utility.account"]._create_fee_invoices(fees)
+        items = []
+        for lien, move in zip(self, moves, strict=True):
+            fee_lines = move.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            items += [
+                {
+                    "lien_id": lien.id,
+                    "move_line_id": line.id,
+                    "amount_certified": line.amount_residual,
+                    "is_fee": line in fee_lines,
+                }
+                for line in lines[lien.id] | fee_lines
+            ]
+        self.env["utility.lien.item"].sudo()._as_action().create(items)
         for lien, move in zip(self, moves, strict=True):
             due = amounts[lien.id]
             lien._as_action().write(
@@ -411,22 +512,30 @@ class UtilityLien(models.Model):
         self._as_action().write({"state": "filed", "date_filed": fields.Date.context_today(self)})
         return True
 
+    def _get_release_blocker(self):
+        """Why the lien cannot be released yet, or None: its certified items
+        (the charges and the fee) are what it secures, so it is released when
+        they are paid, whatever the account was billed since. A lien certified
+        before its items were kept is released when the account owes nothing."""
+        self.ensure_one()
+        unpaid = self.amount_open if self.item_ids else max(self.account_id.amount_balance, 0)
+        if self.currency_id.compare_amounts(unpaid, 0) > 0:
+            return self.env._(
+                "%(account)s still owes %(amount)s of what the lien certified: the lien stays.",
+                account=self.account_id.display_name,
+                amount=format_amount(self.env, unpaid, self.currency_id),
+            )
+        return None
+
     def action_release(self):
-        """Release the lien once the account owes nothing."""
+        """Release the lien once what it certified is paid."""
         self._check_billing()
         for lien in self:
             if lien.state not in ("certified", "filed"):
                 raise UserError(self.env._("Only a certified or filed lien is released."))
-            if lien.currency_id.compare_amounts(lien.account_id.amount_balance, 0) > 0:
-                raise UserError(
-                    self.env._(
-                        "%(account)s still owes %(amount)s: the lien stays.",
-                        account=lien.account_id.display_name,
-                        amount=format_amount(
-                            self.env, lien.account_id.amount_balance, lien.currency_id
-                        ),
-                    )
-                )
+            blocker = lien._get_release_blocker()
+            if blocker:
+                raise UserError(blocker)
         today = fields.Date.context_today(self)
         self._as_action().write({"state": "released", "date_released": today})
         for lien in self:

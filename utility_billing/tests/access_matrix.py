@@ -80,6 +80,7 @@ MODEL_ACCESS = {
     "utility.agency.candidate": _row("-", "-", "crwu", "crwu"),
     "utility.account.agency.referral": _row("-", "-", "crwu", "crwu"),
     "utility.lien": _row("-", "r", "crw", "crwu"),
+    "utility.lien.item": _row("-", "r", "r", "r"),
     "utility.lien.propose": _row("-", "-", "crwu", "crwu"),
 }
 
