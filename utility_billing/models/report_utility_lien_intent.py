@@ -5,7 +5,8 @@ from odoo import api, fields, models
 class ReportUtilityLienIntent(models.AbstractModel):
     """The Notice of Intent to Lien: printing it (Print menu, the e-mail's PDF)
     is what tells the owner, so its first print dates the notice on the lien
-    (Lockland, OH, § 1040.05 (d): written notice before certification)."""
+    (Lockland, OH, § 1040.05 (d): written notice before certification). The
+    HTML preview tells nobody: it dates nothing."""
 
     _name = "report.utility_billing.report_utility_lien_intent"
     _description = "Notice of Intent to Lien"
@@ -14,7 +15,10 @@ class ReportUtilityLienIntent(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         liens = self.env["utility.lien"].browse(docids)
         liens.check_access("read")
-        liens._record_notice()
+        # Only a PDF (printed, or attached to the e-mail) reaches the owner;
+        # Odoo renders a PDF with report_type "pdf", the preview with "html".
+        if (data or {}).get("report_type") == "pdf":
+            liens._record_notice()
         today = fields.Date.context_today(self)
         return {
             "doc_ids": docids,

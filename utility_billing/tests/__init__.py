@@ -125,3 +125,4 @@ from . import test_lien_rpc
 from . import test_letter_template_migration
 from . import test_agency_referral_concurrency
 from . import test_lien_items
+from . import test_lien_notice_date

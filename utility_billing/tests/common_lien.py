@@ -35,11 +35,12 @@ class LienCommon(PaymentCommon):
         return patch.object(fields.Date, "context_today", lambda *a, **k: day)
 
     def _print_notice(self, liens, day=NOTICE_DAY):
-        """The clerk prints the Notice of Intent to Lien (Print menu) on ``day``."""
+        """The clerk prints the Notice of Intent to Lien (Print menu: a PDF) on
+        ``day``; the test runner renders the PDF's HTML, with the PDF's data."""
         with self._today(day):
             return (
                 self.env["ir.actions.report"]
                 .with_user(self.clerk)
-                ._render_qweb_html(INTENT_REPORT, liens.ids)[0]
+                ._render_qweb_pdf(INTENT_REPORT, liens.ids)[0]
                 .decode()
             )
