@@ -3,7 +3,7 @@
     "name": "Utility Billing",
     "summary": "Water, sewer, garbage and stormwater billing for a city utility: "
     "premises, accounts, meters, readings and rates",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Utility Billing",
     "website": "https://github.com/utility-billing/utility_billing",
     "author": "utility_billing developers",

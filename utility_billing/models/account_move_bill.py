@@ -139,8 +139,8 @@ class AccountMove(models.Model):
             amount_due += amount_deferred
             amount_past_due = min(amounts.get("amount_past_due", ZERO), max(amount_due, ZERO))
             account = move.utility_account_id
-            mail_partner = account.mailing_partner_id or account.partner_id
-            is_paperless = account.is_paperless and bool(account.partner_id.email)
+            customer_name, customer, mail_partner = self._get_bill_addressee(account)
+            is_paperless = account.is_paperless and bool(account.letter_partner_id.email)
             special = account.special_handling_reason or ""
             if not special and not is_paperless and not mail_partner.street:
                 special = self.env._("No mailing address")
@@ -169,8 +169,8 @@ class AccountMove(models.Model):
                     **companies[company],
                     account_number=account.name,
                     bill_number=move.name,
-                    customer_name=account.partner_id.name or "",
-                    mailing_address=self._prepare_bill_address(account.partner_id, mail_partner),
+                    customer_name=customer_name,
+                    mailing_address=self._prepare_bill_address(customer, mail_partner),
                     service_address=", ".join(
                         part for part in (location.name, location.city) if part
                     ),
@@ -238,9 +238,11 @@ class AccountMove(models.Model):
                 "location_id",
                 "is_paperless",
                 "special_handling_reason",
+                "is_estate",
+                "executor_partner_id",
             ]
         )
-        (accounts.partner_id | accounts.mailing_partner_id).fetch(
+        (accounts.partner_id | accounts.mailing_partner_id | accounts.executor_partner_id).fetch(
             ["name", "street", "street2", "city", "zip", "state_id", "email"]
         )
         (self.utility_location_id | accounts.location_id).fetch(["name", "city"])
@@ -262,6 +264,17 @@ class AccountMove(models.Model):
             else None,
             "date_format": lang.date_format or "%m/%d/%Y",
         }
+
+    def _get_bill_addressee(self, account):
+        """Who the bill of ``account`` is addressed to: (name printed, the
+        customer, the contact it is mailed to). An estate's bill goes to its
+        executor, as its letters do: "Estate of <name>, c/o <executor>" at the
+        executor's address (``_get_letter_addressee``)."""
+        letters_to = account.letter_partner_id
+        if letters_to != account.partner_id:
+            return account._get_letter_addressee()["name"], letters_to, letters_to
+        customer = account.partner_id
+        return customer.name or "", customer, account.mailing_partner_id or customer
 
     def _prepare_bill_address(self, customer, partner):
         """Address lines under the customer's name; ``c/o`` when mailed to someone else."""
@@ -632,7 +645,8 @@ class AccountMove(models.Model):
         to_send._message_log_batch(
             {
                 move.id: self.env._(
-                    "Bill e-mailed to %(email)s.", email=move.utility_account_id.partner_id.email
+                    "Bill e-mailed to %(email)s.",
+                    email=move.utility_account_id.letter_partner_id.email,
                 )
                 for move in to_send
             }

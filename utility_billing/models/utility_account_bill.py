@@ -29,21 +29,27 @@ class UtilityAccount(models.Model):
     special_handling_reason = fields.Char(compute="_compute_special_handling", store=True)
 
     @api.depends(
-        "is_bankruptcy", "is_estate", "is_returned_mail", "is_manual_review", "manual_review_note"
+        "is_bankruptcy",
+        "is_estate",
+        "executor_partner_id",
+        "is_returned_mail",
+        "is_manual_review",
+        "manual_review_note",
     )
     def _compute_special_handling(self):
         """A bill is pulled from the print batch when mailing it as usual could do harm.
 
-        Bankruptcy (the court's rules on contacting the debtor apply), estate (the
-        executor, not the deceased, must get it), returned mail (the address is
-        wrong) or a clerk's hold for review.
+        Bankruptcy (the court's rules on contacting the debtor apply), an estate
+        with no executor yet (the executor, not the deceased, must get it; once
+        entered, the bill is addressed to the executor and mailed as usual),
+        returned mail (the address is wrong) or a clerk's hold for review.
         """
         for account in self:
             reasons = []
             if account.is_bankruptcy:
                 reasons.append(self.env._("Bankruptcy"))
-            if account.is_estate:
-                reasons.append(self.env._("Estate"))
+            if account.is_estate and not account.executor_partner_id:
+                reasons.append(self.env._("Estate without an executor"))
             if account.is_returned_mail:
                 reasons.append(self.env._("Returned mail"))
             if account.is_manual_review:

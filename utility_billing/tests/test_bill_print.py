@@ -485,6 +485,74 @@ class TestBillPrint(AccountTestInvoicingCommon):
         self.assertEqual(bill.special_handling, "No mailing address")
 
     # ------------------------------------------------------------------
+    # Estates: the bill goes to the executor, as the letters do
+    # ------------------------------------------------------------------
+    def _make_estate(self, info):
+        """Customer 001 died; Dana Whitfield, at her own address, is the executor."""
+        executor = self.env["res.partner"].create(
+            {
+                "name": "Dana Whitfield",
+                "street": "9 Probate Ln",
+                "city": "Prairie City",
+                "zip": "66003",
+                "email": "dana.whitfield@example.com",
+            }
+        )
+        info["account"].write(
+            {
+                "is_estate": True,
+                "date_of_death": date(2026, 2, 14),
+                "executor_partner_id": executor.id,
+            }
+        )
+        return executor
+
+    def test_estate_bill_goes_to_the_executor(self):
+        """The bill PDF (pdftotext) and the print vendor's file name "Estate of
+        Customer 001, c/o Dana Whitfield" at 9 Probate Ln, never the deceased's
+        101 Mailing Rd; with no executor yet the bill is pulled for special
+        handling."""
+        info = self.accounts[1]
+        info["account"].is_estate = True
+        self.assertEqual(info["account"].special_handling_reason, "Estate without an executor")
+        self._make_estate(info)
+        self.assertFalse(info["account"].is_special_handling)
+        move = self._bill(info)
+        bill = move._prepare_bill_data()[0]
+        self.assertEqual(bill.customer_name, "Estate of Customer 001, c/o Dana Whitfield")
+        self.assertEqual(bill.mailing_address, ("9 Probate Ln", "Prairie City, 66003"))
+        text = pdf_text(move._render_utility_bills_pdf())
+        self.assertIn("Estate of Customer 001, c/o Dana Whitfield", text)
+        self.assertIn("9 Probate Ln", text)
+        self.assertNotIn("101 Mailing Rd", text)
+        wizard = self.env["utility.bill.print"].create({"move_ids": [Command.set(move.ids)]})
+        wizard.action_print()
+        self.assertEqual((wizard.regular_count, wizard.special_count), (1, 0))
+        rows = list(csv.DictReader(io.StringIO(base64.b64decode(wizard.vendor_csv).decode())))
+        self.assertEqual(
+            (rows[0]["ACCOUNT_NUMBER"], rows[0]["CUSTOMER_NAME"], rows[0]["MAIL_LINE_1"]),
+            (
+                info["account"].name,
+                "Estate of Customer 001, c/o Dana Whitfield",
+                "9 Probate Ln",
+            ),
+        )
+        self.assertNotIn("101 Mailing Rd", base64.b64decode(wizard.vendor_csv).decode())
+
+    def test_estate_paperless_bill_emailed_to_the_executor(self):
+        info = self.accounts[2]
+        info["account"].is_paperless = True
+        info["partner"].email = False
+        executor = self._make_estate(info)
+        move = self._bill(info)
+        mails = move._send_utility_bills_by_email()
+        self.assertEqual(mails.recipient_ids, executor)
+        self.assertIn("Dear Dana Whitfield", mails.body_html)
+        attached = pdf_text(base64.b64decode(mails.attachment_ids.datas))
+        self.assertIn("Estate of Customer 002, c/o Dana Whitfield", attached)
+        self.assertIn("dana.whitfield@example.com", move.message_ids[:1].body)
+
+    # ------------------------------------------------------------------
     # Constant number of queries
     # ------------------------------------------------------------------
     def test_prepare_bill_data_query_count_is_constant(self):
