@@ -240,3 +240,4 @@ from . import utility_delinquency_run_step
 from . import utility_collection_notice_pdf
 from . import utility_account_lien
 from . import utility_demo_town_lien_proposals
+from . import utility_agency_referral_recall_activity

@@ -39,3 +39,10 @@ class ResCompany(models.Model):
         help="Only accounts final-billed or closed are proposed to the agency (an open "
         "account is worked by the shut-off list instead).",
     )
+    utility_agency_recall_user_id = fields.Many2one(
+        "res.users",
+        string="Agency Recalls To",
+        check_company=True,
+        help="Who gets the to-do to recall an account paid in full while at the agency; "
+        "empty: the clerk who referred it.",
+    )

@@ -14,3 +14,6 @@ class ResConfigSettings(models.TransientModel):
     utility_agency_closed_only = fields.Boolean(
         related="company_id.utility_agency_closed_only", readonly=False
     )
+    utility_agency_recall_user_id = fields.Many2one(
+        related="company_id.utility_agency_recall_user_id", readonly=False
+    )

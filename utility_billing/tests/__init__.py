@@ -127,3 +127,4 @@ from . import test_agency_referral_concurrency
 from . import test_lien_items
 from . import test_lien_notice_date
 from . import test_bill_template_migration
+from . import test_agency_recall_activity
