@@ -248,7 +248,9 @@ class UtilityDelinquencyRun(models.Model):
         return True
 
     def action_release(self):
-        """Post the late fee of every line to charge, as fee invoices.
+        """Post the late fee of every line to charge, as fee invoices: the step
+        *Release Late Fees* of the run's chunk machinery (its progress on the
+        form; *Resume* queues what a stopped release has left).
 
         A released run released again posts nothing: its lines are posted.
         """
@@ -263,7 +265,7 @@ class UtilityDelinquencyRun(models.Model):
                 continue
             if run.state != "posting":
                 run._as_action().state = "posting"
-            run._enqueue_chunks("_release_chunk", lines.ids)
+            run._start_step("release_fees", lines.ids)
             run._update_posting_state()
         return True
 
@@ -622,7 +624,7 @@ class UtilityDelinquencyRun(models.Model):
         if lines:
             self._post_fee_lines(lines)
         self._update_posting_state()
-        self._commit_chunk()
+        self._end_step_chunk()
 
     def _post_fee_lines(self, lines):
         """Post the fee invoices of ``lines`` through the bills' posting path."""

@@ -7,15 +7,16 @@ STEP_ACCOUNT_TABLE = "utility_delinquency_run_step_account_rel"
 class UtilityDelinquencyRun(models.Model):
     """The delinquency run's steps after its late fees, as chunks of jobs.
 
-    Listing the notices, sending them, listing and releasing the door hangers,
-    making and releasing the shut-off list: each button queues its step through
+    Releasing the late fees, listing the notices, sending them, listing and
+    releasing the door hangers, making and releasing the shut-off list: each
+    button queues its step through
     the chunk machinery the fees use (``utility.chunked.run.mixin``,
     :meth:`_start_step`), so 40,000 notices never wait on one request, and a
     step that stopped midway resumes with what is left, once.
 
-    What a step has left is read from the records it works: notices still *To
-    Send*, door hangers still *To Send*, shut-off lines still listed without
-    their order. The steps that make a list (notices, door hangers, shut-off
+    What a step has left is read from the records it works: fee lines still to
+    post, notices still *To Send*, door hangers still *To Send*, shut-off lines
+    still listed without their order. The steps that make a list (notices, door hangers, shut-off
     list) work a to-do list of accounts that each chunk takes its accounts
     off, in the same transaction as the lines it makes.
     """
@@ -35,6 +36,7 @@ class UtilityDelinquencyRun(models.Model):
     def _get_steps(self):
         return {
             **super()._get_steps(),
+            "release_fees": (self.env._("Release Late Fees"), "_release_chunk"),
             "past_due": (self.env._("Past-Due Notices"), "_notices_past_due_chunk"),
             "final": (self.env._("Final Notices"), "_notices_final_chunk"),
             "door_hanger": (self.env._("Door-Hanger List"), "_door_hangers_chunk"),
@@ -50,6 +52,10 @@ class UtilityDelinquencyRun(models.Model):
     def _get_step_todo_ids(self, step, limit=None):
         self.ensure_one()
         queries = {
+            "release_fees": (
+                "SELECT id FROM utility_delinquency_run_line WHERE run_id = %s "
+                "AND state = 'fee' ORDER BY id"
+            ),
             "send": (
                 "SELECT id FROM utility_collection_notice WHERE run_id = %s "
                 "AND kind != 'door_hanger' AND state = 'to_send' ORDER BY id"

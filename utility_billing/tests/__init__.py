@@ -128,3 +128,4 @@ from . import test_lien_items
 from . import test_lien_notice_date
 from . import test_bill_template_migration
 from . import test_agency_recall_activity
+from . import test_delinquency_run_fee_step
