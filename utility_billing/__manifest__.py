@@ -153,6 +153,12 @@
         "views/utility_lien_views.xml",
         "views/res_config_settings_lien_views.xml",
         "data/mail_template_lien_data.xml",
+        "security/utility_leak_alert_security.xml",
+        "data/utility_leak_alert_data.xml",
+        "data/mail_template_leak_alert_data.xml",
+        "views/utility_interval_file_views.xml",
+        "wizard/utility_meter_interval_import_views.xml",
+        "views/utility_leak_alert_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

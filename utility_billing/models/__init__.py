@@ -241,3 +241,11 @@ from . import utility_collection_notice_pdf
 from . import utility_account_lien
 from . import utility_demo_town_lien_proposals
 from . import utility_agency_referral_recall_activity
+from . import res_company_leak_alert
+from . import res_config_settings_leak_alert
+from . import utility_interval_file_layout
+from . import utility_interval_file
+from . import utility_meter_interval
+from . import utility_leak_alert
+from . import utility_account_leak_alert
+from . import utility_demo_town_leak_alerts

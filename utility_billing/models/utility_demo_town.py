@@ -115,6 +115,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_agency()
         self._generate_estates()
         self._generate_lien_proposals()
+        self._generate_leak_alerts()
         return True
 
     # ------------------------------------------------------------------

@@ -129,3 +129,8 @@ from . import test_lien_notice_date
 from . import test_bill_template_migration
 from . import test_agency_recall_activity
 from . import test_delinquency_run_fee_step
+from . import test_lib_leak_detection
+from . import test_lib_interval_files
+from . import test_interval_import
+from . import test_leak_alert
+from . import test_leak_alert_rpc

@@ -27,3 +27,4 @@ from . import utility_account_agency_referral
 from . import utility_agency_candidate
 from . import utility_lien_propose
 from . import utility_lien_propose_line
+from . import utility_meter_interval_import
