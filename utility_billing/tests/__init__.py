@@ -134,3 +134,4 @@ from . import test_lib_interval_files
 from . import test_interval_import
 from . import test_leak_alert
 from . import test_leak_alert_rpc
+from . import test_recovery_menus
