@@ -159,6 +159,9 @@
         "views/utility_interval_file_views.xml",
         "wizard/utility_meter_interval_import_views.xml",
         "views/utility_leak_alert_views.xml",
+        "security/utility_conversion_security.xml",
+        "views/utility_conversion_batch_views.xml",
+        "views/res_config_settings_conversion_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

@@ -249,3 +249,9 @@ from . import utility_meter_interval
 from . import utility_leak_alert
 from . import utility_account_leak_alert
 from . import utility_demo_town_leak_alerts
+from . import res_company_conversion
+from . import account_move_conversion
+from . import utility_conversion_batch
+from . import utility_conversion_total
+from . import utility_account_conversion
+from . import utility_customer_deposit_conversion

@@ -135,3 +135,6 @@ from . import test_interval_import
 from . import test_leak_alert
 from . import test_leak_alert_rpc
 from . import test_recovery_menus
+from . import test_conversion_batch
+from . import test_conversion_rpc
+from . import test_lib_conversion_files

@@ -82,6 +82,9 @@ MODEL_ACCESS = {
     "utility.lien": _row("-", "r", "crw", "crwu"),
     "utility.lien.item": _row("-", "r", "r", "r"),
     "utility.lien.propose": _row("-", "-", "crwu", "crwu"),
+    # Conversion from a legacy system
+    "utility.conversion.batch": _row("-", "-", "crw", "crwu"),
+    "utility.conversion.total": _row("-", "-", "r", "r"),
 }
 
 OK, ACCESS, USER = "ok", "AccessError", "UserError"
