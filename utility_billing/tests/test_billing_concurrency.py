@@ -131,44 +131,39 @@ class TestBillingConcurrency(RaceMixin, TransactionCase):
                 "SELECT id FROM utility_meter_reading WHERE meter_id = ANY(%s)", [data["meters"]]
             )
             readings = [row[0] for row in cr.fetchall()]
-            for model, ids in (
-                ("account.move", moves),
-                ("utility.billing.run", runs),
-                ("utility.meter.reading", readings),
-                ("utility.meter", data["meters"]),
-                ("utility.account.service", data["services"]),
-                ("utility.account", data["accounts"]),
-                ("utility.service.location", data["locations"]),
-                ("res.partner", data["partners"]),
-                ("utility.rate.schedule", data["schedules"]),
-                ("utility.billing.cycle", [data["cycle"]]),
-                ("account.journal", [data["journal"]]),
-            ):
-                cr.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, ids]
-                )
-                cr.execute(
-                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)",
-                    [model, ids],
-                )
-            statements = (
-                ("utility_service_period", "service_id", data["services"]),
-                ("account_move_line", "move_id", moves),
-                ("account_move", "id", moves),
-                ("utility_billing_run", "id", runs),
-                ("utility_meter_reading", "id", readings),
-                ("utility_account_service", "id", data["services"]),
-                ("utility_meter", "id", data["meters"]),
-                ("utility_account", "id", data["accounts"]),
-                ("utility_service_location", "id", data["locations"]),
-                ("res_partner", "id", data["partners"]),
-                ("utility_rate_schedule", "id", data["schedules"]),
-                ("utility_route", "id", [data["route"]]),
-                ("utility_billing_cycle", "id", [data["cycle"]]),
-                ("account_journal", "id", [data["journal"]]),
+            cr.execute(
+                "SELECT id FROM utility_service_period WHERE service_id = ANY(%s)",
+                [data["services"]],
             )
-            for table, column, ids in statements:
-                cr.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [ids])  # pylint: disable=sql-injection
+            periods = [row[0] for row in cr.fetchall()]
+            cr.execute("SELECT id FROM account_move_line WHERE move_id = ANY(%s)", [moves])
+            move_lines = [row[0] for row in cr.fetchall()]
+            # The schedules' versions go with them (cascade), their chatter does not.
+            cr.execute(
+                "SELECT id FROM utility_rate_version WHERE schedule_id = ANY(%s)",
+                [data["schedules"]],
+            )
+            versions = [row[0] for row in cr.fetchall()]
+            self._delete_committed(
+                cr,
+                [
+                    ("utility.service.period", periods),
+                    ("account.move.line", move_lines),
+                    ("account.move", moves),
+                    ("utility.billing.run", runs),
+                    ("utility.meter.reading", readings),
+                    ("utility.account.service", data["services"]),
+                    ("utility.meter", data["meters"]),
+                    ("utility.account", data["accounts"]),
+                    ("utility.service.location", data["locations"]),
+                    ("res.partner", data["partners"]),
+                    ("utility.rate.version", versions),
+                    ("utility.rate.schedule", data["schedules"]),
+                    ("utility.route", [data["route"]]),
+                    ("utility.billing.cycle", [data["cycle"]]),
+                    ("account.journal", [data["journal"]]),
+                ],
+            )
         self.data = {}
 
     # ------------------------------------------------------------------

@@ -60,39 +60,24 @@ class TestWorkOrderConcurrency(RaceMixin, TransactionCase):
         if not data:
             return
         with self.registry.cursor() as cr:
-            for model, ids in (
-                ("utility.work.order", [data["order"]]),
-                ("fsm.order", [data["fsm_order"]]),
-                ("fsm.location", [data["fsm_location"]]),
-                ("utility.account", [data["account"]]),
-                ("utility.service.location", [data["premise"]]),
-                ("utility.payment", [data["payment"]]),
-                ("res.partner", data["partners"]),
-            ):
-                cr.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, ids]
-                )
-                cr.execute(
-                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)",
-                    [model, ids],
-                )
-            for table, ids in (
-                ("utility_payment_line", None),
-                ("utility_payment", [data["payment"]]),
-                ("utility_work_order", [data["order"]]),
-                ("fsm_order", [data["fsm_order"]]),
-                ("utility_account", [data["account"]]),
-                ("utility_service_location", [data["premise"]]),
-                ("fsm_location", [data["fsm_location"]]),
-                ("fsm_team", [data["crew"]]),
-                ("res_partner", data["partners"]),
-            ):
-                if ids is None:
-                    cr.execute(
-                        "DELETE FROM utility_payment_line WHERE payment_id = %s", [data["payment"]]
-                    )
-                else:
-                    cr.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids])  # pylint: disable=sql-injection
+            cr.execute(
+                "SELECT id FROM utility_payment_line WHERE payment_id = %s", [data["payment"]]
+            )
+            payment_lines = [row[0] for row in cr.fetchall()]
+            self._delete_committed(
+                cr,
+                [
+                    ("utility.payment.line", payment_lines),
+                    ("utility.payment", [data["payment"]]),
+                    ("utility.work.order", [data["order"]]),
+                    ("fsm.order", [data["fsm_order"]]),
+                    ("utility.account", [data["account"]]),
+                    ("utility.service.location", [data["premise"]]),
+                    ("fsm.location", [data["fsm_location"]]),
+                    ("fsm.team", [data["crew"]]),
+                    ("res.partner", data["partners"]),
+                ],
+            )
         self.data = {}
 
     def _pay(self, env, outcome):
@@ -293,44 +278,30 @@ class TestShutoffReleaseConcurrency(RaceMixin, TransactionCase):
             locations = cr.fetchall()
             location_ids = [row[0] for row in locations]
             partner_ids = data["partners"] + [row[1] for row in locations]
-            for model, ids in (
-                ("utility.work.order", order_ids),
-                ("utility.shutoff.line", [data["line"]]),
-                ("utility.delinquency.run", [data["run"]]),
-                ("utility.billing.cycle", [data["cycle"]]),
-                ("utility.account", [data["account"]]),
-                ("utility.service.location", [data["premise"]]),
-                ("utility.payment", [data["payment"]]),
-                ("res.partner", partner_ids),
-            ):
-                cr.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, ids]
-                )
-                cr.execute(
-                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)",
-                    [model, ids],
-                )
-            cr.execute("DELETE FROM utility_payment_line WHERE payment_id = %s", [data["payment"]])
             cr.execute(
-                "DELETE FROM mail_message WHERE model = 'utility.collection.notice' AND res_id IN "
-                "(SELECT id FROM utility_collection_notice WHERE run_id = %s)",
-                [data["run"]],
+                "SELECT id FROM utility_payment_line WHERE payment_id = %s", [data["payment"]]
             )
-            cr.execute("DELETE FROM utility_collection_notice WHERE run_id = %s", [data["run"]])
-            for table, ids in (
-                ("utility_payment", [data["payment"]]),
-                ("utility_shutoff_line", [data["line"]]),
-                ("utility_work_order", order_ids),
-                ("fsm_order", fsm_ids),
-                ("utility_delinquency_run", [data["run"]]),
-                ("utility_account", [data["account"]]),
-                ("utility_service_location", [data["premise"]]),
-                ("fsm_location", location_ids),
-                ("utility_billing_cycle", [data["cycle"]]),
-                ("account_journal", [data["journal"]]),
-                ("res_partner", partner_ids),
-            ):
-                cr.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids])  # pylint: disable=sql-injection
+            payment_lines = [row[0] for row in cr.fetchall()]
+            cr.execute("SELECT id FROM utility_collection_notice WHERE run_id = %s", [data["run"]])
+            notices = [row[0] for row in cr.fetchall()]
+            self._delete_committed(
+                cr,
+                [
+                    ("utility.payment.line", payment_lines),
+                    ("utility.collection.notice", notices),
+                    ("utility.payment", [data["payment"]]),
+                    ("utility.shutoff.line", [data["line"]]),
+                    ("utility.work.order", order_ids),
+                    ("fsm.order", fsm_ids),
+                    ("utility.delinquency.run", [data["run"]]),
+                    ("utility.account", [data["account"]]),
+                    ("utility.service.location", [data["premise"]]),
+                    ("fsm.location", location_ids),
+                    ("utility.billing.cycle", [data["cycle"]]),
+                    ("account.journal", [data["journal"]]),
+                    ("res.partner", partner_ids),
+                ],
+            )
         self.data = {}
 
     def _pay(self, env, outcome):
