@@ -33,6 +33,9 @@ MODEL_ACCESS = {
     "utility.service.location": _row("r", "crw", "crw", "crwu"),
     "utility.meter": _row("r", "r", "crw", "crwu"),
     "utility.meter.reading": _row("r", "crw", "crw", "crwu"),
+    "utility.leak.alert": _row("r", "crw", "crw", "crwu"),
+    "utility.meter.interval": _row("-", "r", "cr", "cru"),
+    "utility.interval.file": _row("-", "rw", "crw", "crwu"),
     # Rates and configuration
     "utility.rate.schedule": _row("r", "r", "r", "crwu"),
     "utility.service.type": _row("r", "r", "r", "crwu"),
