@@ -20,7 +20,8 @@ class UtilityMeterInterval(models.Model):
     meter_id = fields.Many2one(
         "utility.meter", required=True, readonly=True, ondelete="restrict", check_company=True
     )
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    # No index: the reads are found by meter and time (the unique index) or by file.
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
     date_start = fields.Datetime(string="Interval Start", required=True, readonly=True)
     interval_minutes = fields.Integer(string="Minutes", required=True, readonly=True, default=60)
     usage = fields.Float(
