@@ -61,24 +61,34 @@ def update_letter_templates(cr, templates=None):
     changed = []
     for xmlid, template_id, partner_to, stored_body in cr.fetchall():
         old, new = templates[xmlid]
-        new_partner_to = _recipient(new) if partner_to == _recipient(old) else partner_to
-        body = stored_body or {}
-        new_body = {
-            lang: text and text.replace(_greeting(old), _greeting(new))
-            for lang, text in body.items()
-        }
-        if new_partner_to == partner_to and new_body == body:
-            continue
-        cr.execute(
-            SQL(
-                "UPDATE mail_template SET partner_to = %s, body_html = %s::jsonb WHERE id = %s",
-                new_partner_to,
-                json.dumps(new_body) if new_body else None,
-                template_id,
-            )
-        )
-        changed.append(xmlid)
+        recipients = (_recipient(old), _recipient(new))
+        template = (template_id, partner_to, stored_body)
+        if replace_shipped(cr, template, recipients, (_greeting(old), _greeting(new))):
+            changed.append(xmlid)
     return changed
+
+
+def replace_shipped(cr, template, recipients, greetings):
+    """``template`` is (id, partner_to, body_html) as stored. Set its recipient
+    to ``recipients[1]`` where it is still ``recipients[0]`` (compared whole),
+    and replace ``greetings[0]`` by ``greetings[1]`` in its body, in every
+    language; return whether the template changed."""
+    template_id, partner_to, body = template
+    old_to, new_to = recipients
+    new_partner_to = new_to if partner_to == old_to else partner_to
+    body = body or {}
+    new_body = {lang: text and text.replace(*greetings) for lang, text in body.items()}
+    if new_partner_to == partner_to and new_body == body:
+        return False
+    cr.execute(
+        SQL(
+            "UPDATE mail_template SET partner_to = %s, body_html = %s::jsonb WHERE id = %s",
+            new_partner_to,
+            json.dumps(new_body) if new_body else None,
+            template_id,
+        )
+    )
+    return True
 
 
 def migrate(cr, version):

@@ -9,10 +9,9 @@ still holds what the module shipped before (the greeting in every
 language): a city's own wording is kept.
 """
 
-import json
 import logging
 
-from odoo.tools import SQL
+from odoo.modules.migration import load_script
 
 _logger = logging.getLogger(__name__)
 
@@ -21,6 +20,8 @@ OLD_TO = "{{ object.utility_account_id.partner_id.id or object.partner_id.id }}"
 NEW_TO = "{{ object.utility_account_id.letter_partner_id.id or object.partner_id.id }}"
 OLD_GREETING = "Dear <t t-out=\"object.utility_account_id.partner_id.name or ''\">"
 NEW_GREETING = "Dear <t t-out=\"object.utility_account_id.letter_partner_id.name or ''\">"
+# The letters' migration compares and writes a template the same way.
+LETTERS_SCRIPT = "utility_billing/migrations/18.0.1.2.0/post-migrate.py"
 
 
 def update_bill_template(cr):
@@ -38,22 +39,8 @@ def update_bill_template(cr):
     row = cr.fetchone()
     if not row:
         return False
-    template_id, partner_to, body = row[0], row[1], row[2] or {}
-    new_partner_to = NEW_TO if partner_to == OLD_TO else partner_to
-    new_body = {
-        lang: text and text.replace(OLD_GREETING, NEW_GREETING) for lang, text in body.items()
-    }
-    if new_partner_to == partner_to and new_body == body:
-        return False
-    cr.execute(
-        SQL(
-            "UPDATE mail_template SET partner_to = %s, body_html = %s::jsonb WHERE id = %s",
-            new_partner_to,
-            json.dumps(new_body) if new_body else None,
-            template_id,
-        )
-    )
-    return True
+    letters = load_script(LETTERS_SCRIPT, "utility_billing_post_migrate_18_0_1_2_0")
+    return letters.replace_shipped(cr, row, (OLD_TO, NEW_TO), (OLD_GREETING, NEW_GREETING))
 
 
 def migrate(cr, version):
