@@ -1,5 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+import itertools
+
 from odoo import api, models
+from odoo.tools.pdf import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    PdfFileReader,
+    PdfFileWriter,
+    create_string_object,
+)
 
 from ..lib.bill_pdf import format_money, format_quantity, format_rate
 
@@ -21,6 +33,47 @@ class IrActionsReport(models.Model):
         ):
             return self.env.ref("utility_billing.paperformat_utility_receipt_roll")
         return super().get_paperformat()
+
+    @api.model
+    def _run_wkhtmltopdf(  # noqa: PLR0917 (Odoo's signature)
+        self,
+        bodies,
+        report_ref=False,
+        header=None,
+        footer=None,
+        landscape=False,
+        specific_paperformat_args=None,
+        set_viewport_size=False,
+    ):
+        """The addon's letters: one wkhtmltopdf call per document.
+
+        For a print of several records Odoo hands wkhtmltopdf one HTML document
+        per record, then cuts the PDF back into one PDF per record by its
+        outlines (to keep each as an attachment). The wkhtmltopdf a city gets
+        from its Linux distribution (Debian's, built without Odoo's patched Qt)
+        takes a single document per call (else it writes an empty file: a
+        server error) and writes no outlines. So for ``utility_billing.*``
+        reports each document is printed alone and the PDFs are put together
+        in order with one outline per document: Odoo's own path then splits
+        them per record. A report that is one document for all its records
+        (route sheet, daily receipts) still takes one call. Other modules'
+        reports (the invoice) keep Odoo's path.
+        """
+        report = self._get_report(report_ref) if report_ref else self
+        kwargs = {
+            "report_ref": report_ref,
+            "header": header,
+            "footer": footer,
+            "landscape": landscape,
+            "specific_paperformat_args": specific_paperformat_args,
+            "set_viewport_size": set_viewport_size,
+        }
+        if len(bodies) < 2 or not (report.report_name or "").startswith("utility_billing."):
+            return super()._run_wkhtmltopdf(bodies, **kwargs)
+        pdfs = []
+        for body in bodies:
+            pdfs.append(super()._run_wkhtmltopdf([body], **kwargs))
+        return _merge_pdfs_with_outlines(pdfs)
 
     def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
         """The "Utility Bill" report is drawn by reportlab, not wkhtmltopdf.
@@ -61,6 +114,53 @@ class IrActionsReport(models.Model):
         if len(moves) == 1 and moves.id in rendered:
             return rendered[moves.id], "pdf"
         return moves._render_utility_bills_pdf(), "pdf"
+
+
+def _merge_pdfs_with_outlines(pdfs):
+    """The PDFs one after the other, each starting with a top-level outline.
+
+    The outlines are written as wkhtmltopdf (patched Qt) writes them and as
+    ``ir.actions.report._render_qweb_pdf_prepare_streams`` reads them: named
+    destinations in the catalog's /Dests whose first element is the index of
+    the page a document starts on.
+    """
+    writer = PdfFileWriter()
+    starts = []
+    for content in pdfs:
+        starts.append(writer.getNumPages())
+        reader = PdfFileReader(io.BytesIO(content), strict=False)
+        for index in range(reader.getNumPages()):
+            writer.addPage(reader.getPage(index))
+    outlines = DictionaryObject({NameObject("/Type"): NameObject("/Outlines")})
+    outlines_ref = writer._addObject(outlines)
+    dests = DictionaryObject()
+    items = []
+    for number, start in enumerate(starts, start=1):
+        name = NameObject(f"/utility_document_{number}")
+        dests[name] = ArrayObject([NumberObject(start), NameObject("/Fit")])
+        item = DictionaryObject(
+            {
+                NameObject("/Title"): create_string_object(str(number)),
+                NameObject("/Parent"): outlines_ref,
+                NameObject("/Dest"): name,
+            }
+        )
+        items.append(writer._addObject(item))
+    for previous, following in itertools.pairwise(items):
+        previous.getObject()[NameObject("/Next")] = following
+        following.getObject()[NameObject("/Prev")] = previous
+    outlines.update(
+        {
+            NameObject("/First"): items[0],
+            NameObject("/Last"): items[-1],
+            NameObject("/Count"): NumberObject(len(items)),
+        }
+    )
+    writer._root_object[NameObject("/Outlines")] = outlines_ref
+    writer._root_object[NameObject("/Dests")] = writer._addObject(dests)
+    with io.BytesIO() as buffer:
+        writer.write(buffer)
+        return buffer.getvalue()
 
 
 class ReportUtilityBill(models.AbstractModel):

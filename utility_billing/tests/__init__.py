@@ -138,3 +138,4 @@ from . import test_recovery_menus
 from . import test_conversion_batch
 from . import test_conversion_rpc
 from . import test_lib_conversion_files
+from . import test_report_letters_many
