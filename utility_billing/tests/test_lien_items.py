@@ -132,7 +132,16 @@ class TestLienItems(LienCommon):
             self.env["utility.lien.item"].create(
                 {"lien_id": lien.id, "move_line_id": item.move_line_id.id}
             )
-        self.assertEqual(item.with_user(csr).amount_certified, 122.35)
+        # Customer service reads the lien's items and what is still unpaid.
+        self.assertEqual(
+            item.with_user(csr).read(["amount_certified", "amount_open", "move_id"])[0][
+                "amount_open"
+            ],
+            122.35,
+        )
+        self.assertEqual(
+            lien.with_user(csr).read(["amount_open", "is_paid"])[0]["amount_open"], 330.55
+        )
 
     def test_nothing_paid_keeps_the_lien(self):
         """Nothing paid: Release is refused naming what the lien still secures."""
