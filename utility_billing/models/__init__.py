@@ -255,3 +255,4 @@ from . import utility_conversion_batch
 from . import utility_conversion_total
 from . import utility_account_conversion
 from . import utility_customer_deposit_conversion
+from . import utility_meter_reading_usage

@@ -42,8 +42,6 @@ UNIT_SHORT = {
 # "the previous bill" of a bill (a deposit charge, a late / returned-payment /
 # reconnect / door-hanger fee).
 NOT_BILL_KINDS = ("deposit", "fee")
-# Readings that count in the usage history: held or cancelled reads were not billed.
-USAGE_READING_STATES = ("valid", "billed")
 
 
 def _money(value):
@@ -509,11 +507,10 @@ class AccountMove(models.Model):
     def _get_bill_usage_history(self):
         """The 13-month usage chart of each bill, from one grouped query on the readings.
 
-        A reading's consumption counts in the month of the middle of its read
-        period: reads taken every 30 days drift across month ends, and by read
-        date one month would get two reads and the next none. Only billed or
-        billable readings count. The chart ends with the month of the bill's
-        current read and shows months without reads as zero.
+        Months as ``utility.meter.reading._get_monthly_usage`` counts them (the
+        month of the middle of each read period, billed or billable reads). The
+        chart ends with the month of the bill's current read and shows months
+        without reads as zero.
 
         :return: {move id: (tuple of UsagePoint oldest first, unit)}
         """
@@ -530,34 +527,9 @@ class AccountMove(models.Model):
             return {}
         first = min(ends[m.id] for m in metered) - relativedelta(months=USAGE_MONTHS - 1)
         last = max(ends[m.id] for m in metered) + relativedelta(months=1)
-        self.env["utility.meter.reading"].flush_model(
-            ["account_id", "date", "days", "consumption", "state"]
+        by_account = self.env["utility.meter.reading"]._get_monthly_usage(
+            metered.utility_account_id.ids, first, last
         )
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT account_id, month, SUM(consumption)
-                  FROM (
-                      SELECT account_id, consumption,
-                             date_trunc('month', date - COALESCE(days, 0) / 2)::date AS month
-                        FROM utility_meter_reading
-                       WHERE account_id = ANY(%(accounts)s)
-                         AND state IN %(states)s
-                         AND date >= %(first)s
-                         AND date < %(last)s + interval '1 month'
-                  ) r
-                 WHERE month >= %(first)s AND month < %(last)s
-                 GROUP BY account_id, month
-                """,
-                accounts=metered.utility_account_id.ids,
-                states=USAGE_READING_STATES,
-                first=first,
-                last=last,
-            )
-        )
-        by_account = defaultdict(dict)
-        for account_id, month, consumption in self.env.cr.fetchall():
-            by_account[account_id][month] = consumption or 0.0
         result = {}
         for move in metered:
             monthly = by_account[move.utility_account_id.id]

@@ -5,7 +5,8 @@ from odoo import models
 
 from ..lib import bill_explain
 from ..lib.rating import to_decimal
-from .account_move_bill import UNIT_SHORT, USAGE_READING_STATES
+from .account_move_bill import UNIT_SHORT
+from .utility_meter_reading_usage import USAGE_READING_STATES
 
 # How far from "one year earlier" a reading still counts as the same period.
 LAST_YEAR_TOLERANCE_DAYS = 20
