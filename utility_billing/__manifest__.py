@@ -9,7 +9,7 @@
     "author": "utility_billing developers",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["account", "mail", "queue_job", "fieldservice", "report_xlsx"],
+    "depends": ["account", "mail", "portal", "queue_job", "fieldservice", "report_xlsx"],
     "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/utility_billing_security.xml",
@@ -162,6 +162,7 @@
         "security/utility_conversion_security.xml",
         "views/utility_conversion_batch_views.xml",
         "views/res_config_settings_conversion_views.xml",
+        "views/portal_templates.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

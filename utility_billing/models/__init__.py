@@ -256,3 +256,5 @@ from . import utility_conversion_total
 from . import utility_account_conversion
 from . import utility_customer_deposit_conversion
 from . import utility_meter_reading_usage
+from . import utility_account_portal
+from . import utility_demo_town_portal

@@ -116,6 +116,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_estates()
         self._generate_lien_proposals()
         self._generate_leak_alerts()
+        self._generate_portal()
         return True
 
     # ------------------------------------------------------------------
