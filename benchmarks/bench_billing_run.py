@@ -159,6 +159,42 @@ def _schedules(env, tax=False):
     return schedules
 
 
+def bench_town(env, tax=False, hash_moves=False):
+    """The cycle BENCH (read days 1-10), its route and the water, sewer and
+    garbage schedules the bench accounts are billed on: (schedules, route)."""
+    schedules = _schedules(env, tax=tax)
+    cycle = env["utility.billing.cycle"].create(
+        {"name": "Bench cycle", "code": "BENCH", "read_day_start": 1, "read_day_end": 10}
+    )
+    route = env["utility.route"].create({"name": "Bench", "code": "BENCH", "cycle_id": cycle.id})
+    journal = env["utility.billing.run"]._default_journal()
+    journal.restrict_mode_hash_table = hash_moves
+    return schedules, route
+
+
+def create_readings(env, meters, start):
+    """The previous and the current reading of ``meters``, the ``start``-th
+    account's first: 3 to 20 kgal, a different usage for (nearly) every
+    account (three decimals, as a register reads)."""
+    Reading = env["utility.meter.reading"]
+    Reading.create(
+        [
+            {"meter_id": m.id, "date": PREVIOUS_READ, "value": 100.0, "read_type": "initial"}
+            for m in meters
+        ]
+    )
+    Reading.create(
+        [
+            {
+                "meter_id": m.id,
+                "date": CURRENT_READ,
+                "value": round(100.0 + 3 + ((start + i) * 7919 % 17000) / 1000, 3),
+            }
+            for i, m in enumerate(meters)
+        ]
+    )
+
+
 def setup_commit(args):
     """N accounts by batches of SETUP_BATCH, each batch committed (bounded memory).
 
@@ -169,45 +205,14 @@ def setup_commit(args):
     env = bench_common.quiet(env)
     with cr:  # commits at the end (none when it fails), then closes
         started = time.perf_counter()
-        schedules = _schedules(env, tax=args.tax)
-        cycle = env["utility.billing.cycle"].create(
-            {"name": "Bench cycle", "code": "BENCH", "read_day_start": 1, "read_day_end": 10}
-        )
-        route = env["utility.route"].create(
-            {"name": "Bench", "code": "BENCH", "cycle_id": cycle.id}
-        )
-        journal = env["utility.billing.run"]._default_journal()
-        journal.restrict_mode_hash_table = args.hash
+        schedules, route = bench_town(env, tax=args.tax, hash_moves=args.hash)
         cr.commit()
-        Reading = env["utility.meter.reading"]
         for start in range(0, args.n, SETUP_BATCH):
             count = min(SETUP_BATCH, args.n - start)
             _accounts, meters = env["utility.demo.town"]._create_billable_accounts(
                 count, route, schedules, f"B{start // SETUP_BATCH:03d}", dt.date(2024, 1, 1)
             )
-            Reading.create(
-                [
-                    {
-                        "meter_id": m.id,
-                        "date": PREVIOUS_READ,
-                        "value": 100.0,
-                        "read_type": "initial",
-                    }
-                    for m in meters
-                ]
-            )
-            Reading.create(
-                [
-                    {
-                        "meter_id": m.id,
-                        "date": CURRENT_READ,
-                        # 3 to 20 kgal, a different usage for (nearly) every account.
-                        # (three decimals, as a register reads)
-                        "value": round(100.0 + 3 + ((start + i) * 7919 % 17000) / 1000, 3),
-                    }
-                    for i, m in enumerate(meters)
-                ]
-            )
+            create_readings(env, meters, start)
             cr.commit()
             env.invalidate_all()
             print(

@@ -31,6 +31,7 @@ copy. Amounts, dates, states, residuals and reconciliations are the block's.
 database it builds.
 """
 
+import json
 import re
 from collections import namedtuple
 
@@ -350,3 +351,90 @@ def advance_sequences(cr, plan_, copies):
 def escape(text):
     """``text`` as a regular expression matching it literally (for ``Rule.prefix``)."""
     return re.sub(r"([.^$*+?()\[\]{}|\\/])", r"\\\1", text)
+
+
+# ----------------------------------------------------------------------
+# What the set-ups that copy a block share
+# ----------------------------------------------------------------------
+def setup_state(cr):
+    """What a set-up already did in this database (resumed after a stop): a
+    table without ids, so no copy takes it for a row of the block."""
+    cr.execute(
+        "CREATE TABLE IF NOT EXISTS bench_setup_state (key varchar PRIMARY KEY, value jsonb)"
+    )
+    cr.execute("SELECT key, value FROM bench_setup_state")
+    return dict(cr.fetchall())
+
+
+def save_setup_state(cr, key, value):
+    cr.execute(
+        "INSERT INTO bench_setup_state VALUES (%s, %s) "
+        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+        [key, json.dumps(value)],
+    )
+
+
+def sequence_rules(cr, before):
+    """The rules of the numbers the product's sequences gave the block: the
+    journal entries' names by their ``sequence_prefix`` (each journal and year
+    numbers on its own: ``INV/2024/`` moves by the block's 2024 bills) and the
+    utility payments' receipt numbers by their prefix."""
+    low = before["max_ids"]
+    cr.execute(
+        "SELECT sequence_prefix, count(*) FROM account_move WHERE id > %s GROUP BY 1",
+        [low.get("account_move", 0)],
+    )
+    rules = [Rule(escape(p), c) for p, c in cr.fetchall()]
+    cr.execute(
+        "SELECT regexp_replace(name, '[0-9]+$', ''), count(*) FROM utility_payment "
+        "WHERE id > %s GROUP BY 1",
+        [low.get("utility_payment", 0)],
+    )
+    return rules + [Rule(escape(p), c) for p, c in cr.fetchall()]
+
+
+def sequence_number_override(cr, plan_, k):
+    """The override of ``account_move.sequence_number`` in copy ``k``: moved by
+    the block's count of entries of the same prefix (journal and year)."""
+    low = plan_["low"]["account_move"]
+    cr.execute(
+        "SELECT sequence_prefix, count(*) FROM account_move WHERE id > %s AND id <= %s GROUP BY 1",
+        [low, low + plan_["spans"]["account_move"]],
+    )
+    cases, params = [], []
+    for prefix, count in cr.fetchall():
+        cases.append("WHEN %s THEN sequence_number + %s")
+        params += [prefix, k * count]
+    return {
+        ("account_move", "sequence_number"): (
+            f"CASE sequence_prefix {' '.join(cases)} ELSE sequence_number END",
+            params,
+        )
+    }
+
+
+def dump_rows(cr, plan_, skip_rows=None, skip_columns=()):
+    """Every row of every table of ``plan_`` but the timestamps of when the
+    set-up ran, by table, sorted: two set-ups compare row by row.
+
+    :param skip_rows: {table: SQL condition of the rows left out}
+    :param skip_columns: (table, column) left out besides the timestamps
+    """
+    rows = {}
+    for table, _low, _span, columns in plan_["tables"]:
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+            "AND data_type LIKE 'timestamp%%'",
+            [table],
+        )
+        skip = {row[0] for row in cr.fetchall()} | {c for t, c in skip_columns if t == table}
+        # A message's Message-Id starts with a random number (the product's too).
+        listed = ", ".join(
+            f"regexp_replace(\"{name}\", '^<[0-9.]+', '<')" if kind == "message_id" else f'"{name}"'
+            for name, kind, _arg in columns
+            if name not in skip
+        )
+        where = f"NOT ({skip_rows[table]})" if table in (skip_rows or {}) else "TRUE"
+        cr.execute(f'SELECT {listed} FROM "{table}" WHERE {where} ORDER BY {listed}')
+        rows[table] = [[str(value) for value in row] for row in cr.fetchall()]
+    return rows

@@ -1,8 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Clerk screens over HTTP in a city of 100,000 accounts, beside Odoo's own screens.
 
-    # 1. the city, built once and kept (an hour and more on the busy shared machine)
-    .venv/bin/python benchmarks/bench_clerk_screens.py build --template <db> [--db ub_bench_screens]
+    # 1. the city, built once and kept: the first block of 2,000 accounts
+    #    through the product, then SQL copies of it (an hour on the busy machine)
+    .venv/bin/python benchmarks/bench_clerk_screens.py build --template <db> --block 2000 \
+        [--db ub_bench_screens]
+    #    the copies against the product: 300 accounts both ways, compared
+    .venv/bin/python benchmarks/bench_clerk_screens.py check --template <db>
     # 2. serve it as a city would (another shell)
     .venv/bin/python /opt/odoo/odoo-bin -c var/hx.conf -d ub_bench_screens \\
         --db-filter='^ub_bench_screens$' --http-interface=127.0.0.1 --http-port=8111 \\
@@ -42,6 +46,26 @@ measurement:
    of every account are open. The longest stage: stopped, it leaves whole
    accounts and goes on where it stopped at the next ``build``.
 
+**By blocks** (``build --block B``): the same city, built as
+``bench_delinquency_run`` builds its own (``bench_block_copy``): a snapshot of
+the database once the bench town (cycle, route, schedules) is made, the first
+``B`` accounts entirely through the product as above (accounts and readings,
+addresses, read exceptions, their ledger, a tenth of them with
+``--long-months``), then copies of that block with SQL until the city has
+``-n`` accounts, each numbered as the product would have numbered the next
+block: account numbers, the block's names (``CS002000 Customer 17``, its
+street and meter), invoice and payment numbers per journal and year, receipt
+numbers, lockbox batches; the stubs' scan lines and the files' checksums
+computed again (``_fix_copy``); then the demo users once. What the product
+writes depends on the account's place in its block, not on the block (the
+readings, which bills are paid, the long histories, the exceptions), so a
+copy is the block the product would have built. ``check`` proves it: ``-n
+300 --block 100`` built twice, copied and all through the product
+(``--no-copy``), compared row by row in every table the build fills (ids,
+numbers and every column but the timestamps) and by the clerk screens'
+figures of every account. Each block, step and copy commits; the state is
+kept in the database: a stopped build goes on where it stopped.
+
 **The requests**: ``clerk_screens_capture.mjs`` drives chromium through each
 screen as a clerk does and records every JSON-RPC request the web client
 sends (``/web/dataset/call_kw``, ``call_button``, ``/mail/...``) and the
@@ -55,6 +79,7 @@ screen and per request, and ``uptime`` (the machine is shared).
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import random
@@ -62,11 +87,14 @@ import re
 import subprocess
 import sys
 import time
+from decimal import Decimal
 
 import bench_billing_run
+import bench_block_copy
 import bench_common
 import bench_payment_file
 import clerk_screens_replay
+import ledger_facts
 
 DEFAULT_DB = "ub_bench_screens"
 # The read window of bench_billing_run's readings: each account is rated on it once.
@@ -258,15 +286,19 @@ def _lockbox_bank(env, worker):
     return bank or Journal.create({"name": f"Lockbox {worker + 1}", "type": "bank", "code": code})
 
 
-def _ledger_payments(args, env, account_ids, worker):
+def _ledger_payments(args, env, account_ids, worker, *, seed=None, first_batch=None):
     """Lockbox files, one per month from the oldest: most customers
     (``--paid``) pay each bill in full three days before it is due; the last
     ``--open-months`` bills of every account are still open. A file pays the
     account's oldest open bill first (the company's allocation rule). The
     chunk's deposits are batches ``100 x its first account id`` on (a
     lockbox transaction is its deposit date, batch and item: a build started
-    again numbers them the same way)."""
-    rng = random.Random(account_ids[0])
+    again numbers them the same way). A block build gives the chunk's place in
+    the block as ``seed`` and its place in the city as ``first_batch``: every
+    block pays the same way, its batches numbered after the block before."""
+    rng = random.Random(account_ids[0] if seed is None else seed)
+    if first_batch is None:
+        first_batch = 100 * account_ids[0]
     bank = _lockbox_bank(env, worker)
     journal = env["utility.billing.run"]._default_journal()
     Move = env["account.move"]
@@ -289,7 +321,7 @@ def _ledger_payments(args, env, account_ids, worker):
             continue
         deposit = dates["invoice_date_due"] - dt.timedelta(days=3)
         data = bench_payment_file.lockbox_file(
-            env, payers, deposit, dates["invoice_date_due"], first_batch=100 * account_ids[0]
+            env, payers, deposit, dates["invoice_date_due"], first_batch=first_batch
         )
         wizard = bench_payment_file.lockbox_import_wizard(env, data, bank, deposit)
         wizard.action_check()
@@ -352,12 +384,13 @@ def build_ledger(args, env):
         )
 
 
-def build_exceptions(args, env):
-    """A later reading on every ``--exception-every``-th meter, lower than the
-    one before (negative usage) or equal to it (zero usage): the read edits
-    hold them in the review queue."""
+def build_exceptions(args, env, meters=None):
+    """A later reading on every ``--exception-every``-th meter (of ``meters``,
+    default the city's), lower than the one before (negative usage) or equal
+    to it (zero usage): the read edits hold them in the review queue."""
     Reading = env["utility.meter.reading"]
-    meters = env["utility.meter"].search([("name", "=like", "B%-M%")], order="id")
+    if meters is None:
+        meters = env["utility.meter"].search([("name", "=like", "B%-M%")], order="id")
     picked = meters[:: args.exception_every]
     for start in range(0, len(picked), CHUNK):
         chunk = picked[start : start + CHUNK]
@@ -431,6 +464,315 @@ def build(args):
         print(city_facts(env.cr))
 
 
+# ----------------------------------------------------------------------
+# The city by blocks: the first block through the product, then SQL copies
+# ----------------------------------------------------------------------
+BLOCK_PREFIX = "CS"
+
+
+def _block_prefix(args, index):
+    """The name prefix of block ``index``'s customers, streets and meters:
+    ``CS002000`` for the block of the 2,001st account."""
+    return f"{BLOCK_PREFIX}{index * args.block:06d}"
+
+
+def _block_accounts(env, args, index):
+    """The accounts of block ``index``, in the order the product created them."""
+    return _bench_accounts(env)[index * args.block : (index + 1) * args.block]
+
+
+def build_block(args, env, town, index, state):
+    """Block ``index`` entirely through the product, each step committed and
+    recorded in ``state`` (a stopped build goes on where it stopped): its
+    accounts with their readings (``_create_billable_accounts``, the readings
+    of ``bench_billing_run``), their mailing addresses, read exceptions on
+    every ``--exception-every``-th meter, then its ledger chunk by chunk
+    (bills through the invoice writer, payments through lockbox files), a
+    tenth of the block with ``--long-months``. What the product writes
+    depends on the place in the block, not on the block: every block is the
+    same city block, numbered after the one before."""
+    key = f"block{index}"
+    done = state.get(key, [])
+
+    def step(name, work):
+        if name in done:
+            return
+        work()
+        done.append(name)
+        bench_block_copy.save_setup_state(env.cr, key, done)
+        env.cr.commit()
+        env.invalidate_all()
+
+    schedules, route = town
+
+    def accounts():
+        _accounts, meters = env["utility.demo.town"]._create_billable_accounts(
+            args.block, route, schedules, _block_prefix(args, index), dt.date(2024, 1, 1)
+        )
+        bench_billing_run.create_readings(env, meters, 0)
+        build_addresses(args, env)
+
+    step("accounts", accounts)
+    block = _block_accounts(env, args, index)
+    meters = env["utility.meter"].search([("name", "=like", f"{_block_prefix(args, index)}-M%")])
+    step("exceptions", lambda: build_exceptions(args, env, meters.sorted("id")))
+    long_ids = _long_ids(block.ids, args.long_accounts * args.block // args.n)
+    for offset in range(0, args.block, args.ledger_chunk):
+        chunk = block.ids[offset : offset + args.ledger_chunk]
+
+        def ledger(chunk=chunk, offset=offset):
+            _ledger_bills(args, env, chunk, long_ids)
+            first_batch = (index * args.block + offset) // 100 + 1
+            _ledger_payments(args, env, chunk, 0, seed=offset, first_batch=first_batch)
+
+        step(f"ledger{offset}", ledger)
+
+
+def _block_rules(cr, args, before, spans):
+    """The numbers a copy of the block moves: journal entries per journal and
+    year, receipts (``bench_block_copy.sequence_rules``), account numbers, the
+    block's names (customers, streets, meters) and the lockbox batches."""
+    low = before["max_ids"]
+    cr.execute(
+        "SELECT regexp_replace(name, '[0-9]+$', '') FROM utility_account WHERE id > %s LIMIT 1",
+        [low.get("utility_account", 0)],
+    )
+    account_prefix = cr.fetchone()[0]
+    Rule = bench_block_copy.Rule
+    return [
+        *bench_block_copy.sequence_rules(cr, before),
+        Rule(bench_block_copy.escape(account_prefix), args.block),
+        Rule(BLOCK_PREFIX, args.block),
+        Rule(f"{BLOCK_PREFIX}[0-9]+-M", spans["utility_account"], ("name",)),
+        # a lockbox transaction: <deposit date>-<batch>-<item>
+        Rule("[0-9]{2}/[0-9]{2}/[0-9]{4}-", args.block // 100),
+    ]
+
+
+def _copy_overrides(cr, plan, k):
+    """What copy ``k`` computes itself: the entries' sequence numbers, and a
+    provisional checksum of its lockbox files (unique per company: the real
+    one, of the file the product would have read, is ``_fix_copy``'s)."""
+    return {
+        **bench_block_copy.sequence_number_override(cr, plan, k),
+        ("utility_payment_file", "checksum"): ("checksum || %s", [f"~{k}"]),
+    }
+
+
+def _fix_copy(cr, plan, k):
+    """The values of copy ``k`` that a renumbering cannot give: the scan lines
+    of its lockbox stubs (their check digit covers the account number) and
+    the checksums of its lockbox files (of the bytes the product would have
+    read: the header and one row per transaction, as ``lockbox_file`` writes
+    them)."""
+    import csv
+    import hashlib
+    import io
+
+    from odoo.addons.utility_billing.lib.scan_line import build_scan_line
+
+    low, spans = plan["low"], plan["spans"]
+    first = low["utility_payment_file"] + k * spans["utility_payment_file"]
+    lines = (low["utility_payment_file_line"] + k * spans["utility_payment_file_line"],) * 2
+    cr.execute(
+        "SELECT id, scan_line FROM utility_payment_file_line "
+        "WHERE id > %s AND id <= %s + %s AND scan_line IS NOT NULL AND scan_line != ''",
+        [*lines, spans["utility_payment_file_line"]],
+    )
+    fixed = []
+    for line_id, scan in cr.fetchall():
+        doc, key, due, cents = scan[0], scan[2:14], scan[15:23], scan[24:34]
+        due = dt.date(int(due[:4]), int(due[4:6]), int(due[6:]))
+        fixed.append((line_id, build_scan_line(key, Decimal(cents) / 100, due, doc)))
+    if fixed:
+        cr.execute(
+            "UPDATE utility_payment_file_line l SET scan_line = v.scan "
+            "FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::text[]) AS scan) v WHERE l.id = v.id",
+            [[i for i, _s in fixed], [s for _i, s in fixed]],
+        )
+    cr.execute(
+        """
+        SELECT f.id, f.date, l.reference, l.account_number, l.scan_line, l.amount,
+               l.check_number, l.payer_name
+          FROM utility_payment_file f JOIN utility_payment_file_line l ON l.file_id = f.id
+         WHERE f.id > %s AND f.id <= %s + %s ORDER BY f.id, l.line_number
+        """,
+        [first, first, spans["utility_payment_file"]],
+    )
+    files = {}
+    for file_id, date, reference, account, scan, amount, check, payer in cr.fetchall():
+        _date, batch, item = reference.rsplit("-", 2)
+        files.setdefault(file_id, []).append(
+            [date.strftime("%m/%d/%Y"), batch, item, "" if scan else account, scan or "",
+             f"{Decimal(str(amount)):.2f}", check, payer]
+        )  # fmt: skip
+    checksums = {}
+    for file_id, rows in files.items():
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(bench_common.LOCKBOX_HEADER)
+        writer.writerows(rows)
+        checksums[file_id] = hashlib.sha256(out.getvalue().encode()).hexdigest()
+    if checksums:
+        cr.execute(
+            "UPDATE utility_payment_file f SET checksum = v.checksum FROM (SELECT "
+            "unnest(%s::int[]) AS id, unnest(%s::text[]) AS checksum) v WHERE f.id = v.id",
+            [list(checksums), list(checksums.values())],
+        )
+
+
+def build_blocks(args):
+    """The city by blocks of ``--block`` accounts: a snapshot of the database
+    (the bench town made), the first block through the product
+    (``build_block``), then copies of it with SQL (``bench_block_copy``) up to
+    ``-n`` accounts; ``--no-copy`` builds every block through the product
+    instead (what ``check`` compares the copies with). Then the demo role users
+    and the cashier session, once. Every step commits; the state is kept in
+    the database: a stopped build goes on where it stopped."""
+    env_vars = bench_common.pg_env()
+    if not bench_common.database_exists(args.db, env_vars):
+        bench_common.createdb(args.db, args.template, env_vars)
+    cr, env = _quiet_env(args)
+    started = time.perf_counter()
+    with cr:
+        state = bench_block_copy.setup_state(cr)
+        if "before" not in state:
+            bench_billing_run.bench_town(env)
+            env.flush_all()
+            state["before"] = bench_block_copy.snapshot(cr)
+            bench_block_copy.save_setup_state(cr, "before", state["before"])
+            cr.commit()
+        Schedule = env["utility.rate.schedule"]
+        town = (
+            {code: Schedule.search([("code", "=", f"BENCH-{c}")]) for code, c in
+             (("water", "W"), ("sewer", "S"), ("garbage", "G"))},
+            env["utility.route"].search([("code", "=", "BENCH")]),
+        )  # fmt: skip
+        blocks = args.n // args.block
+        for index in range(blocks if args.no_copy else 1):
+            build_block(args, env, town, index, state)
+            print(f"  block {index + 1} through the product: {(index + 1) * args.block} "
+                  f"accounts, {time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
+        if args.first_block_only:
+            return
+        if not args.no_copy:
+            if "plan" not in state:
+                rules = functools.partial(_block_rules, cr, args, state["before"])
+                state["plan"] = bench_block_copy.plan(cr, state["before"], rules, ("bus_bus",))
+                bench_block_copy.save_setup_state(cr, "plan", state["plan"])
+                cr.commit()
+            plan = state["plan"]
+            copied = time.perf_counter()
+            first = bench_block_copy.copies_done(cr, plan, "utility_account") + 1
+            for k in range(first, blocks):
+                bench_block_copy.copy_block(cr, plan, k, _copy_overrides(cr, plan, k))
+                _fix_copy(cr, plan, k)
+                bench_block_copy.advance_sequences(cr, plan, k)
+                cr.commit()
+                rate = (k - first + 1) * args.block / (time.perf_counter() - copied)
+                print(f"  copy {k} of the block: {(k + 1) * args.block} accounts, "
+                      f"{time.perf_counter() - started:.0f} s ({rate:.0f} accounts/s copied)",
+                      file=sys.stderr)  # fmt: skip
+        if "users" not in state:
+            build_users(args, env)
+            bench_block_copy.save_setup_state(cr, "users", True)
+            cr.commit()
+        cr.commit()
+        subprocess.run(
+            ["psql", "-q", "-d", args.db, "-c", "VACUUM ANALYZE"],
+            check=True,
+            env=env_vars,
+            stderr=subprocess.DEVNULL,
+        )
+        print(f"{args.db}: built in {time.perf_counter() - started:.0f} s; {city_facts(cr)}")
+
+
+# ----------------------------------------------------------------------
+# Check: the copied city against the one the product builds
+# ----------------------------------------------------------------------
+def check_dump(args):
+    """Every row of every table the build filled (``bench_block_copy.dump_rows``
+    of a plan of the whole build, but the demo users' avatars and password hashes), and what the
+    clerk screens show of every account: balance, bills and payments counted,
+    the statement of account of the last three years (opening, charges,
+    credits, closing, rows)."""
+    cr, env = _quiet_env(args)
+    with cr:
+        state = bench_block_copy.setup_state(cr)
+        whole = bench_block_copy.plan(cr, state["before"], lambda _spans: [], ("bus_bus",))
+        # The demo users' avatars (an SVG Odoo colours by the time the user was
+        # made) and passwords (hashed with a random salt).
+        avatars = {"ir_attachment": "res_model = 'res.partner' AND res_field LIKE 'image_%'"}
+        rows = bench_block_copy.dump_rows(cr, whole, avatars, [("res_users", "password")])
+        screens = {}
+        Statement = env["utility.account.statement"]
+        today = dt.date.today()
+        for account in _bench_accounts(env):
+            statement = Statement.new(
+                {"account_id": account.id, "date_from": today.replace(year=today.year - 3),
+                 "date_to": today}
+            )  # fmt: skip
+            lines = statement._get_statement()
+            screens[account.name] = [
+                account.amount_balance, account.open_bill_count, account.bill_count,
+                account.payment_count, account.exception_count, statement.amount_opening,
+                statement.amount_charges, statement.amount_credits, statement.amount_closing,
+                len(lines.entries),
+            ]  # fmt: skip
+        cr.rollback()
+    with open(args.out, "w") as file:
+        json.dump({"rows": rows, "screens": screens}, file, default=str)
+
+
+def check(args):
+    """``-n`` accounts by blocks of ``--block`` twice, copied and all through
+    the product, compared: every row of every table, column by column
+    (timestamps aside), and every account's figures on the clerk screens."""
+    import tempfile
+
+    env_vars = bench_common.pg_env()
+    results = {}
+    common = ["--template", args.template, "--config", args.config, "-n", str(args.n),
+              "--block", str(args.block), "--ledger-chunk", str(args.ledger_chunk),
+              "--months", str(args.months), "--long-months", str(args.long_months),
+              "--long-accounts", str(args.long_accounts), "--paid", str(args.paid),
+              "--open-months", str(args.open_months),
+              "--exception-every", str(args.exception_every)]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, more in (("copied", []), ("product", ["--no-copy"])):
+            db = f"{args.db}_{label}"
+            started = time.perf_counter()
+            if not (args.reuse and bench_common.database_exists(db, env_vars)):
+                bench_common.dropdb(db, env_vars, check=True)
+                subprocess.run([sys.executable, __file__, "build", "--db", db, *common, *more],
+                               check=True)  # fmt: skip
+            seconds = time.perf_counter() - started
+            out = os.path.join(tmp, f"{label}.json")
+            subprocess.run([sys.executable, __file__, "check-dump", "--db", db, "--config",
+                            args.config, "--out", out], check=True)  # fmt: skip
+            with open(out) as file:
+                results[label] = json.load(file)
+            rows = results[label]["rows"]
+            print(f"{label}: built in {seconds:.0f} s, {sum(map(len, rows.values())):,} rows "
+                  f"in {len(rows)} tables", flush=True)  # fmt: skip
+            if not args.keep:
+                bench_common.dropdb(db, env_vars)
+    copied, product = results["copied"], results["product"]
+    problems = list(ledger_facts.diff(copied["rows"], product["rows"], "rows"))
+    problems += ledger_facts.diff(copied["screens"], product["screens"], "screens")
+    if problems:
+        print(f"CITIES DIFFER ({len(problems)}):\n" + "\n".join(problems[:30]))
+        return 1
+    print(
+        f"cities agree: {sum(map(len, copied['rows'].values())):,} rows of "
+        f"{len(copied['rows'])} tables identical column by column (timestamps aside); the "
+        f"clerk screens' figures of all {len(copied['screens'])} accounts identical (balance, "
+        "open bills, bills, payments, read exceptions, statement of the last three years: "
+        "opening, charges, credits, closing, rows)"
+    )
+    return 0
+
+
 def city_facts(cr):
     facts = {}
     for label, query in (
@@ -450,25 +792,46 @@ def city_facts(cr):
 # ----------------------------------------------------------------------
 # Command line
 # ----------------------------------------------------------------------
+def _city_arguments(parser, db, *, n, long_accounts, ledger_chunk, every):
+    """The options of the city ``build`` and ``check`` build."""
+    parser.add_argument("--template", required=True, help="database with utility_billing")
+    parser.add_argument("--db", default=db)
+    parser.add_argument("--config", default=bench_common.DEFAULT_CONFIG)
+    parser.add_argument("-n", type=int, default=n, help="accounts")
+    parser.add_argument("--months", type=int, default=12, help="months billed for every account")
+    parser.add_argument("--long-months", type=int, default=36, help="months of long histories")
+    parser.add_argument("--long-accounts", type=int, default=long_accounts,
+                        help="accounts with a long history")  # fmt: skip
+    parser.add_argument("--ledger-chunk", type=int, default=ledger_chunk,
+                        help="accounts per commit")  # fmt: skip
+    parser.add_argument("--paid", type=float, default=0.85, help="share of the bills paid")
+    parser.add_argument("--open-months", type=int, default=2, help="last bills left unpaid")
+    parser.add_argument("--exception-every", type=int, default=every,
+                        help="one meter in N held")  # fmt: skip
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build (or finish building) the city")
-    b.add_argument("--template", required=True, help="database with utility_billing installed")
-    b.add_argument("--db", default=DEFAULT_DB)
-    b.add_argument("--config", default=bench_common.DEFAULT_CONFIG)
-    b.add_argument("-n", type=int, default=100000, help="accounts")
-    b.add_argument("--months", type=int, default=12, help="months billed for every account")
-    b.add_argument("--long-months", type=int, default=36, help="months of the long histories")
-    b.add_argument("--long-accounts", type=int, default=10000, help="accounts with a long history")
-    b.add_argument("--ledger-chunk", type=int, default=1000, help="accounts per commit")
+    _city_arguments(b, DEFAULT_DB, n=100000, long_accounts=10000, ledger_chunk=1000, every=40)
     b.add_argument("--jobs", type=int, default=1, help="processes building the ledger")
     b.add_argument("--worker", type=int, help=argparse.SUPPRESS)
-    b.add_argument("--paid", type=float, default=0.85, help="share of the bills paid")
-    b.add_argument("--open-months", type=int, default=2, help="last bills left unpaid")
-    b.add_argument("--exception-every", type=int, default=40, help="one meter in N held")
+    b.add_argument("--block", type=int, help="accounts built through the product, then copied")
+    b.add_argument("--no-copy", action="store_true", help="every block through the product")
+    b.add_argument("--first-block-only", action="store_true", help="stop after the first block")
+    c = sub.add_parser("check", help="a city copied by blocks against the product's")
+    _city_arguments(c, "ub_bench_screens_check", n=300, long_accounts=30, ledger_chunk=100,
+                    every=20)  # fmt: skip
+    c.add_argument("--block", type=int, default=100)
+    c.add_argument("--keep", action="store_true", help="keep both databases")
+    c.add_argument("--reuse", action="store_true", help="compare the databases kept before")
+    d = sub.add_parser("check-dump", help=argparse.SUPPRESS)
+    d.add_argument("--db", required=True)
+    d.add_argument("--config", default=bench_common.DEFAULT_CONFIG)
+    d.add_argument("--out", required=True)
     m = sub.add_parser("measure", help="p50 / p95 of each screen over HTTP")
     m.add_argument("--url", required=True)
     m.add_argument("--db", default=DEFAULT_DB)
@@ -480,8 +843,17 @@ def main():
     m.add_argument("--history", type=int, default=0, help="other accounts: at least N bills")
     m.add_argument("--json", help="write the timings here too")
     args = parser.parse_args()
+    if args.command in ("build", "check") and args.block:
+        if args.n % args.block or args.block % 100 or args.block % args.ledger_chunk:
+            parser.error("-n must be a multiple of --block, itself of --ledger-chunk and of 100")
+        if (args.long_accounts * args.block) % args.n or args.block % args.exception_every:
+            parser.error("--block must hold whole shares of the long histories and exceptions")
+    if args.command == "check":
+        return check(args)
+    if args.command == "check-dump":
+        return check_dump(args)
     if args.command == "build":
-        return build(args)
+        return build_blocks(args) if args.block else build(args)
     return measure(args)
 
 

@@ -119,11 +119,11 @@ def child_setup(args):
     env = bench_common.quiet(env)
     with cr:  # commits at the end (none when it fails), then closes
         started = time.perf_counter()
-        state = _setup_state(cr)
+        state = bench_block_copy.setup_state(cr)
         if "before" not in state:
             _create_town(env)
             state["before"] = bench_block_copy.snapshot(cr)
-            _save_setup_state(cr, "before", state["before"])
+            bench_block_copy.save_setup_state(cr, "before", state["before"])
             cr.commit()
         town = _town(env)
         built = env["utility.account"].search_count([("cycle_id", "=", town["cycle"].id)])
@@ -137,7 +137,7 @@ def child_setup(args):
             state["plan"] = bench_block_copy.plan(
                 cr, state["before"], functools.partial(_copy_rules, cr, args, state["before"])
             )
-            _save_setup_state(cr, "plan", state["plan"])
+            bench_block_copy.save_setup_state(cr, "plan", state["plan"])
             cr.commit()
         plan = state["plan"]
         copies = args.n // args.block - 1
@@ -147,19 +147,6 @@ def child_setup(args):
             cr.commit()
             print(f"  set-up: {(k + 1) * args.block} accounts (copy {k} of the block), "
                   f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
-
-
-def _setup_state(cr):
-    """What a set-up already did in this database (resumed after a stop)."""
-    cr.execute(
-        "CREATE TABLE IF NOT EXISTS bench_setup_state (key varchar PRIMARY KEY, value jsonb)"
-    )
-    cr.execute("SELECT key, value FROM bench_setup_state")
-    return dict(cr.fetchall())
-
-
-def _save_setup_state(cr, key, value):
-    cr.execute("INSERT INTO bench_setup_state VALUES (%s, %s)", [key, json.dumps(value)])
 
 
 def _create_town(env):
@@ -265,17 +252,7 @@ def _copy_rules(cr, args, before, _spans):
     invoice numbers (by what the block used), the bench's names and the
     lockbox references (by the block's accounts)."""
     low = before["max_ids"]
-    cr.execute(
-        "SELECT sequence_prefix, count(*) FROM account_move WHERE id > %s GROUP BY 1",
-        [low.get("account_move", 0)],
-    )
-    rules = [bench_block_copy.Rule(bench_block_copy.escape(p), c) for p, c in cr.fetchall()]
-    cr.execute(
-        "SELECT regexp_replace(name, '[0-9]+$', ''), count(*) FROM utility_payment "
-        "WHERE id > %s GROUP BY 1",
-        [low.get("utility_payment", 0)],
-    )
-    rules += [bench_block_copy.Rule(bench_block_copy.escape(p), c) for p, c in cr.fetchall()]
+    rules = bench_block_copy.sequence_rules(cr, before)
     block = args.block
     cr.execute(
         "SELECT regexp_replace(name, '[0-9]+$', '') FROM utility_account WHERE id > %s LIMIT 1",
@@ -295,21 +272,7 @@ def _copy_rules(cr, args, before, _spans):
 def _copy_overrides(cr, args, plan, k):
     """What copy ``k`` computes itself: the invoice numbers' sequence numbers,
     the lockbox files' checksums (of the files the product would have read)."""
-    low = plan["low"]
-    cr.execute(
-        "SELECT sequence_prefix, count(*) FROM account_move WHERE id > %s AND id <= %s GROUP BY 1",
-        [low["account_move"], low["account_move"] + plan["spans"]["account_move"]],
-    )
-    cases, params = [], []
-    for prefix, count in cr.fetchall():
-        cases.append("WHEN %s THEN sequence_number + %s")
-        params += [prefix, k * count]
-    overrides = {
-        ("account_move", "sequence_number"): (
-            f"CASE sequence_prefix {' '.join(cases)} ELSE sequence_number END",
-            params,
-        )
-    }
+    overrides = bench_block_copy.sequence_number_override(cr, plan, k)
     cases, params = [], []
     for start in range(0, args.block, args.setup_batch):
         rows = _copied_rows(cr, plan, start, k * args.block)
@@ -793,23 +756,7 @@ def child_dump(args):
     """Every row of every table the set-up filled (the plan's), but the
     timestamps of when it ran, by table."""
     cr = _env(args, args.bench_db)[0]
-    plan = _setup_state(cr)["plan"]
-    rows = {}
-    for table, _low, _span, columns in plan["tables"]:
-        cr.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-            "AND data_type LIKE 'timestamp%%'",
-            [table],
-        )
-        skip = {row[0] for row in cr.fetchall()}
-        # A message's Message-Id starts with a random number (the product's too).
-        listed = ", ".join(
-            f"regexp_replace(\"{name}\", '^<[0-9.]+', '<')" if kind == "message_id" else f'"{name}"'
-            for name, kind, _arg in columns
-            if name not in skip
-        )
-        cr.execute(f'SELECT {listed} FROM "{table}" ORDER BY {listed}')
-        rows[table] = [[str(value) for value in row] for row in cr.fetchall()]
+    rows = bench_block_copy.dump_rows(cr, bench_block_copy.setup_state(cr)["plan"])
     cr.close()
     return rows
 
