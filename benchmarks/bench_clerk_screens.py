@@ -621,6 +621,32 @@ def _fix_copy(cr, plan, k):
         )
 
 
+def _copy_done(cr, plan, k):
+    """Whether copy ``k`` is in (each copy is one transaction: its first account is)."""
+    first = plan["low"]["utility_account"] + k * plan["spans"]["utility_account"] + 1
+    cr.execute("SELECT 1 FROM utility_account WHERE id = %s", [first])
+    return bool(cr.fetchone())
+
+
+def _copy_blocks(args, cr, plan, started):
+    """The copies of the block still to do (those of ``--copy-worker`` of
+    ``--copy-jobs``: copies are independent, so processes share them), each
+    one transaction."""
+    worker, jobs = args.copy_worker or 0, args.copy_jobs
+    copied, count = time.perf_counter(), 0
+    for k in range(1 + worker, args.n // args.block, jobs):
+        if _copy_done(cr, plan, k):
+            continue
+        bench_block_copy.copy_block(cr, plan, k, _copy_overrides(cr, plan, k))
+        _fix_copy(cr, plan, k)
+        cr.commit()
+        count += 1
+        rate = count * args.block / (time.perf_counter() - copied)
+        print(f"  copy {k} of the block: accounts {k * args.block + 1} to {(k + 1) * args.block}, "
+              f"{time.perf_counter() - started:.0f} s ({rate:.0f} accounts/s copied by worker "
+              f"{worker})", file=sys.stderr)  # fmt: skip
+
+
 def build_blocks(args):
     """The city by blocks of ``--block`` accounts: a snapshot of the database
     (the bench town made), the first block through the product
@@ -661,18 +687,22 @@ def build_blocks(args):
                 state["plan"] = bench_block_copy.plan(cr, state["before"], rules, ("bus_bus",))
                 bench_block_copy.save_setup_state(cr, "plan", state["plan"])
                 cr.commit()
-            plan = state["plan"]
-            copied = time.perf_counter()
-            first = bench_block_copy.copies_done(cr, plan, "utility_account") + 1
-            for k in range(first, blocks):
-                bench_block_copy.copy_block(cr, plan, k, _copy_overrides(cr, plan, k))
-                _fix_copy(cr, plan, k)
-                bench_block_copy.advance_sequences(cr, plan, k)
+            if args.copy_jobs > 1 and args.copy_worker is None:
                 cr.commit()
-                rate = (k - first + 1) * args.block / (time.perf_counter() - copied)
-                print(f"  copy {k} of the block: {(k + 1) * args.block} accounts, "
-                      f"{time.perf_counter() - started:.0f} s ({rate:.0f} accounts/s copied)",
-                      file=sys.stderr)  # fmt: skip
+                command = [sys.executable, __file__, "build", "--template", args.template,
+                           "--db", args.db, "--config", args.config, "-n", str(args.n),
+                           "--block", str(args.block),
+                           "--copy-jobs", str(args.copy_jobs)]  # fmt: skip
+                workers = [subprocess.Popen([*command, "--copy-worker", str(w)])
+                           for w in range(args.copy_jobs)]  # fmt: skip
+                if any(w.wait() for w in workers):
+                    raise SystemExit("copy workers failed")
+            else:
+                _copy_blocks(args, cr, state["plan"], started)
+                if args.copy_worker is not None:
+                    return
+            bench_block_copy.advance_sequences(cr, state["plan"], blocks - 1)
+            cr.commit()
         if "users" not in state:
             build_users(args, env)
             bench_block_copy.save_setup_state(cr, "users", True)
@@ -822,6 +852,8 @@ def main():
     b.add_argument("--block", type=int, help="accounts built through the product, then copied")
     b.add_argument("--no-copy", action="store_true", help="every block through the product")
     b.add_argument("--first-block-only", action="store_true", help="stop after the first block")
+    b.add_argument("--copy-jobs", type=int, default=1, help="processes copying the block")
+    b.add_argument("--copy-worker", type=int, help=argparse.SUPPRESS)
     c = sub.add_parser("check", help="a city copied by blocks against the product's")
     _city_arguments(c, "ub_bench_screens_check", n=300, long_accounts=30, ledger_chunk=100,
                     every=20)  # fmt: skip
