@@ -163,6 +163,7 @@
         "views/utility_conversion_batch_views.xml",
         "views/res_config_settings_conversion_views.xml",
         "views/portal_templates.xml",
+        "views/utility_conversion_comparison_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

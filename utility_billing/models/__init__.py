@@ -258,3 +258,5 @@ from . import utility_customer_deposit_conversion
 from . import utility_meter_reading_usage
 from . import utility_account_portal
 from . import utility_demo_town_portal
+from . import utility_conversion_comparison
+from . import utility_conversion_comparison_line

@@ -140,3 +140,4 @@ from . import test_conversion_rpc
 from . import test_lib_conversion_files
 from . import test_report_letters_many
 from . import test_portal
+from . import test_conversion_comparison

@@ -88,6 +88,8 @@ MODEL_ACCESS = {
     # Conversion from a legacy system
     "utility.conversion.batch": _row("-", "-", "crw", "crwu"),
     "utility.conversion.total": _row("-", "-", "r", "r"),
+    "utility.conversion.comparison": _row("-", "-", "crw", "crwu"),
+    "utility.conversion.comparison.line": _row("-", "-", "r", "r"),
 }
 
 OK, ACCESS, USER = "ok", "AccessError", "UserError"
