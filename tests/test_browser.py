@@ -315,3 +315,49 @@ def test_account_form_and_exception_queue(odoo_server):
         assert shot.is_file() and shot.stat().st_size > 10_000, f"{shot} is missing or blank"
     pdf = OUTPUT_DIR / "statement.pdf"
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), f"{pdf} is not a PDF"
+
+
+PORTAL_SCRIPT = REPO_ROOT / "tests" / "browser" / "portal.mjs"
+PORTAL_SCREENSHOTS = (
+    "portal_home.png",
+    "portal_accounts.png",
+    "portal_account.png",
+    "portal_autopay_refused.png",
+)
+
+
+def test_customer_portal(odoo_server):
+    """The demo town's customer (demo_portal) on the portal: /my, the accounts
+    list, an account's page with bills, payments and the usage chart, a bill's
+    PDF, and a wrong routing number refused; the screenshots show each page."""
+    node, chromium = odoo_server["tools"]
+    OUTPUT_DIR.mkdir(exist_ok=True)
+    for name in (*PORTAL_SCREENSHOTS, "portal_failure.png"):
+        (OUTPUT_DIR / name).unlink(missing_ok=True)
+    command = [
+        node,
+        str(PORTAL_SCRIPT),
+        *("--url", odoo_server["url"], "--out", str(OUTPUT_DIR), "--chromium", chromium),
+    ]
+    try:
+        run = subprocess.run(
+            command,
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=BROWSER_TIMEOUT,
+            check=False,
+            preexec_fn=_unlimited_address_space,
+        )
+    except subprocess.TimeoutExpired as err:
+        pytest.fail(f"the portal script ran over {BROWSER_TIMEOUT}s:\n{err.stdout or ''}")
+    print(run.stdout)
+    report = f"{run.stdout}\n{run.stderr}".strip()
+    assert run.returncode == 0, f"the portal browser test failed:\n{report}"
+    server_errors = _errors(odoo_server["server_log"])
+    assert not server_errors, "the portal session left errors in the server log:\n" + "\n".join(
+        server_errors
+    )
+    for name in PORTAL_SCREENSHOTS:
+        shot = OUTPUT_DIR / name
+        assert shot.is_file() and shot.stat().st_size > 10_000, f"{shot} is missing or blank"
