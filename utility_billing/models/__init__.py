@@ -158,6 +158,7 @@ from . import utility_rate_whatif
 from . import utility_rate_whatif_revenue
 from . import utility_rate_whatif_bill
 from . import utility_rate_whatif_account
+from . import utility_report_xlsx
 from . import utility_rate_whatif_xlsx
 from . import utility_rate_version_adoption
 from . import utility_rate_whatif_adoption

@@ -8,13 +8,11 @@ class ReportUtilityRateWhatifXlsx(models.AbstractModel):
 
     _name = "report.utility_billing.report_utility_rate_whatif_xlsx"
     _description = "Rate What-If Spreadsheet"
-    _inherit = "report.report_xlsx.abstract"
+    _inherit = "report.utility_billing.table_xlsx"
 
-    def generate_xlsx_report(self, workbook, data, whatifs):
-        bold = workbook.add_format({"bold": True})
-        money = workbook.add_format({"num_format": "#,##0.00"})
-        volume = workbook.add_format({"num_format": "#,##0.000"})
-        percent = workbook.add_format({"num_format": "0.0"})
+    def _get_xlsx_tables(self, whatifs):
+        money, volume, percent = "money", "volume", "percent"
+        tables = []
         for whatif in whatifs:
             whatif._check_computed()
             sheets = [
@@ -60,12 +58,5 @@ class ReportUtilityRateWhatifXlsx(models.AbstractModel):
             ]  # fmt: skip
             for title, header, rows in sheets:
                 name = f"{title} {whatif.id}" if len(whatifs) > 1 else title
-                sheet = workbook.add_worksheet(name[:31])
-                sheet.write_row(0, 0, header, bold)
-                for row_index, row in enumerate(rows, start=1):
-                    for column, cell in enumerate(row):
-                        if isinstance(cell, tuple):
-                            sheet.write_number(row_index, column, cell[0], cell[1])
-                        else:
-                            sheet.write(row_index, column, cell)
-                sheet.set_column(0, len(header) - 1, 16)
+                tables.append((name, header, rows))
+        return tables

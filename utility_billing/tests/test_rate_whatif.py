@@ -8,8 +8,11 @@ rates are $38.55 and $2.11 per CCF. "Current Bill = $36.83 + (15 CCF x
 $2.02/CCF) = $67.13; Proposed = $38.55 + (15 CCF x $2.11/CCF) = $70.20".
 """
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
+
+import openpyxl
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -271,7 +274,17 @@ class TestRateWhatif(RateWhatifCommon):
             "utility_billing.report_utility_rate_whatif_xlsx", whatif.ids
         )
         self.assertEqual(kind, "xlsx")
-        self.assertEqual(content[:2], b"PK")
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        self.assertEqual(book.sheetnames, ["Revenue", "Bill Impact", "Most Affected"])
+        revenue = list(book["Revenue"].iter_rows(values_only=True))
+        self.assertEqual(
+            revenue[0][:6], ("Service", "Class", "Accounts", "Bills", "Volume", "Billed")
+        )
+        self.assertEqual(
+            [(row[5], row[7]) for row in revenue[1:]],
+            [(line.amount_billed, line.amount_proposed) for line in whatif.revenue_line_ids],
+        )
+        self.assertIn(67.13, [row[5] for row in revenue[1:]])
 
     # ------------------------------------------------------------------
     # Bad input, locks, roles
