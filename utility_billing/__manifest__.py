@@ -164,6 +164,8 @@
         "views/res_config_settings_conversion_views.xml",
         "views/portal_templates.xml",
         "views/utility_conversion_comparison_views.xml",
+        "security/utility_reports_security.xml",
+        "views/utility_receivable_aging_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

@@ -261,3 +261,6 @@ from . import utility_account_portal
 from . import utility_demo_town_portal
 from . import utility_conversion_comparison
 from . import utility_conversion_comparison_line
+from . import utility_receivable_aging
+from . import utility_receivable_aging_line
+from . import utility_receivable_aging_xlsx

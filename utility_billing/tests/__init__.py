@@ -141,3 +141,4 @@ from . import test_lib_conversion_files
 from . import test_report_letters_many
 from . import test_portal
 from . import test_conversion_comparison
+from . import test_receivable_aging

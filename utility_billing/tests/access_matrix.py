@@ -90,6 +90,9 @@ MODEL_ACCESS = {
     "utility.conversion.total": _row("-", "-", "r", "r"),
     "utility.conversion.comparison": _row("-", "-", "crw", "crwu"),
     "utility.conversion.comparison.line": _row("-", "-", "r", "r"),
+    # Reports: money reports to billing specialists (read) and supervisors
+    "utility.receivable.aging": _row("-", "-", "r", "crwu"),
+    "utility.receivable.aging.line": _row("-", "-", "r", "r"),
 }
 
 OK, ACCESS, USER = "ok", "AccessError", "UserError"
