@@ -166,6 +166,7 @@
         "views/utility_conversion_comparison_views.xml",
         "security/utility_reports_security.xml",
         "views/utility_receivable_aging_views.xml",
+        "views/utility_consumption_report_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

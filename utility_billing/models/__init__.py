@@ -264,3 +264,5 @@ from . import utility_conversion_comparison_line
 from . import utility_receivable_aging
 from . import utility_receivable_aging_line
 from . import utility_receivable_aging_xlsx
+from . import utility_consumption_report
+from . import utility_consumption_report_xlsx

@@ -142,3 +142,4 @@ from . import test_report_letters_many
 from . import test_portal
 from . import test_conversion_comparison
 from . import test_receivable_aging
+from . import test_consumption_report

@@ -93,6 +93,7 @@ MODEL_ACCESS = {
     # Reports: money reports to billing specialists (read) and supervisors
     "utility.receivable.aging": _row("-", "-", "r", "crwu"),
     "utility.receivable.aging.line": _row("-", "-", "r", "r"),
+    "utility.consumption.report": _row("-", "-", "r", "r"),
 }
 
 OK, ACCESS, USER = "ok", "AccessError", "UserError"
