@@ -167,6 +167,8 @@
         "security/utility_reports_security.xml",
         "views/utility_receivable_aging_views.xml",
         "views/utility_consumption_report_views.xml",
+        "report/utility_list_reports_xlsx.xml",
+        "views/utility_reporting_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["utility_billing/static/src/js/utility_error_titles.js"],

@@ -266,3 +266,6 @@ from . import utility_receivable_aging_line
 from . import utility_receivable_aging_xlsx
 from . import utility_consumption_report
 from . import utility_consumption_report_xlsx
+from . import utility_reading_exception_xlsx
+from . import utility_work_order_age_xlsx
+from . import utility_delinquency_run_line_xlsx
