@@ -117,6 +117,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_lien_proposals()
         self._generate_leak_alerts()
         self._generate_portal()
+        self._generate_conversion()
         return True
 
     # ------------------------------------------------------------------

@@ -198,3 +198,50 @@ class TestConversionComparison(ConversionCommon):
         comparison = self._comparison()
         with self.assertRaises(AccessError):
             comparison.with_user(self.csr).action_compare()
+
+    def test_demo_town_conversion(self):
+        """The demo's Cedar Heights: 20 accounts converted and finished, and a
+        parallel cycle with exactly two differences."""
+        for code, service_type, lines, vals in (
+            ("W-RC", self.water, self.schedules[self.water].version_ids.line_ids, {}),
+            (
+                "S-RES",
+                self.sewer,
+                self.schedules[self.sewer].version_ids.line_ids,
+                {"volume_basis": "water"},
+            ),
+            ("G-CART", self.garbage, self.schedules[self.garbage].version_ids.line_ids, {}),
+        ):
+            line_vals = [
+                {
+                    "name": line.name,
+                    "sequence": line.sequence,
+                    "component": line.component,
+                    "amount": line.amount,
+                    "price_unit": line.price_unit,
+                    "block_ids": [
+                        Command.create(
+                            {"quantity_from": block.quantity_from, "price_unit": block.price_unit}
+                        )
+                        for block in line.block_ids
+                    ],
+                }
+                for line in lines
+            ]
+            self._create_schedule(code, service_type, line_vals, **vals)
+        batch, comparison = self.env["utility.demo.town"]._generate_conversion()
+        self.assertEqual(batch.state, "done")
+        self.assertEqual(len(batch.account_ids), 20)
+        self.assertTrue(batch.is_balanced)
+        self.assertEqual(comparison.state, "compared", comparison.problems)
+        self.assertEqual(
+            (comparison.match_count, comparison.differ_count, comparison.ours_only_count),
+            (18, 1, 1),
+        )
+        differs = comparison.line_ids.filtered(lambda line: line.status == "differs")
+        self.assertEqual((differs.legacy_account, differs.amount_difference), ("CH-1006", 0.05))
+        self.assertAlmostEqual(
+            comparison.amount_difference,
+            comparison.amount_ours - comparison.amount_legacy,
+            places=2,
+        )
