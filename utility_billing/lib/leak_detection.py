@@ -20,7 +20,11 @@ missing interval breaks the run: what the meter did then is unknown.
 ``baseline_days`` before them, and at least ``jump_min_per_day`` gallons a
 day (so that a tiny account going from 5 to 20 gallons is not flagged).
 The baseline needs :data:`MIN_BASELINE_DAYS` days of reads: a meter read for
-a day has no pattern yet.
+a day has no pattern yet. A seasonal account (irrigation, a pool: the
+account's Seasonal Usage flag, as for the read edits) is compared with its
+same season last year instead, the jump window's dates a year earlier and
+:data:`SEASON_MARGIN_DAYS` days either side, when it was read then
+(:func:`usual_use`): watering in July is not a leak against April.
 
 Example: a meter averaging 120 gallons a day over its 90 days before uses
 900 gallons over the last 2 days (450 a day): 450 > 3 x 120 = 360 and 450 >=
@@ -37,6 +41,9 @@ FLOW = "flow"
 JUMP = "jump"
 # Fewer days of reads than this before the jump window is not a pattern.
 MIN_BASELINE_DAYS = 5
+# The same season last year: the window's dates a year earlier, two weeks either side.
+SEASON_MARGIN_DAYS = 14
+YEAR = dt.timedelta(days=365)
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 
@@ -90,6 +97,7 @@ class Finding:
     :param min_per_hour: the smallest hourly usage of the run (flow)
     :param per_day: gallons a day in the window (jump)
     :param baseline_per_day: the meter's usual gallons a day (jump)
+    :param is_season: the usual day is the same season last year's (jump)
     """
 
     kind: str
@@ -100,6 +108,21 @@ class Finding:
     min_per_hour: float = 0.0
     per_day: float = 0.0
     baseline_per_day: float = 0.0
+    is_season: bool = False
+
+
+def usual_use(prior, last_year, seasonal):
+    """The usage the jump is measured against.
+
+    :param prior: (gallons, minutes read) of the ``baseline_days`` before the window
+    :param last_year: (gallons, minutes read) of the window's dates a year
+        earlier, :data:`SEASON_MARGIN_DAYS` days either side
+    :param seasonal: the account's usage is seasonal
+    :return: ((gallons, minutes), whether it is last year's)
+    """
+    if seasonal and last_year[1] >= MIN_BASELINE_DAYS * 24 * 60:
+        return last_year, True
+    return prior, False
 
 
 def continuous_flow(intervals, rules):
@@ -141,7 +164,7 @@ def continuous_flow(intervals, rules):
     )
 
 
-def usage_jump(intervals, baseline_usage, baseline_minutes, rules):
+def usage_jump(intervals, baseline_usage, baseline_minutes, rules, is_season=False):
     """The last ``jump_days`` against the meter's usual usage per day.
 
     The window is the ``jump_days`` x 24 hours that end with the meter's last
@@ -151,6 +174,7 @@ def usage_jump(intervals, baseline_usage, baseline_minutes, rules):
         covering at least the window
     :param baseline_usage: gallons read in the ``baseline_days`` before the window
     :param baseline_minutes: minutes those reads cover
+    :param is_season: the baseline is the same season last year (said on the finding)
     :return: Finding or None
     """
     if not intervals or baseline_minutes < MIN_BASELINE_DAYS * 24 * 60:
@@ -171,17 +195,18 @@ def usage_jump(intervals, baseline_usage, baseline_minutes, rules):
         usage=usage,
         per_day=per_day,
         baseline_per_day=baseline_per_day,
+        is_season=is_season,
     )
 
 
-def detect(intervals, baseline_usage, baseline_minutes, rules):
+def detect(intervals, baseline_usage, baseline_minutes, rules, is_season=False):
     """Both rules on one meter.
 
     :return: list of Finding (flow first), empty when nothing was seen
     """
     found = [
         continuous_flow(intervals, rules),
-        usage_jump(intervals, baseline_usage, baseline_minutes, rules),
+        usage_jump(intervals, baseline_usage, baseline_minutes, rules, is_season),
     ]
     return [finding for finding in found if finding]
 

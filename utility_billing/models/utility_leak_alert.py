@@ -108,6 +108,11 @@ class UtilityLeakAlert(models.Model):
         digits=(16, 1),
         help="Usage jump: the meter's average a day before the jump.",
     )
+    is_season_baseline = fields.Boolean(
+        string="Against Last Year",
+        readonly=True,
+        help="Usage jump of a seasonal account: its usual use is the same season last year's.",
+    )
     summary = fields.Text(string="What Was Seen", compute="_compute_summary")
 
     # ------------------------------------------------------------------
@@ -171,7 +176,16 @@ class UtilityLeakAlert(models.Model):
                 meter=alert.meter_id.name or "",
             )
 
-    @api.depends("kind", "meter_id", "date_start", "date_end", "hours", "usage_gallons", "per_day")
+    @api.depends(
+        "kind",
+        "meter_id",
+        "date_start",
+        "date_end",
+        "hours",
+        "usage_gallons",
+        "per_day",
+        "is_season_baseline",
+    )
     def _compute_summary(self):
         for alert in self:
             if not alert.kind or not alert.date_start:
@@ -190,15 +204,20 @@ class UtilityLeakAlert(models.Model):
                 )
             else:
                 ratio = alert.per_day / alert.baseline_per_day if alert.baseline_per_day else 0
+                usual = (
+                    self.env._("its usual %(usual)s gallons a day at this time last year")
+                    if alert.is_season_baseline
+                    else self.env._("its usual %(usual)s gallons a day")
+                )
                 alert.summary = self.env._(
                     "Meter %(meter)s used %(per_day)s gallons a day from %(start)s to "
-                    "%(end)s, %(ratio)s times its usual %(usual)s gallons a day.",
+                    "%(end)s, %(ratio)s times %(usual)s.",
                     meter=alert.meter_id.name,
                     per_day=f"{alert.per_day:,.0f}",
                     start=format_datetime(self.env, alert.date_start, dt_format="short"),
                     end=format_datetime(self.env, alert.date_end, dt_format="short"),
                     ratio=f"{ratio:,.1f}",
-                    usual=f"{alert.baseline_per_day:,.0f}",
+                    usual=usual % {"usual": f"{alert.baseline_per_day:,.0f}"},
                 )
 
     # ------------------------------------------------------------------
@@ -348,8 +367,11 @@ class UtilityLeakAlert(models.Model):
             intervals = [
                 (start, minutes, usage * factor) for start, minutes, usage in recent[meter.id]
             ]
-            usage, minutes = baseline.get(meter.id, (0.0, 0))
-            found = leak_detection.detect(intervals, usage * factor, minutes, rules)
+            prior, last_year = baseline.get(meter.id, ((0.0, 0), (0.0, 0)))
+            (usage, minutes), is_season = leak_detection.usual_use(
+                prior, last_year, meter.account_id.is_seasonal_usage
+            )
+            found = leak_detection.detect(intervals, usage * factor, minutes, rules, is_season)
             if found:
                 findings[meter] = found
         return findings
@@ -360,7 +382,8 @@ class UtilityLeakAlert(models.Model):
         their usage and minutes read over the baseline before the jump window.
 
         :return: (dict meter id -> [(start, minutes, usage)] by start,
-            dict meter id -> (usage, minutes))
+            dict meter id -> ((usage, minutes) of the baseline days before the window,
+            (usage, minutes) of the window's dates a year earlier, a margin either side))
         """
         last_end = """
             WITH last AS (
@@ -386,22 +409,42 @@ class UtilityLeakAlert(models.Model):
         for meter_id, start, minutes, usage in cr.fetchall():
             recent[meter_id].append((start, minutes, usage))
         window = timedelta(days=rules.jump_days)
+        # The baseline days before the window, and the window's dates a year earlier with
+        # a margin either side (the same season), in one pass over the meters' reads.
         cr.execute(
             last_end
             + """
-            SELECT i.meter_id, sum(i.usage), sum(i.interval_minutes)
-              FROM utility_meter_interval i JOIN last ON last.meter_id = i.meter_id
-             WHERE i.date_start >= last.stop - %(window)s - %(baseline)s
-               AND i.date_start < last.stop - %(window)s
+            SELECT i.meter_id,
+                   coalesce(sum(i.usage) FILTER (WHERE prior), 0),
+                   coalesce(sum(i.interval_minutes) FILTER (WHERE prior), 0),
+                   coalesce(sum(i.usage) FILTER (WHERE season), 0),
+                   coalesce(sum(i.interval_minutes) FILTER (WHERE season), 0)
+              FROM (
+                SELECT i.meter_id, i.usage, i.interval_minutes,
+                       i.date_start >= last.stop - %(window)s - %(baseline)s
+                       AND i.date_start < last.stop - %(window)s AS prior,
+                       i.date_start >= last.stop - %(year)s - %(window)s - %(margin)s
+                       AND i.date_start < last.stop - %(year)s + %(margin)s AS season
+                  FROM utility_meter_interval i JOIN last ON last.meter_id = i.meter_id
+                 WHERE (i.date_start >= last.stop - %(window)s - %(baseline)s
+                        AND i.date_start < last.stop - %(window)s)
+                    OR (i.date_start >= last.stop - %(year)s - %(window)s - %(margin)s
+                        AND i.date_start < last.stop - %(year)s + %(margin)s)
+              ) i
           GROUP BY i.meter_id
             """,
             {
                 "meters": list(meter_ids),
                 "window": window,
                 "baseline": timedelta(days=rules.baseline_days),
+                "year": leak_detection.YEAR,
+                "margin": timedelta(days=leak_detection.SEASON_MARGIN_DAYS),
             },
         )
-        baseline = {meter_id: (usage, minutes) for meter_id, usage, minutes in cr.fetchall()}
+        baseline = {
+            meter_id: ((usage, minutes), (season_usage, season_minutes))
+            for meter_id, usage, minutes, season_usage, season_minutes in cr.fetchall()
+        }
         return recent, baseline
 
     @api.model
@@ -451,6 +494,7 @@ class UtilityLeakAlert(models.Model):
             "min_per_hour": finding.min_per_hour,
             "per_day": finding.per_day,
             "baseline_per_day": finding.baseline_per_day,
+            "is_season_baseline": finding.is_season,
         }
         if previous:
             vals["hours"] = (finding.date_end - previous.date_start) / timedelta(hours=1)

@@ -159,6 +159,31 @@ class TestLeakAlert(LeakCommon):
             counts.append(self.env.cr.sql_log_count - queries)
         self.assertEqual(counts[0], counts[1])
 
+    def test_a_seasonal_account_against_its_season_last_year(self):
+        """An irrigation account (Seasonal Usage) waters 5 times its spring days: against
+        the same weeks last year, when it watered as much, that is no leak; the same
+        account without last year's reads is compared with its days before."""
+        self.account2.is_seasonal_usage = True
+        last_year = self.t0 - timedelta(days=365) - timedelta(days=5)
+        self._write_hours(self.meter2, self._household(20, factor=5), start=last_year)
+        self.assertFalse(self._check(self.meter2))
+        self.Interval.search(
+            [("meter_id", "=", self.meter2.id), ("date_start", "<", self.t0)]
+        ).unlink()
+        alert = self._check(self.meter2)
+        self.assertEqual(alert.kind, "jump")
+        self.assertFalse(alert.is_season_baseline)
+        self.assertIn("times its usual", alert.summary)
+
+    def test_a_jump_against_last_year(self):
+        self.account2.is_seasonal_usage = True
+        last_year = self.t0 - timedelta(days=365) - timedelta(days=5)
+        self._write_hours(self.meter2, self._household(20), start=last_year)
+        alert = self._check(self.meter2)
+        self.assertTrue(alert.is_season_baseline)
+        self.assertAlmostEqual(alert.baseline_per_day, sum(DAY_PROFILE))
+        self.assertIn("gallons a day at this time last year", alert.summary)
+
     def test_meters_in_thousand_gallons(self):
         meter = self.meter3
         meter.unit = "kgal"

@@ -21,6 +21,7 @@ from ..lib.leak_detection import (
     detect,
     is_same_episode,
     usage_jump,
+    usual_use,
 )
 
 T0 = dt.datetime(2026, 11, 1, 0, 0)
@@ -141,6 +142,35 @@ class TestJump:
         """Only the last 48 hours count; a heavy day before them does not."""
         reads = hourly([1000 / 24] * 24 + [100 / 24] * 48)
         assert usage_jump(reads, 100 * 90, 90 * 24 * 60, RULES) is None
+
+
+class TestSameSeason:
+    DAYS_32 = 32 * 24 * 60
+
+    def test_a_seasonal_account_is_compared_with_last_year(self):
+        """Watering in July against April's days would be a jump; against last July's
+        (500 a day) 600 a day is not."""
+        prior, last_year = (50.0 * 90, 90 * 24 * 60), (500.0 * 32, self.DAYS_32)
+        (usage, minutes), is_season = usual_use(prior, last_year, seasonal=True)
+        assert is_season
+        reads = hourly([600 / 24] * 48)
+        assert usage_jump(reads, usage, minutes, RULES, is_season) is None
+        assert usage_jump(reads, *prior, RULES).per_day == pytest.approx(600)
+
+    def test_a_jump_against_last_year_says_so(self):
+        reads = hourly([2000 / 24] * 48)
+        finding = usage_jump(reads, 500.0 * 32, self.DAYS_32, RULES, is_season=True)
+        assert finding.is_season
+        assert finding.baseline_per_day == 500
+
+    def test_without_last_years_reads_the_days_before_count(self):
+        prior = (50.0 * 90, 90 * 24 * 60)
+        assert usual_use(prior, (0.0, 0), seasonal=True) == (prior, False)
+        assert usual_use(prior, (1000.0, 4 * 24 * 60), seasonal=True) == (prior, False)
+
+    def test_other_accounts_use_the_days_before(self):
+        prior = (50.0 * 90, 90 * 24 * 60)
+        assert usual_use(prior, (500.0 * 32, self.DAYS_32), seasonal=False) == (prior, False)
 
 
 class TestDetectAndEpisodes:
