@@ -15,16 +15,16 @@ import re
 from werkzeug.exceptions import NotFound
 
 from odoo import http
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import content_disposition, request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 BILL_REPORT = "utility_billing.action_report_utility_bill"
 
 
-class UtilityCustomerPortal(CustomerPortal):
+class UtilityCustomerPortal(PortalAccount):
     # ------------------------------------------------------------------
     # Whose records
     # ------------------------------------------------------------------
@@ -50,12 +50,7 @@ class UtilityCustomerPortal(CustomerPortal):
         """The posted utility bill ``move_id`` as superuser if it is on one of the
         customer's accounts (else NotFound)."""
         move = request.env["account.move"].sudo().browse(int(move_id)).exists()
-        if (
-            not move
-            or not move.utility_account_id
-            or move.move_type != "out_invoice"
-            or move.state != "posted"
-        ):
+        if not move._is_utility_bill_portal_document():
             raise NotFound()
         self._utility_account_check_access(move.utility_account_id.id)
         return move
@@ -146,6 +141,29 @@ class UtilityCustomerPortal(CustomerPortal):
         move = self._utility_bill_check_access(move_id)
         return self._show_report(
             model=move, report_type="pdf", report_ref=BILL_REPORT, download=bool(download)
+        )
+
+    @http.route()
+    def portal_my_invoice_detail(
+        self, invoice_id, access_token=None, report_type=None, download=False, **kw
+    ):
+        """Odoo's "Your Invoices" shows and downloads a utility bill as the
+        utility bill the city mails, not as Odoo's invoice; other invoices are
+        Odoo's (as Odoo picks its report: the customer's invoice template)."""
+        if report_type in ("html", "pdf"):
+            try:
+                invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
+            except (AccessError, MissingError):
+                return request.redirect("/my")
+            if invoice_sudo._is_utility_bill_portal_document():
+                return self._show_report(
+                    model=invoice_sudo,
+                    report_type=report_type,
+                    report_ref=BILL_REPORT,
+                    download=download,
+                )
+        return super().portal_my_invoice_detail(
+            invoice_id, access_token=access_token, report_type=report_type, download=download, **kw
         )
 
     @http.route(

@@ -22,6 +22,16 @@ class AccountMove(models.Model):
             return report.report_action(self, config=False)
         return super().action_print_pdf()
 
+    def _is_utility_bill_portal_document(self):
+        """The customer's portal shows this entry as the utility bill the city
+        mails: a posted customer invoice of a utility account (False for no record)."""
+        if not self:
+            return False
+        self.ensure_one()
+        return bool(
+            self.utility_account_id and self.move_type == "out_invoice" and self.state == "posted"
+        )
+
     def action_print_odoo_invoice(self):
         """Odoo's own invoice of a utility bill (what the Print button gave before)."""
         self.ensure_one()

@@ -20,6 +20,7 @@ import json
 import re
 from datetime import date
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -163,6 +164,55 @@ class TestUtilityPortal(PaymentCommon, HttpCase):
         self.assertIn(self.account.name, text)
         self.assertIn(self.bill_feb.name, text)
         self.assertIn("58.33", text)
+
+    def test_my_invoices_utility_bill_is_the_mailed_bill(self):
+        """Odoo's "Your Invoices" (/my/invoices) lists the utility bills; their
+        Download and their preview are the utility bill the city mails (reportlab:
+        UTILITY BILL, account, bill number, 58.33 due), not Odoo's invoice. An
+        invoice of the company that is not a utility bill stays Odoo's invoice;
+        Casey's bill is not reachable."""
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.terry.id,
+                "invoice_date": date(2025, 2, 20),
+                "invoice_line_ids": [
+                    Command.create({"name": "Hydrant meter rental", "price_unit": 25.0})
+                ],
+            }
+        )
+        invoice.action_post()
+        self._login()
+        listing = self._get("/my/invoices").text
+        self.assertIn(self.bill_feb.name, listing)
+        self.assertIn(f"/my/invoices/{self.bill_feb.id}", listing)
+        response = self._get(f"/my/invoices/{self.bill_feb.id}?report_type=pdf&download=true")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertIn("attachment", response.headers["Content-Disposition"])
+        text = pdf_text(response.content)
+        self.assertIn("UTILITY BILL", text)
+        self.assertIn(self.account.name, text)
+        self.assertIn(self.bill_feb.name, text)
+        self.assertIn("58.33", text)
+        inline = self._get(f"/my/invoices/{self.bill_feb.id}?report_type=pdf")
+        self.assertIn("UTILITY BILL", pdf_text(inline.content))
+        preview = self._get(f"/my/invoices/{self.bill_feb.id}?report_type=html").text
+        self.assertIn(self.account.name, preview)
+        self.assertIn("58.33", preview)
+        # Odoo's invoice for the other one (HTML in tests: Odoo renders reports
+        # without wkhtmltopdf there), never the utility bill.
+        other = self._get(f"/my/invoices/{invoice.id}?report_type=pdf&download=true")
+        self.assertEqual(other.status_code, 200)
+        self.assertNotIn(b"UTILITY BILL", other.content)
+        self.assertIn(b"Hydrant meter rental", other.content)
+        other_preview = self._get(f"/my/invoices/{invoice.id}?report_type=html").text
+        self.assertIn("Hydrant meter rental", other_preview)
+        self.assertNotIn("UTILITY BILL", other_preview)
+        # Another customer's bill: back to /my, nothing printed.
+        foreign = self._get(f"/my/invoices/{self.other_bill.id}?report_type=pdf&download=true")
+        self.assertNotEqual(foreign.headers["Content-Type"], "application/pdf")
+        self.assertNotIn(self.other_bill.name, foreign.text)
 
     def test_statement_pdf(self):
         """The statement of account for the dates asked: opening 0.00, both bills and
