@@ -389,6 +389,7 @@ class UtilityBillingRun(models.Model):
         On a run in review, the exception lines are rated again (after the
         clerk released a reading, fixed a rate...); ready lines stay.
         """
+        self._lock_runs()
         self._check_state(("draft", "rated"), self.env._("Compute"))
         Line = self.env["utility.billing.run.line"]
         for run in self:
@@ -406,6 +407,7 @@ class UtilityBillingRun(models.Model):
 
     def action_post(self):
         """Post the bills of every ready line (exceptions stay in the register)."""
+        self._lock_runs()
         self._check_state(("rated", "posting"), self.env._("Post Bills"))
         for run in self:
             lines = self.env["utility.billing.run.line"].search(

@@ -1,11 +1,24 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
+import logging
+import random
+import time
 
 from psycopg2 import sql
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
+
+from odoo.addons.queue_job.utils import must_run_without_delay
+
+_logger = logging.getLogger(__name__)
+
+# The runs a transaction's chunks left open, checked again once it commits.
+RECHECK_KEY = "utility_billing.chunked_run_recheck"
+# A check after commit that meets another one closing the same run tries again.
+RECHECK_TRIES = 5
 
 
 class UtilityChunkedRunMixin(models.AbstractModel):
@@ -31,6 +44,16 @@ class UtilityChunkedRunMixin(models.AbstractModel):
     here too (:meth:`_start_step`). One step of a run runs at a time; the
     run knows what the step has left (:meth:`_get_step_todo_ids`), so its
     form shows the progress and *Resume* queues only what is left.
+
+    Several chunks of one run may run at once (``channels = root:N``). Each
+    chunk asks "is anything left?" in its own transaction, which in REPEATABLE
+    READ does not see a chunk committed after it began: the last two chunks
+    ending together would each see the other's work as left, and neither
+    would close the run. So a chunk that sees work left checks again once its
+    transaction is committed, in a new one (:meth:`_check_again_after_commit`):
+    the check after the last commit sees every chunk's work. Closing and these
+    checks lock the run's row (:meth:`_lock_runs`), as the buttons that start or
+    resume a run do: one closes, the others wait and then see it closed.
 
     Its own business rules (which accounts, how a line is computed, what is
     posted) stay in its own file.
@@ -178,17 +201,38 @@ class UtilityChunkedRunMixin(models.AbstractModel):
 
     def _enqueue_chunks(self, method, ids):
         """One job per chunk of ``ids``; the identity key makes a second click
-        (or a resume while a job waits) enqueue nothing new."""
+        (or a resume while a job waits or runs) enqueue nothing new.
+
+        queue_job skips a key whose job waits; a job already started is
+        skipped here: it is doing that chunk (if its worker died, queue_job's
+        requeuer puts it back to wait)."""
         self.ensure_one()
         size = self.chunk_size or 500
+        chunks = {}
         for start in range(0, len(ids), size):
             chunk = ids[start : start + size]
             digest = hashlib.sha1(",".join(map(str, chunk)).encode()).hexdigest()
+            chunks[f"{self._name},{self.id},{method},{digest}"] = chunk
+        running = self._get_started_identity_keys(list(chunks))
+        for key, chunk in chunks.items():
+            if key in running:
+                continue
             delayed = self.with_delay(
-                identity_key=f"{self._name},{self.id},{method},{digest}",
-                description=self._get_chunk_description(method, len(chunk)),
+                identity_key=key, description=self._get_chunk_description(method, len(chunk))
             )
             getattr(delayed, method)(chunk)
+
+    @api.model
+    def _get_started_identity_keys(self, keys):
+        """The keys of ``keys`` whose job is running now (one query)."""
+        if not keys or must_run_without_delay(self.env):
+            return set()
+        self.env["queue.job"].flush_model(["identity_key", "state"])
+        self.env.cr.execute(
+            "SELECT identity_key FROM queue_job WHERE identity_key = ANY(%s) AND state = 'started'",
+            [keys],
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _update_compute_state(self):
         """A draft run whose every account has its line is ready for review."""
@@ -198,6 +242,8 @@ class UtilityChunkedRunMixin(models.AbstractModel):
         done = self.env[self._chunked_line_model].search_count([("run_id", "=", self.id)])
         if done >= self.account_count:
             self._as_action().state = self._chunked_computed_state
+        else:
+            self._check_again_after_commit()
 
     def _update_posting_state(self):
         """A posting run with no line left to post is posted."""
@@ -209,6 +255,96 @@ class UtilityChunkedRunMixin(models.AbstractModel):
         )
         if not left:
             self._as_action().state = "posted"
+        else:
+            self._check_again_after_commit()
+
+    # ------------------------------------------------------------------
+    # The run's row lock, and the check after commit
+    # ------------------------------------------------------------------
+    def _lock_runs(self):
+        """Lock the rows of the runs until the transaction ends.
+
+        Whatever closes a run or a step, and every button that starts or
+        resumes one, takes this lock before it decides: a second one waits
+        for the first to commit. In REPEATABLE READ, locking a row another
+        transaction changed since this one began fails with a serialization
+        error, which Odoo (a button) and queue_job (a job) retry: the retry
+        sees the run as the first one left it (closed: nothing queued again,
+        nothing reopened).
+        """
+        if not self.ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                SQL.identifier(self._table),
+                self.ids,
+            )
+        )
+
+    def _check_again_after_commit(self):
+        """Check this run again once the transaction is committed.
+
+        A chunk sees the chunks committed before it began, not those ending
+        at the same time: when it finds work left, the work may be done by
+        a chunk committing meanwhile. After the commit, a new transaction
+        sees every chunk committed so far, so the check after the last
+        chunk's commit finds nothing left and closes the run or step (see
+        :meth:`_close_if_done`). Not when the jobs run in the request
+        (``queue_job__no_delay``): one transaction runs them in turn.
+        """
+        self.ensure_one()
+        if self.env.context.get(RECHECK_KEY) or must_run_without_delay(self.env):
+            return
+        postcommit = self.env.cr.postcommit
+        if RECHECK_KEY not in postcommit.data:
+            postcommit.data[RECHECK_KEY] = set()
+            registry, uid, context = self.env.registry, self.env.uid, dict(self.env.context)
+
+            @postcommit.add
+            def recheck():
+                runs = sorted(postcommit.data.get(RECHECK_KEY, ()))
+                type(self)._recheck_runs(registry, uid, context, runs)
+
+        postcommit.data[RECHECK_KEY].add((self._name, self.id))
+
+    @staticmethod
+    def _recheck_runs(registry, uid, context, runs):
+        """Close the runs of ``runs`` ([(model, id)]) whose work is done, each in
+        a transaction of its own. Two checks closing the same run at once: the
+        second waits for the first, fails on its snapshot and tries again,
+        then finds the run closed. Never raises: the chunks are committed, and
+        a run left open is closed by Resume."""
+        context = dict(context, **{RECHECK_KEY: True})
+        for model, run_id in runs:
+            for attempt in range(1, RECHECK_TRIES + 1):
+                try:
+                    with registry.cursor() as cr:
+                        api.Environment(cr, uid, context)[model].browse(run_id)._close_if_done()
+                    break
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    if attempt == RECHECK_TRIES:
+                        _logger.warning("%s %s: not closed after %s tries", model, run_id, attempt)
+                    else:
+                        time.sleep(random.uniform(0.0, 0.1 * attempt))
+                except Exception:
+                    _logger.exception("%s %s: the check after its chunk failed", model, run_id)
+                    break
+
+    def _close_if_done(self):
+        """Close the run, or its running step, if nothing is left (the check
+        after commit): the run's row locked first."""
+        self.ensure_one()
+        self._lock_runs()
+        run = self.exists()
+        if not run:
+            return
+        if run.state == "draft":
+            run._update_compute_state()
+        elif run.state == "posting":
+            run._update_posting_state()
+        if run.step:
+            run._update_step_state()
 
     def _lock_todo_lines(self, line_ids):
         """The lines of ``line_ids`` still to post, locked (in id order) for the
@@ -287,8 +423,11 @@ class UtilityChunkedRunMixin(models.AbstractModel):
 
     def _check_no_other_step(self, step):
         """One step of a run at a time: a step's jobs read what the step before
-        made (the final notices read the past-due notices sent)."""
+        made (the final notices read the past-due notices sent). Every button
+        of a step starts here: the run's row is locked (:meth:`_lock_runs`), so
+        a chunk closing a step at the same moment is seen."""
         self.ensure_one()
+        self._lock_runs()
         if self.step and self.step != step:
             labels = dict(self._get_step_selection())
             raise UserError(
@@ -324,8 +463,11 @@ class UtilityChunkedRunMixin(models.AbstractModel):
         """A running step with nothing left to do is done."""
         self.ensure_one()
         step = self.step
+        if not step:
+            return
         # Every chunk asks: one row is enough to know the step is not done.
-        if not step or self._get_step_todo_ids(step, limit=1):
+        if self._get_step_todo_ids(step, limit=1):
+            self._check_again_after_commit()
             return
         self._on_step_done(step)
         self._as_action().step = False
@@ -338,6 +480,7 @@ class UtilityChunkedRunMixin(models.AbstractModel):
         runner stopped); a step with nothing left is closed."""
         # Resuming writes nothing on the run: check the role here.
         self.check_access("write")
+        self._lock_runs()
         for run in self:
             if not run.step:
                 raise UserError(self.env._("No step of %(run)s is running.", run=run.name))

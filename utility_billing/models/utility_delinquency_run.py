@@ -224,6 +224,7 @@ class UtilityDelinquencyRun(models.Model):
         Computing again on a run in review starts the register over: a
         payment received since shows.
         """
+        self._lock_runs()
         self._check_state(("draft", "review"), self.env._("Compute"))
         early = self.filtered(lambda r: r.date_fee <= r.date_penalty)
         if early:
@@ -254,6 +255,7 @@ class UtilityDelinquencyRun(models.Model):
 
         A released run released again posts nothing: its lines are posted.
         """
+        self._lock_runs()
         self._check_state(("review", "posting", "posted"), self.env._("Release"))
         for run in self:
             lines = self.env["utility.delinquency.run.line"].search(

@@ -135,15 +135,21 @@ class UtilityDelinquencyRun(models.Model):
     def _create_notices(self, kind):
         """Queue the step that lists the notices of ``kind`` (state *To Send*, or
         *Held* with the reason) of the accounts past due on the notice date:
-        once per account, kind and copy, whatever the number of clicks."""
+        once per account, kind and copy, whatever the number of clicks.
+
+        Clicked again while the step runs, it resumes what the step has left
+        and adds nothing to its list: this transaction does not see the
+        notices of a chunk running meanwhile, and would put its accounts
+        back on the list after the chunk took them off."""
         self.ensure_one()
         self._check_no_other_step(kind)
         self._check_notice_step(kind)
-        done = self.notice_ids.filtered(lambda n: n.kind == kind).account_id
-        accounts = self._get_notice_candidates(kind) - done
-        if not accounts and self.step != kind:
-            return True
-        self._add_step_accounts(accounts)
+        if self.step != kind:
+            done = self.notice_ids.filtered(lambda n: n.kind == kind).account_id
+            accounts = self._get_notice_candidates(kind) - done
+            if not accounts:
+                return True
+            self._add_step_accounts(accounts)
         self._start_step(kind, self._get_step_todo_ids(kind))
         return True
 

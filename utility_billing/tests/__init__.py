@@ -144,3 +144,4 @@ from . import test_conversion_comparison
 from . import test_receivable_aging
 from . import test_consumption_report
 from . import test_list_reports_xlsx
+from . import test_chunked_run_concurrency
