@@ -38,6 +38,29 @@ class RaceMixin:
             table = SQL.identifier(self.env[model]._table)
             cr.execute(SQL("DELETE FROM %s WHERE id = ANY(%s)", table, list(ids)))
 
+    def _field_service_ids(self, cr, account_ids, premise_ids):
+        """What a release of shut-offs or door hangers made for the accounts and
+        premises: {"orders", "fsm_orders", "locations", "partners"} (ids; the
+        premises' field service locations and their partners), for
+        :meth:`_delete_committed`."""
+        cr.execute(
+            "SELECT id, fsm_order_id FROM utility_work_order WHERE account_id = ANY(%s)",
+            [list(account_ids)],
+        )
+        orders = cr.fetchall()
+        cr.execute(
+            "SELECT f.id, f.partner_id FROM utility_service_location p "
+            "JOIN fsm_location f ON f.id = p.fsm_location_id WHERE p.id = ANY(%s)",
+            [list(premise_ids)],
+        )
+        locations = cr.fetchall()
+        return {
+            "orders": [row[0] for row in orders],
+            "fsm_orders": [row[1] for row in orders if row[1]],
+            "locations": [row[0] for row in locations],
+            "partners": [row[1] for row in locations],
+        }
+
     def _side(self, name, work, outcome):
         """Run ``work(env, outcome)`` in a thread, in a transaction of its own
         (committed when ``work`` returns, rolled back when it raises)."""

@@ -328,20 +328,8 @@ class TestDelinquencyStepChunkRace(ChunkRaceMixin, RaceMixin, TransactionCase):
         if not data:
             return
         with self.registry.cursor() as cr:
-            cr.execute(
-                "SELECT id, fsm_order_id FROM utility_work_order WHERE account_id = ANY(%s)",
-                [data["accounts"]],
-            )
-            orders = cr.fetchall()
-            order_ids = [row[0] for row in orders]
-            fsm_ids = [row[1] for row in orders if row[1]]
             # The release made the premises' field service locations.
-            cr.execute(
-                "SELECT f.id, f.partner_id FROM utility_service_location p "
-                "JOIN fsm_location f ON f.id = p.fsm_location_id WHERE p.id = ANY(%s)",
-                [data["premises"]],
-            )
-            locations = cr.fetchall()
+            made = self._field_service_ids(cr, data["accounts"], data["premises"])
             cr.execute(
                 "DELETE FROM queue_job WHERE identity_key LIKE %s",
                 [f"utility.delinquency.run,{data['run']},%"],
@@ -350,16 +338,16 @@ class TestDelinquencyStepChunkRace(ChunkRaceMixin, RaceMixin, TransactionCase):
             self._delete_committed(
                 cr,
                 [
-                    ("utility.work.order", order_ids),
-                    ("fsm.order", fsm_ids),
+                    ("utility.work.order", made["orders"]),
+                    ("fsm.order", made["fsm_orders"]),
                     ("utility.shutoff.line", data["lines"]),
                     ("utility.delinquency.run", [data["run"]]),
                     ("utility.account", data["accounts"]),
                     ("utility.service.location", data["premises"]),
-                    ("fsm.location", [row[0] for row in locations]),
+                    ("fsm.location", made["locations"]),
                     ("utility.billing.cycle", [data["cycle"]]),
                     ("account.journal", [data["journal"]]),
-                    ("res.partner", data["partners"] + [row[1] for row in locations]),
+                    ("res.partner", data["partners"] + made["partners"]),
                 ],
             )
         self.data = {}

@@ -262,22 +262,11 @@ class TestShutoffReleaseConcurrency(RaceMixin, TransactionCase):
         if not data:
             return
         with self.registry.cursor() as cr:
-            cr.execute(
-                "SELECT id, fsm_order_id FROM utility_work_order WHERE account_id = %s",
-                [data["account"]],
-            )
-            orders = cr.fetchall()
-            order_ids = [row[0] for row in orders]
-            fsm_ids = [row[1] for row in orders]
             # The release made the premise's field service location.
-            cr.execute(
-                "SELECT f.id, f.partner_id FROM utility_service_location p "
-                "JOIN fsm_location f ON f.id = p.fsm_location_id WHERE p.id = %s",
-                [data["premise"]],
-            )
-            locations = cr.fetchall()
-            location_ids = [row[0] for row in locations]
-            partner_ids = data["partners"] + [row[1] for row in locations]
+            made = self._field_service_ids(cr, [data["account"]], [data["premise"]])
+            order_ids, fsm_ids = made["orders"], made["fsm_orders"]
+            location_ids = made["locations"]
+            partner_ids = data["partners"] + made["partners"]
             cr.execute(
                 "SELECT id FROM utility_payment_line WHERE payment_id = %s", [data["payment"]]
             )
