@@ -299,6 +299,55 @@ class TestReportLettersMany(BillingCommon):
             3,
         )
 
+    def test_composer_mails_each_account_its_own_letter(self):
+        """Three accounts e-mailed at once through the mail composer with a
+        template that attaches the status letter: each e-mail carries its own
+        account's letter as a PDF, and only that one."""
+        accounts = self.accounts
+        for account in accounts:
+            account.partner_id.email = f"{account.name.lower()}@example.com"
+        template = self.env["mail.template"].create(
+            {
+                "name": "Account status",
+                "model_id": self.env["ir.model"]._get_id("utility.account"),
+                "subject": "Your account {{ object.name }}",
+                "partner_to": "{{ object.partner_id.id }}",
+                "body_html": "<p>Your account's status is attached.</p>",
+                "report_template_ids": [Command.link(self.env.ref(STATUS_LETTER).id)],
+            }
+        )
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.csr)
+            .with_context(force_report_rendering=True)
+            .create(
+                {
+                    "composition_mode": "mass_mail",
+                    "model": "utility.account",
+                    "res_ids": accounts.ids,
+                    "template_id": template.id,
+                }
+            )
+        )
+        composer.action_send_mail()
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "utility.account"), ("res_id", "in", accounts.ids)])
+        )
+        self.assertEqual(len(mails), 3)
+        for account in accounts:
+            mail = mails.filtered(lambda m, account=account: m.res_id == account.id)
+            self.assertEqual(mail.recipient_ids, account.partner_id)
+            self.assertEqual(
+                mail.attachment_ids.mapped("name"), [f"Account Status {account.name}.pdf"]
+            )
+            text = pdf_text(mail.attachment_ids.raw)
+            self.assertIn("ACCOUNT STATUS", text)
+            self.assertIn(account.name, text)
+            for other in accounts - account:
+                self.assertNotIn(other.name, text)
+
 
 @tagged("post_install", "-at_install", "slow")
 class TestReportLettersHttp(BillingCommon, HttpCase):
