@@ -42,6 +42,7 @@ SCRIPT = REPO_ROOT / "tests" / "browser" / "account_and_queue.mjs"
 OUTPUT_DIR = REPO_ROOT / "test-output"
 SCREENSHOTS = (
     "account_form.png",
+    "account_letters.png",
     "exception_queue.png",
     "work_orders_phone.png",
     "work_order_phone_form.png",
@@ -283,7 +284,7 @@ def test_account_form_and_exception_queue(odoo_server):
     read-exception queue; the screenshots show what they would see."""
     node, chromium = odoo_server["tools"]
     OUTPUT_DIR.mkdir(exist_ok=True)
-    for name in (*SCREENSHOTS, "failure.png", "statement.pdf"):
+    for name in (*SCREENSHOTS, "failure.png", "statement.pdf", "account_status_letters.pdf"):
         (OUTPUT_DIR / name).unlink(missing_ok=True)
     command = [
         node,
@@ -313,8 +314,9 @@ def test_account_form_and_exception_queue(odoo_server):
     for name in SCREENSHOTS:
         shot = OUTPUT_DIR / name
         assert shot.is_file() and shot.stat().st_size > 10_000, f"{shot} is missing or blank"
-    pdf = OUTPUT_DIR / "statement.pdf"
-    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), f"{pdf} is not a PDF"
+    for name in ("statement.pdf", "account_status_letters.pdf"):
+        pdf = OUTPUT_DIR / name
+        assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), f"{pdf} is not a PDF"
 
 
 PORTAL_SCRIPT = REPO_ROOT / "tests" / "browser" / "portal.mjs"
