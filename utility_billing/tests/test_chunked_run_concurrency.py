@@ -22,6 +22,7 @@ from collections import Counter
 from unittest.mock import patch
 
 import psycopg2
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -31,8 +32,10 @@ from odoo.tools import mute_logger
 
 from ..models.utility_delinquency_run_step import STEP_ACCOUNT_TABLE
 from ..models.utility_locked_fields_mixin import as_action
+from .common_billing import trap_jobs
 from .common_billing_race import ACCOUNTS, BillingRaceMixin
 from .common_race import TIMEOUT, RaceMixin
+from .test_collection_notices import PAST_DUE_DATE, CollectionNoticeCommon
 
 FIRST, SECOND = "ub-chunk-first", "ub-chunk-second"
 
@@ -495,3 +498,34 @@ class TestDelinquencyStepChunkRace(ChunkRaceMixin, RaceMixin, TransactionCase):
             run.action_resume_step()
             self.assertEqual(Job.search_count(domain), 3, "a waiting job is not queued twice")
             cr.rollback()
+
+
+@tagged("post_install", "-at_install")
+class TestNoticeStepClickedAgain(CollectionNoticeCommon):
+    """A notice step's button pressed again while its chunks run resumes the
+    step and adds nothing to its list of accounts."""
+
+    def setUp(self):
+        super().setUp()
+        frozen = freeze_time("2025-12-02")
+        frozen.start()
+        self.addCleanup(frozen.stop)
+
+    def test_an_account_a_running_chunk_took_stays_off_the_list(self):
+        run = self._run(chunk_size=1)
+        run.date_notice = PAST_DUE_DATE
+        # As a served Odoo calls it: the jobs wait for a runner.
+        queued = run.with_context(queue_job__no_delay=False)
+        with trap_jobs() as trap:
+            queued.action_notices_past_due()
+            listed = run.step_account_ids
+            self.assertEqual((run.step, len(listed)), ("past_due", 3))
+            # A chunk running in another transaction took an account off the
+            # list; its notice is not visible to the clerk's transaction yet.
+            taken = queued._take_step_accounts(listed[:1].ids)
+            queued.action_notices_past_due()
+            self.assertEqual(
+                run.step_account_ids, listed - taken, "the account taken off is not put back"
+            )
+            self.assertFalse(run.notice_ids, "no notice made by the click")
+            trap.assert_jobs_count(3, only=run._notices_past_due_chunk)
