@@ -26,4 +26,7 @@ class ReportUtilityDelinquencyRunLineXlsx(models.AbstractModel):
             (self.env._("Late Fee"), "amount_fee", "money"),
             (self.env._("Status"), "state", None),
             (self.env._("Why No Fee"), "message", None),
+            (self.env._("Last Notice"), "notice_kind", None),
+            (self.env._("Notice Status"), "notice_state", None),
+            (self.env._("Shut-off"), "shutoff_state", None),
         ]

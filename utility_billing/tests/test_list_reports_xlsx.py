@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 import openpyxl
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
+from ..models.utility_locked_fields_mixin import as_action
 from .common_meter import MeterCommon
 from .common_payment import PaymentCommon
 
@@ -100,6 +101,21 @@ class TestDelinquencyListXlsx(PaymentCommon):
         )
         run.action_compute()
         line = run.line_ids.filtered(lambda line: line.account_id == self.account)
+        # Where collections stand: a past-due then a final notice sent, the
+        # account on the run's shut-off list.
+        vals = {
+            "run_id": run.id,
+            "company_id": run.company_id.id,
+            "account_id": self.account.id,
+        }
+        as_action(self.env["utility.collection.notice"]).create(
+            [
+                dict(vals, name=f"N{kind}", kind=kind, partner_id=self.account.partner_id.id,
+                     date=date(2025, 2, 12), state="sent")
+                for kind in ("final", "past_due")
+            ]
+        )  # fmt: skip
+        as_action(self.env["utility.shutoff.line"]).create(dict(vals, state="listed"))
         sheets, header, rows = _sheet(
             self.env, "utility_billing.report_utility_delinquency_line_xlsx", line
         )
@@ -111,3 +127,15 @@ class TestDelinquencyListXlsx(PaymentCommon):
         self.assertEqual(row["Not Yet Due"], 0)
         self.assertEqual(row["Late Fee"], 9.07)
         self.assertEqual(row["Status"], "Fee to Post")
+        self.assertEqual(row["Last Notice"], "Final (Shut-off) Notice")
+        self.assertEqual(row["Notice Status"], "Sent")
+        self.assertEqual(row["Shut-off"], "To Shut Off")
+        # A cashier reads the list's collections columns too (Collections reads them).
+        cashier = new_test_user(
+            self.env,
+            login="dlq_cashier",
+            groups="utility_billing.group_utility_cashier",
+            company_id=self.env.company.id,
+            company_ids=[(6, 0, self.env.company.ids)],
+        )
+        self.assertEqual(line.with_user(cashier).shutoff_state, "listed")
