@@ -271,3 +271,4 @@ from . import utility_work_order_age_xlsx
 from . import utility_delinquency_run_line_xlsx
 from . import utility_demo_town_conversion
 from . import utility_delinquency_run_line_collections
+from . import utility_demo_town_reports

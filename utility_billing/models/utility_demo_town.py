@@ -118,6 +118,7 @@ class UtilityDemoTown(models.AbstractModel):
         self._generate_leak_alerts()
         self._generate_portal()
         self._generate_conversion()
+        self._generate_reports()
         return True
 
     # ------------------------------------------------------------------

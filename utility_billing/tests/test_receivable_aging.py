@@ -223,6 +223,16 @@ class TestReceivableAging(PaymentCommon):
         self.assertEqual(len(accounts), 1 + len(aging.line_ids))
         self.assertIn((self.account2.display_name, 60), [(row[0], row[10]) for row in accounts[1:]])
 
+    def test_demo_town_computes_todays_aging(self):
+        """The demo town's generator: today's aging, computed and tied to the ledger."""
+        self.assertFalse(self.env["utility.receivable.aging"].search([]))
+        self._setup_history()
+        aging = self.env["utility.demo.town"]._generate_reports()
+        self.assertEqual(aging.state, "computed")
+        self.assertEqual(aging.date_aging, date.today())
+        self.assertEqual(aging.amount_total, 70.0)
+        self.assertEqual(aging.amount_ledger, self._ledger(date.today()))
+
     def test_bad_date_changes_nothing(self):
         aging = self.env["utility.receivable.aging"].create({"date_aging": date(2999, 1, 1)})
         with self.assertRaisesRegex(UserError, "has not come yet"):
