@@ -282,6 +282,36 @@ class TestReceivableAging(PaymentCommon):
         with self.assertRaises(UserError):
             aging.amount_total = 1.0
 
+    def test_reporting_menu_per_role(self):
+        """Cashiers see their own reports only; billing specialists all of them."""
+        reporting = self.env.ref("utility_billing.utility_reporting_menu")
+        names = {}
+        for role in ("cashier", "billing"):
+            user = new_test_user(
+                self.env,
+                login=f"menu_{role}",
+                groups=f"utility_billing.group_utility_{role}",
+                company_id=self.env.company.id,
+                company_ids=[Command.set(self.env.company.ids)],
+            )
+            menus = (
+                self.env["ir.ui.menu"].with_user(user).search([("parent_id", "=", reporting.id)])
+            )
+            names[role] = set(menus.mapped("name"))
+        self.assertEqual(names["cashier"], {"Daily Receipts", "Cashier's Reports", "Deposit Slips"})
+        self.assertLessEqual(names["cashier"], names["billing"])
+        self.assertLessEqual(
+            {
+                "Aged Receivables by Service",
+                "Consumption by Class",
+                "Delinquency List",
+                "Meter Exceptions",
+                "Open Orders by Age",
+                "Billing Register",
+            },
+            names["billing"],
+        )
+
     def test_other_company_is_hidden(self):
         self._setup_history()
         aging = self._aging(MARCH_31)
