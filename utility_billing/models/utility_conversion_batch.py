@@ -192,9 +192,10 @@ class UtilityConversionBatch(models.Model):
     # ------------------------------------------------------------------
     # Check
     # ------------------------------------------------------------------
-    def _read_file(self):
+    def _read_file(self, check_database=True):
         """Parse the file and check it against the database.
 
+        :param check_database: also look up its codes, accounts and meters
         :return: (ParseResult, lookups dict, problems list)
         """
         self.ensure_one()
@@ -204,6 +205,8 @@ class UtilityConversionBatch(models.Model):
         content = base64.b64decode(data)
         result = conversion_files.parse_accounts(content, company._get_utility_import_max_amount())
         problems = list(result.problems)
+        if not check_database:
+            return result, {}, problems
         lookups = self._get_lookups(result)
         problems += self._get_database_problems(result, lookups)
         return result, lookups, problems
@@ -455,19 +458,20 @@ class UtilityConversionBatch(models.Model):
         accounts hold and what its journal entries posted (grouped queries)."""
         self.ensure_one()
         self.env.flush_all()
-        accounts = (
-            self.env["utility.account"].sudo().search([("conversion_batch_id", "=", self.id)])
-        )
+        mine = [("conversion_batch_id", "=", self.id)]
         totals = defaultdict(lambda: ZERO)
-        totals["accounts"] = len(accounts)
-        totals["customers"] = len(accounts.partner_id)
-        totals["premises"] = len(accounts.location_id)
+        # Grouped counts only: a batch holds tens of thousands of records.
+        Account = self.env["utility.account"].sudo()
+        aggregates = ["__count", "partner_id:count_distinct", "location_id:count_distinct"]
+        for count, customers, premises in Account._read_group(mine, [], aggregates):
+            totals.update(accounts=count, customers=customers, premises=premises)
         Service = self.env["utility.account.service"].sudo()
-        services = Service.search([("account_id", "in", accounts.ids)])
-        totals["meters"] = len(services.meter_id)
-        for service_type, count in Service._read_group(
-            [("account_id", "in", accounts.ids)], ["service_type_id"], ["__count"]
-        ):
+        # By ids, without ordering by account: the planner's statistics do not
+        # know yet the rows this very load inserted.
+        services = [("account_id", "in", Account.search(mine, order="id").ids)]
+        for (meters,) in Service._read_group(services, [], ["meter_id:count_distinct"]):
+            totals["meters"] = meters
+        for service_type, count in Service._read_group(services, ["service_type_id"], ["__count"]):
             totals[f"services:{service_type.code.upper()}"] = count
         Line = self.env["account.move.line"].sudo()
         company = self.company_id
@@ -834,7 +838,8 @@ class UtilityConversionBatch(models.Model):
         self._check_role()
         self._check_state(("loaded",), self.env._("Finish"))
         for batch in self:
-            result, _lookups, _problems = batch._read_file()
+            # The file's own totals: its accounts now exist, by design.
+            result, _lookups, _problems = batch._read_file(check_database=False)
             batch._write_totals(
                 conversion_files.control_totals(result.rows), batch._get_loaded_totals()
             )
