@@ -44,3 +44,34 @@ class TestConversionRpc(ConversionCommon, RpcCase):
         batch.invalidate_recordset()
         self.assertEqual(batch.state, "loaded")
         self.assertEqual(len(batch.account_ids), 3)
+
+    def test_csr_cannot_compare_parallel_bills(self):
+        data = base64.b64encode(b"account,service,amount\n70001,WATER,10.00\n")
+        comparison = (
+            self.env["utility.conversion.comparison"]
+            .with_user(self.specialist)
+            .create(
+                {
+                    "name": "bills.csv",
+                    "file_data": data,
+                    "cycle_id": self.cycle.id,
+                    "date_from": "2025-02-01",
+                    "date_to": "2025-02-10",
+                }
+            )
+        )
+        self.env.flush_all()
+        Comparison = "utility.conversion.comparison"
+        self.assertRpcRefused(self.rpc(self.csr, Comparison, "action_compare", comparison.ids))
+        self.assertRpcRefused(self.rpc(self.csr, Comparison, "read", comparison.ids, ["name"]))
+        # The results are Compare's: nobody types them.
+        self.assertRpcRefused(
+            self.rpc(
+                self.specialist, Comparison, "write", comparison.ids, {"amount_difference": 0.0}
+            ),
+            message="written by Compare only",
+        )
+        self.rpc(self.specialist, Comparison, "action_compare", comparison.ids)
+        comparison.invalidate_recordset()
+        self.assertEqual(comparison.state, "compared")
+        self.assertEqual(comparison.legacy_only_count, 1)
