@@ -123,21 +123,14 @@ def parse(content, config):
     # A file of 10,000 meters x 7 days holds 168 distinct times and a few
     # thousand distinct usages: each text is read once.
     seen = ({}, {}, dt.timedelta(minutes=config.interval_minutes))
-    for line_number, values, errors in records:
-        row = IntervalRow(line_number=line_number)
-        row.errors.extend(errors)
-        if not errors:
-            _fill_row(row, values, config, seen)
-        result.rows.append(row)
-    if result.file_errors:
-        result.rows = []
-        return result
-    if not result.rows:
-        result.file_errors.append(
-            "the file has a header but no intervals"
-            if config.has_header
-            else "the file has no intervals"
-        )
+    reading_files.collect_rows(
+        result,
+        records,
+        IntervalRow,
+        lambda row, values: _fill_row(row, values, config, seen),
+        has_header=config.has_header,
+        noun="intervals",
+    )
     _flag_duplicates(result.rows)
     return result
 

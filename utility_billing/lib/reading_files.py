@@ -461,23 +461,37 @@ def parse(content, config):
         records = _csv_records(lines, config, result)
     else:
         records = _fixed_records(lines, config, result)
+    collect_rows(
+        result,
+        records,
+        ReadingRow,
+        lambda row, values: _fill_row(row, values, config),
+        has_header=config.has_header,
+        noun="readings",
+    )
+    _flag_duplicates(result.rows)
+    return result
+
+
+def collect_rows(result, records, row_class, fill, *, has_header, noun):
+    """The rows of ``records`` ((line number, values, errors) of a file) in
+    ``result``, each filled by ``fill(row, values)`` when its record has no
+    error; none when the file itself is unusable; a file error when it holds
+    no row (``noun``: what a row is, "readings")."""
     for line_number, values, errors in records:
-        row = ReadingRow(line_number=line_number)
+        row = row_class(line_number=line_number)
         row.errors.extend(errors)
         if not errors:
-            _fill_row(row, values, config)
+            fill(row, values)
         result.rows.append(row)
     if result.file_errors:
         result.rows = []
-        return result
-    if not result.rows:
+    elif not result.rows:
         result.file_errors.append(
-            "the file has a header but no readings"
-            if config.has_header
-            else "the file has no readings"
+            f"the file has a header but no {noun}"
+            if has_header
+            else f"the file has no {noun}"
         )
-    _flag_duplicates(result.rows)
-    return result
 
 
 def start_parse(content, config, result_class):
