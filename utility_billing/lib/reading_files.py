@@ -488,9 +488,7 @@ def collect_rows(result, records, row_class, fill, *, has_header, noun):
         result.rows = []
     elif not result.rows:
         result.file_errors.append(
-            f"the file has a header but no {noun}"
-            if has_header
-            else f"the file has no {noun}"
+            f"the file has a header but no {noun}" if has_header else f"the file has no {noun}"
         )
 
 
