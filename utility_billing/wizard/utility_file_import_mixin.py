@@ -37,6 +37,8 @@ class UtilityFileImportMixin(models.AbstractModel):
     _imported_file_model = None
     # Writing any of these makes the preview stale.
     _preview_depends = frozenset({"file_data", "layout_id"})
+    # The preview lists the rows with errors first (its summary says so).
+    _preview_errors_first = False
 
     file_data = fields.Binary(string="File", attachment=False)
     file_name = fields.Char()
@@ -50,6 +52,34 @@ class UtilityFileImportMixin(models.AbstractModel):
     row_count = fields.Integer(string="Rows", readonly=True)
     ok_count = fields.Integer(string="Rows OK", readonly=True)
     error_count = fields.Integer(string="Rows with Errors", readonly=True)
+    summary = fields.Char(compute="_compute_summary")
+
+    @api.depends("state", "row_count", "ok_count", "error_count")
+    def _compute_summary(self):
+        for wizard in self:
+            if wizard.state != "checked":
+                wizard.summary = False
+            elif wizard.error_count:
+                message = (
+                    self.env._(
+                        "%(rows)s rows: %(ok)s OK, %(errors)s with errors (shown first). Fix "
+                        "the file and check it again, or import the good rows only."
+                    )
+                    if self._preview_errors_first
+                    else self.env._(
+                        "%(rows)s rows: %(ok)s OK, %(errors)s with errors. Fix the file and "
+                        "check it again, or import the good rows only."
+                    )
+                )
+                wizard.summary = message % {
+                    "rows": f"{wizard.row_count:,}",
+                    "ok": f"{wizard.ok_count:,}",
+                    "errors": f"{wizard.error_count:,}",
+                }
+            else:
+                wizard.summary = self.env._(
+                    "%(rows)s rows, all OK: ready to import.", rows=f"{wizard.row_count:,}"
+                )
 
     def _default_layout_id(self):
         return self.env[self._fields["layout_id"].comodel_name].search(

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import pytz
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
@@ -28,6 +28,7 @@ class UtilityMeterIntervalImport(models.TransientModel):
     _inherit = ["utility.file.import.mixin"]
     _description = "Import Interval Reads"
     _imported_file_model = "utility.interval.file"
+    _preview_errors_first = True
 
     layout_id = fields.Many2one(
         "utility.interval.file.layout",
@@ -38,25 +39,6 @@ class UtilityMeterIntervalImport(models.TransientModel):
     line_ids = fields.One2many(
         "utility.meter.interval.import.line", "import_id", string="Preview", readonly=True
     )
-    summary = fields.Char(compute="_compute_summary")
-
-    @api.depends("state", "row_count", "ok_count", "error_count")
-    def _compute_summary(self):
-        for wizard in self:
-            if wizard.state != "checked":
-                wizard.summary = False
-            elif wizard.error_count:
-                wizard.summary = self.env._(
-                    "%(rows)s rows: %(ok)s OK, %(errors)s with errors (shown first). Fix the "
-                    "file and check it again, or import the good rows only.",
-                    rows=f"{wizard.row_count:,}",
-                    ok=f"{wizard.ok_count:,}",
-                    errors=f"{wizard.error_count:,}",
-                )
-            else:
-                wizard.summary = self.env._(
-                    "%(rows)s rows, all OK: ready to import.", rows=f"{wizard.row_count:,}"
-                )
 
     # ------------------------------------------------------------------
     # Checking

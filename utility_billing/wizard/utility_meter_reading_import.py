@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
@@ -33,25 +33,6 @@ class UtilityMeterReadingImport(models.TransientModel):
     line_ids = fields.One2many(
         "utility.meter.reading.import.line", "import_id", string="Preview", readonly=True
     )
-    summary = fields.Char(compute="_compute_summary")
-
-    @api.depends("state", "row_count", "ok_count", "error_count")
-    def _compute_summary(self):
-        for wizard in self:
-            if wizard.state != "checked":
-                wizard.summary = False
-            elif wizard.error_count:
-                wizard.summary = self.env._(
-                    "%(rows)s rows: %(ok)s OK, %(errors)s with errors. Fix the file and check "
-                    "it again, or import the good rows only.",
-                    rows=wizard.row_count,
-                    ok=wizard.ok_count,
-                    errors=wizard.error_count,
-                )
-            else:
-                wizard.summary = self.env._(
-                    "%(rows)s rows, all OK: ready to import.", rows=wizard.row_count
-                )
 
     # ------------------------------------------------------------------
     # Checking

@@ -61,7 +61,6 @@ class UtilityPaymentFileImport(models.TransientModel):
     suspense_count = fields.Integer(string="To Suspense", readonly=True)
     skipped_count = fields.Integer(string="Skipped", readonly=True)
     amount_total = fields.Monetary(string="Total of Good Rows", readonly=True)
-    summary = fields.Char(compute="_compute_summary")
 
     @api.depends("layout_id", "company_id")
     def _compute_journal_id(self):
